@@ -1,0 +1,332 @@
+"""LibreTranslate-compatible HTTP API (``/translate``, ``/detect``, ``/languages``) plus ``/summarize``.
+
+Existing LibreTranslate clients work unchanged: parameters come as JSON, a form or the query string;
+``q`` is a string or a list; answers are ``{"translatedText": ...}`` and errors ``{"error": "..."}`` with
+400 for bad input, 403 for a bad API key, 429 over a rate limit and 503 when a model cannot be had.
+API keys and rate limits are off unless configured (:class:`ApiAccess`). No Gradio here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
+
+from inference.errors import InvalidInputError, ModelUnavailableError, TarjamaError
+from inference.settings import DEFAULT_REQ_LIMIT
+from service import LANGUAGE_NAMES, TarjamaService, check_language, detect
+from translate import LANGUAGES
+
+logger = logging.getLogger(__name__)
+Clock = Callable[[], float]
+
+
+class ApiError(Exception):
+    """An HTTP error answered as ``{"error": message}`` with ``status``."""
+
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+
+
+def status_for(exc: TarjamaError) -> int:
+    """The HTTP status of a library error: the client's fault is 400, a missing model 503."""
+    if isinstance(exc, ModelUnavailableError):
+        return 503
+    return 400  # InvalidInputError, LimitExceededError and any other input problem
+
+
+class RateLimiter:
+    """At most ``limit`` requests per client in any 60-second window (a sliding log; thread-safe)."""
+
+    def __init__(self, *, window: float = 60.0, clock: Clock = time.monotonic) -> None:
+        self.window = window
+        self.clock = clock
+        self._seen: defaultdict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def retry_after(self, client: str, limit: int) -> float:
+        """0 and count the request when ``client`` is within ``limit``; else seconds until it would be."""
+        if limit <= 0:
+            return 0.0
+        now = self.clock()
+        with self._lock:
+            seen = self._seen[client]
+            while seen and seen[0] <= now - self.window:
+                seen.popleft()
+            if len(seen) >= limit:
+                return max(0.0, seen[0] + self.window - now)
+            seen.append(now)
+            return 0.0
+
+
+@dataclass(frozen=True)
+class ApiAccess:
+    """Who may call the API and how often; the default lets everyone in without a limit.
+
+    ``req_limit`` is requests per minute per client address (0 = no limit). ``keys`` maps API keys to
+    their own per-minute limit (0 = none); an unknown key is refused, and with ``require_key`` so is a
+    request without one.
+    """
+
+    req_limit: int = DEFAULT_REQ_LIMIT
+    keys: Mapping[str, int] = field(default_factory=dict)
+    require_key: bool = False
+
+    def limit_for(self, api_key: str | None, client: str) -> tuple[str, int]:
+        """``(bucket, per-minute limit)`` for a request; raises ``ApiError`` 403/400 for key problems."""
+        if api_key:
+            if api_key not in self.keys:
+                raise ApiError(403, "Invalid API key")
+            return f"key:{api_key}", self.keys[api_key]
+        if self.require_key:
+            raise ApiError(400, "Please contact the server operator to get an API key")
+        return f"ip:{client}", self.req_limit
+
+
+def load_api_keys(path: str | Path, default_limit: int = DEFAULT_REQ_LIMIT) -> dict[str, int]:
+    """API keys from a text file: one ``KEY [REQUESTS_PER_MINUTE]`` a line; ``#`` starts a comment."""
+    file = Path(path)
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInputError(f"cannot read the API keys file {file}: {exc}") from None
+    keys: dict[str, int] = {}
+    for number, line in enumerate(lines, 1):
+        fields = line.split("#", 1)[0].split()
+        if not fields:
+            continue
+        if len(fields) > 2 or (len(fields) == 2 and not fields[1].isdigit()):
+            raise InvalidInputError(f"{file} line {number}: expected 'KEY [REQUESTS_PER_MINUTE]'")
+        keys[fields[0]] = int(fields[1]) if len(fields) == 2 else default_limit
+    if not keys:
+        raise InvalidInputError(f"the API keys file {file} holds no key")
+    return keys
+
+
+class _JsonErrorRoute(APIRoute):
+    """Routes whose errors are ``{"error": ...}`` bodies, as LibreTranslate clients expect."""
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except ApiError as exc:
+                return JSONResponse({"error": exc.message}, exc.status, headers=exc.headers)
+            except TarjamaError as exc:
+                return JSONResponse({"error": str(exc)}, status_for(exc))
+
+        return guarded
+
+
+async def read_params(request: Request) -> dict[str, Any]:
+    """The request's parameters: the query string, then a JSON object or form body on top."""
+    params: dict[str, Any] = dict(request.query_params)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/json" or content_type.endswith("+json"):
+        raw = await request.body()
+        try:
+            body = json.loads(raw) if raw.strip() else {}
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise ApiError(400, "Invalid JSON format") from None
+        if not isinstance(body, dict):
+            raise ApiError(400, "Invalid JSON format: the body must be a JSON object")
+        params.update(body)
+    elif content_type == "application/x-www-form-urlencoded":
+        raw = await request.body()
+        try:  # parsed here: Starlette reads unescaped bytes as Latin-1, curl -d sends them as UTF-8
+            fields = parse_qs(raw.decode("utf-8"), keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise ApiError(400, "Invalid request: the form body is not UTF-8") from None
+        params.update({key: values if len(values) > 1 else values[0] for key, values in fields.items()})
+    elif content_type == "multipart/form-data":
+        form = await request.form()
+        for key in form:
+            values = [v for v in form.getlist(key) if isinstance(v, str)]
+            if values:
+                params[key] = values if len(values) > 1 else values[0]
+    return params
+
+
+def _texts(params: Mapping[str, Any]) -> tuple[list[str], bool]:
+    """``(texts, is_list)`` from ``q``; 400 when it is missing or not strings."""
+    q = params.get("q")
+    if q is None or q == "" or q == []:
+        raise ApiError(400, "Invalid request: missing q parameter")
+    if isinstance(q, str):
+        return ["\n".join(q.splitlines())], False
+    if isinstance(q, list) and all(isinstance(item, str) for item in q):
+        return list(q), True
+    raise ApiError(400, "Invalid request: q must be a string or a list of strings")
+
+
+def _text_param(
+    params: Mapping[str, Any], name: str, default: str | None = None, *, code: bool = True
+) -> str | None:
+    """A string parameter (language codes and formats in lower case), ``default`` when absent."""
+    value = params.get(name, default)
+    if value is None or value == "":
+        return default
+    if not isinstance(value, str):
+        raise ApiError(400, f"Invalid request: {name} must be a string")
+    return value.strip().lower() if code else value.strip()
+
+
+def _int_param(params: Mapping[str, Any], name: str) -> int | None:
+    value = params.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ApiError(400, f"Invalid request: {name} must be a whole number") from None
+
+
+def _float_param(params: Mapping[str, Any], name: str) -> float | None:
+    value = params.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ApiError(400, f"Invalid request: {name} must be a number") from None
+
+
+def create_router(service: TarjamaService, access: ApiAccess | None = None) -> APIRouter:
+    """The API's routes on ``service``; include them in the app before Gradio is mounted at ``/``."""
+    access = access or ApiAccess()
+    limiter = RateLimiter()
+    router = APIRouter(route_class=_JsonErrorRoute, tags=["LibreTranslate-compatible API"])
+
+    def admit(request: Request, params: Mapping[str, Any]) -> None:
+        client = request.client.host if request.client else "unknown"
+        bucket, limit = access.limit_for(_text_param(params, "api_key", code=False), client)
+        wait = limiter.retry_after(bucket, limit)
+        if wait > 0:
+            raise ApiError(
+                429,
+                f"Slowdown: too many requests; the limit is {limit} per minute",
+                headers={"Retry-After": str(int(wait) + 1)},
+            )
+
+    @router.get("/languages")
+    def languages() -> list[dict[str, Any]]:
+        """The languages tarjama translates, with the targets each can be translated into."""
+        return [
+            {"code": code, "name": LANGUAGE_NAMES[code], "targets": [t for t in LANGUAGES if t != code]}
+            for code in LANGUAGES
+        ]
+
+    @router.post("/detect")
+    async def detect_language(request: Request) -> list[dict[str, Any]]:
+        """The language of ``q``: ``[{"confidence": 0-100, "language": "ar"|"en"}]``."""
+        params = await read_params(request)
+        admit(request, params)
+        texts, _ = _texts(params)
+        service.limits.check_texts(texts)
+        return [detect(" ".join(texts)).as_dict()]
+
+    @router.post("/translate")
+    async def translate(request: Request) -> dict[str, Any]:
+        """Translate ``q`` (a string or a list) from ``source`` (``ar``, ``en`` or ``auto``) to ``target``."""
+        params = await read_params(request)
+        admit(request, params)
+        texts, is_list = _texts(params)
+        source = _text_param(params, "source")
+        target = _text_param(params, "target")
+        text_format = _text_param(params, "format", "text")
+        if not source:
+            raise ApiError(400, "Invalid request: missing source parameter")
+        if not target:
+            raise ApiError(400, "Invalid request: missing target parameter")
+        if text_format not in ("text", "html"):
+            raise ApiError(400, f"{text_format} format is not supported; use text or html")
+        if source != "auto":
+            check_language(source, "source")
+        check_language(target, "target")
+        service.limits.check_texts(texts)
+        model = _text_param(params, "model", code=False)
+        detections = [detect(text) for text in texts] if source == "auto" else []
+        languages = [d.language for d in detections] if detections else [source] * len(texts)
+        outputs = list(texts)
+        for lang in sorted(set(languages)):  # one pass per source language
+            indices = [i for i, found in enumerate(languages) if found == lang]
+            group = [texts[i] for i in indices]
+            if text_format == "html":
+                html = service.translate_html
+                done = [await run_in_threadpool(html, text, lang, target, model) for text in group]
+            else:
+                done = await run_in_threadpool(service.translate_texts, group, lang, target, model)
+            for index, text in zip(indices, done, strict=True):
+                outputs[index] = text
+        answer: dict[str, Any] = {"translatedText": outputs if is_list else outputs[0]}
+        if detections:
+            found = [d.as_dict() for d in detections]
+            answer["detectedLanguage"] = found if is_list else found[0]
+        alternatives = _int_param(params, "alternatives")
+        if alternatives:
+            answer["alternatives"] = [[] for _ in texts] if is_list else []
+        return answer
+
+    @router.post("/summarize")
+    async def summarize(request: Request) -> dict[str, Any]:
+        """Summarise ``q`` (a string or a list); ``target`` asks for the summary in the other language."""
+        params = await read_params(request)
+        admit(request, params)
+        texts, is_list = _texts(params)
+        service.limits.check_texts(texts)
+        source = _text_param(params, "source", "auto") or "auto"
+        target = _text_param(params, "target")
+        method = _text_param(params, "method")
+        sentences, ratio = _int_param(params, "sentences"), _float_param(params, "ratio")
+        results = []
+        for text in texts:
+            summary = await run_in_threadpool(
+                partial(
+                    service.summarize, text, source=source, target=target, method=method,
+                    sentences=sentences, ratio=ratio,
+                )
+            )  # fmt: skip
+            results.append(
+                {"summary": summary.summary, "sentences": list(summary.sentences), "source": summary.lang,
+                 "target": summary.to, "method": summary.method, "model": summary.model}
+            )  # fmt: skip
+        if not is_list:
+            return results[0]
+        return {key: [result[key] for result in results] for key in results[0]}
+
+    return router
+
+
+def add_api(app: FastAPI, service: TarjamaService, access: ApiAccess | None = None) -> None:
+    """Add the API routes to ``app`` (call before mounting Gradio at ``/``)."""
+    app.include_router(create_router(service, access))
+
+
+__all__ = [
+    "ApiAccess",
+    "ApiError",
+    "RateLimiter",
+    "add_api",
+    "create_router",
+    "load_api_keys",
+    "read_params",
+    "status_for",
+]

@@ -1,0 +1,193 @@
+"""What each button of the page does, without Gradio: call the library, present the result or the error.
+
+``app.py`` wires these methods to the page's components and adapts Gradio's progress bar to the plain
+``progress(done, total)`` callback taken here. A :class:`~inference.errors.TarjamaError` becomes a
+readable message in the page; anything else is a bug and is left to propagate.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import presenters
+from inference.errors import InvalidInputError, TarjamaError
+from jobs import EvalOutcome, evaluate_files, evaluate_testset, summarize_batch
+from service import TarjamaService
+from summarize import Summary, SummaryOptions, article_sentences
+
+Progress = Callable[[int, int], None]
+KEEP_SECONDS = 3600  # how long one request's download files stay in the work folder
+DIRECTIONS: dict[str, tuple[str, str | None]] = {
+    "auto": ("auto", None),
+    "ar-en": ("ar", "en"),
+    "en-ar": ("en", "ar"),
+}
+TranslateOutputs = tuple[str, str, str, str | None, str | None]
+SummaryOutputs = tuple[str, str, str, str | None]
+BatchOutputs = tuple[str, list[str]]
+EvalOutputs = tuple[str, str, list[str], list[str]]
+
+
+def _paths(files: Sequence[str] | str | None) -> list[str]:
+    if files is None:
+        return []
+    return [files] if isinstance(files, str) else [str(f) for f in files]
+
+
+class Page:
+    """The page's actions on one shared :class:`TarjamaService`; downloads are written under ``workdir``."""
+
+    def __init__(self, service: TarjamaService, workdir: Path) -> None:
+        self.service = service
+        self.workdir = workdir
+
+    def folder(self) -> Path:
+        """A new folder for one request's downloads; folders older than :data:`KEEP_SECONDS` are removed
+        (Gradio has copied their files into its own cache by then)."""
+        cutoff = time.time() - KEEP_SECONDS
+        if self.workdir.is_dir():
+            for old in self.workdir.iterdir():
+                if old.is_dir() and old.stat().st_mtime < cutoff:
+                    shutil.rmtree(old, ignore_errors=True)
+        folder = self.workdir / uuid.uuid4().hex
+        folder.mkdir(parents=True)
+        return folder
+
+    # --- Translate -------------------------------------------------------------------------------------
+    def translate(
+        self, text: str | None, direction: str, model: str | None, progress: Progress | None = None
+    ) -> TranslateOutputs:
+        """``(translation, status, side-by-side table, .txt download, .json download)``."""
+        source, target = DIRECTIONS.get(direction, ("auto", None))
+        try:
+            result = self.service.translate(
+                text or "", source=source, target=target, model=model or None, progress=progress
+            )
+        except TarjamaError as exc:
+            return "", presenters.error_box(str(exc), "Could not translate"), "", None, None
+        folder = self.folder()
+        stem = f"translation-{result.source}-{result.target}"
+        txt, data = folder / f"{stem}.txt", folder / f"{stem}.json"
+        txt.write_text(result.text, encoding="utf-8")
+        data.write_text(json.dumps(result.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+        status = presenters.translation_status(result, detected=source == "auto")
+        return result.text, status, presenters.alignment_table(result), str(txt), str(data)
+
+    # --- Summarise -----------------------------------------------------------------------------------
+    def _chosen(self, text: str, summary: Summary, sentences: int) -> tuple[int, ...]:
+        """The article sentences an extractive summary picked (recomputed in the article's language
+        when the summary was translated, since the summary then carries no indices)."""
+        if summary.indices or summary.lang == summary.to:
+            return summary.indices
+        same = self.service.summarize(text, source=summary.lang, method="extractive", sentences=sentences)
+        return same.indices
+
+    def summarize(
+        self, text: str | None, method: str, sentences: float | None, to: str | None
+    ) -> SummaryOutputs:
+        """``(summary, status, the article with the chosen sentences highlighted, .txt download)``."""
+        count = int(sentences or 3)
+        try:
+            summary = self.service.summarize(
+                text or "", method=method, sentences=count, target=to if to in ("ar", "en") else None
+            )
+            highlighted = ""
+            if summary.method == "extractive":
+                chosen = self._chosen(text or "", summary, count)
+                article = article_sentences(text or "", summary.lang)
+                highlighted = presenters.summary_html(
+                    article.sentences, chosen, summary.lang, article.paragraphs
+                )
+        except TarjamaError as exc:
+            return "", presenters.error_box(str(exc), "Could not summarise"), "", None
+        download = self.folder() / f"summary-{summary.lang}-{summary.to}.txt"
+        download.write_text(summary.summary + "\n", encoding="utf-8")
+        return summary.summary, presenters.summary_status(summary), highlighted, str(download)
+
+    # --- Batch ---------------------------------------------------------------------------------------
+    def batch(
+        self,
+        files: Sequence[str] | str | None,
+        method: str,
+        sentences: float | None,
+        to: str | None,
+        progress: Progress | None = None,
+    ) -> BatchOutputs:
+        """Summarise every uploaded article: ``(status, [results.jsonl, results.csv, errors.jsonl])``."""
+        options = SummaryOptions(
+            method=method, sentences=int(sentences or 3), to=to if to in ("ar", "en") else None
+        )
+        try:
+            outcome = summarize_batch(self.service, _paths(files), options, self.folder(), progress)
+        except TarjamaError as exc:
+            return presenters.error_box(str(exc), "Could not run the batch"), []
+        files_out = [outcome.results_jsonl, outcome.results_csv, outcome.errors]
+        return presenters.batch_status(outcome.report), [str(f) for f in files_out]
+
+    # --- Evaluate --------------------------------------------------------------------------------------
+    def _eval_outputs(self, outcome: EvalOutcome) -> EvalOutputs:
+        return (
+            "",
+            presenters.scores_table(outcome.evaluation),
+            [str(p) for p in outcome.plots],
+            [str(p) for p in outcome.reports],
+        )
+
+    def evaluate_files(
+        self, hypotheses: Sequence[str] | str | None, references: Sequence[str] | str | None, kind: str
+    ) -> EvalOutputs:
+        """Score uploaded files: ``(error, scores table, plot images, report files)``."""
+        try:
+            if kind not in ("mt", "summary"):
+                raise InvalidInputError(f"unknown kind of evaluation {kind!r}")
+            outcome = evaluate_files(
+                _paths(hypotheses),
+                _paths(references),
+                kind="mt" if kind == "mt" else "summary",
+                out=self.folder(),
+                limits=self.service.limits,
+            )
+        except TarjamaError as exc:
+            return presenters.error_box(str(exc), "Could not evaluate"), "", [], []
+        return self._eval_outputs(outcome)
+
+    def evaluate_testset(
+        self,
+        testset: str,
+        direction: str,
+        model: str | None,
+        limit: float | None,
+        method: str = "extractive",
+        progress: Progress | None = None,
+    ) -> EvalOutputs:
+        """Run and score a bundled test set: ``(error, scores table, plot images, report files)``."""
+        source, target = DIRECTIONS.get(direction, ("ar", "en"))
+        try:
+            if target is None:
+                raise InvalidInputError("choose a direction for the test set")
+            outcome = evaluate_testset(
+                self.service,
+                testset,
+                source=source,
+                target=target,
+                model=model or None,
+                limit=int(limit or 0),
+                out=self.folder(),
+                method=method,
+                progress=progress,
+            )
+        except TarjamaError as exc:
+            return presenters.error_box(str(exc), "Could not evaluate"), "", [], []
+        return self._eval_outputs(outcome)
+
+
+__all__ = [
+    "DIRECTIONS",
+    "KEEP_SECONDS",
+    "Page",
+]

@@ -1,0 +1,37 @@
+"""The cached inference layer: model registry and loading, backends, batching, the sentence cache."""
+
+from inference.backends import BACKENDS, BackendChoice, Seq2SeqBackend, choose_backend, load_backend
+from inference.cache import CacheStats, SentenceCache, cache_key
+from inference.cached import CachedGenerator, Generated
+from inference.errors import InvalidInputError, LimitExceededError, ModelUnavailableError, TarjamaError
+from inference.generation import GenerationSettings
+from inference.hub import ResolvedModel, pull_model, resolve_model
+from inference.pool import ModelPool, ModelRef
+from inference.registry import MODELS, ModelSpec, default_translation_model, get_spec
+
+__all__ = [
+    "BACKENDS",
+    "MODELS",
+    "BackendChoice",
+    "CacheStats",
+    "CachedGenerator",
+    "Generated",
+    "GenerationSettings",
+    "InvalidInputError",
+    "LimitExceededError",
+    "ModelPool",
+    "ModelRef",
+    "ModelSpec",
+    "ModelUnavailableError",
+    "ResolvedModel",
+    "SentenceCache",
+    "Seq2SeqBackend",
+    "TarjamaError",
+    "cache_key",
+    "choose_backend",
+    "default_translation_model",
+    "get_spec",
+    "load_backend",
+    "pull_model",
+    "resolve_model",
+]

@@ -1,0 +1,73 @@
+"""What every backend offers, and the per-family language conventions they share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from inference.errors import InvalidInputError
+from inference.generation import GenerationSettings
+from inference.registry import ModelSpec
+
+
+class Seq2SeqBackend(Protocol):
+    """A loaded sequence-to-sequence model: texts in, texts out, in order."""
+
+    name: str  # "transformers" | "ctranslate2"
+    model_id: str
+    revision: str
+    quantization: str
+    device: str
+    max_input_tokens: int
+    spec: ModelSpec
+
+    def token_lengths(self, texts: Sequence[str], *, source: str, target: str | None = None) -> list[int]:
+        """Source length in tokens (special and language tokens included) of each text."""
+        ...
+
+    def generate(
+        self, texts: Sequence[str], settings: GenerationSettings, *, source: str, target: str
+    ) -> list[str]:
+        """Outputs for ``texts``, in order; each text must fit ``max_input_tokens``."""
+        ...
+
+
+def resolve_device(device: str) -> str:
+    """``auto`` → ``cuda`` when a GPU is usable, else ``cpu``."""
+    if device not in {"auto", "cpu", "cuda"}:
+        raise InvalidInputError(f"device must be auto, cpu or cuda, not {device!r}")
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def marian_prefix(spec: ModelSpec, vocab: dict[str, int], target: str) -> str:
+    """The ``>>xxx<<`` token a multi-target OPUS-MT model needs, or ``""``.
+
+    Registered models name it; for a local folder it is found in the vocabulary.
+    """
+    if spec.family != "marian":
+        return ""
+    if spec.target_prefix:
+        return spec.target_prefix
+    candidates = {"ar": (">>ara<<", ">>arb<<"), "en": (">>eng<<",)}.get(target, ())
+    return next((token for token in candidates if token in vocab), "")
+
+
+def language_code(spec: ModelSpec, lang: str) -> str:
+    """The model's own code for a tarjama language (NLLB ``arb_Arab``, M2M100 ``ar``)."""
+    try:
+        return spec.lang_codes[lang]
+    except KeyError:
+        raise InvalidInputError(f"model {spec.name} does not know language {lang!r}") from None
+
+
+def forced_bos_token(spec: ModelSpec, tokenizer: Any, target: str) -> str | None:
+    """The token that must start the output of a many-to-many model (NLLB, M2M100), else None."""
+    if spec.family == "nllb":
+        return language_code(spec, target)
+    if spec.family == "m2m100":
+        return str(tokenizer.get_lang_token(language_code(spec, target)))
+    return None

@@ -1,0 +1,216 @@
+"""The CTranslate2 backend: a Hugging Face model converted once (int8 on CPU), kept, and decoded by CT2.
+
+Tokenisation, the output length bound and decoding mirror :class:`TransformersBackend`, so greedy outputs
+agree token for token where the weights agree (float32, or int8 on a model with clear margins).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from inference.backends.base import forced_bos_token, language_code, marian_prefix, resolve_device
+from inference.errors import InvalidInputError, ModelUnavailableError
+from inference.generation import GenerationSettings
+from inference.hub import ResolvedModel
+from inference.settings import (
+    DEFAULT_CT2_QUANTIZATION_CPU,
+    DEFAULT_CT2_QUANTIZATION_CUDA,
+    default_threads,
+    models_dir,
+)
+
+MANIFEST = "tarjama.json"
+
+
+def supported_quantizations(device: str) -> set[str]:
+    """The compute types CTranslate2 can run on ``device`` here (empty when it cannot use the device)."""
+    import ctranslate2
+
+    if device == "cuda" and ctranslate2.get_cuda_device_count() < 1:
+        return set()
+    try:
+        return set(ctranslate2.get_supported_compute_types(device))
+    except (RuntimeError, ValueError):  # e.g. a CUDA build whose driver is too old
+        return set()
+
+
+def default_quantization(device: str) -> str:
+    """int8 on CPU, int8_float16 on CUDA, or float32 where the preferred type is not supported."""
+    preferred = DEFAULT_CT2_QUANTIZATION_CUDA if device == "cuda" else DEFAULT_CT2_QUANTIZATION_CPU
+    return preferred if preferred in supported_quantizations(device) else "float32"
+
+
+def conversion_key(resolved: ResolvedModel, quantization: str) -> str:
+    """``<fingerprint>-<quantization>``: the folder name of a kept conversion.
+
+    The fingerprint is the Hub commit of a snapshot, or the content hash of a local folder, so a changed
+    model is converted again and an unchanged one never is.
+    """
+    return f"{resolved.revision.removeprefix('local-')}-{quantization}"
+
+
+def converted_model(resolved: ResolvedModel, quantization: str, *, root: Path | None = None) -> Path:
+    """The CTranslate2 copy of ``resolved`` at ``quantization``, converting it on first use.
+
+    Kept in ``models_dir()`` (``$TARJAMA_MODELS_DIR``). The conversion is written into a temporary folder
+    and renamed into place, so an interrupted or concurrent conversion never leaves a half-written model.
+    """
+    root = root if root is not None else models_dir()
+    final = root / conversion_key(resolved, quantization)
+    if (final / "model.bin").is_file():
+        return final
+    root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".converting-", dir=root))
+    try:
+        out = work / "model"
+        try:
+            _converter(resolved.path).convert(
+                str(out), quantization=quantization
+            )
+        except (NotImplementedError, ValueError, OSError, RuntimeError) as exc:
+            raise ModelUnavailableError(
+                resolved.name, f"it cannot be converted to CTranslate2 ({type(exc).__name__}: {exc})"
+            ) from exc
+        manifest = {"model": resolved.name, "revision": resolved.revision, "quantization": quantization}
+        (out / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        try:
+            out.rename(final)
+        except OSError:
+            if not (final / "model.bin").is_file():  # not another process's finished copy: a real failure
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return final
+
+
+def _converter(path: Path) -> Any:
+    """CTranslate2's converter, told what transformers 5 no longer spells out for BART."""
+    from ctranslate2.converters import TransformersConverter
+
+    class Converter(TransformersConverter):  # type: ignore[misc]
+        def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
+            model = super().load_model(model_class, model_name_or_path, **kwargs)
+            if model.config.model_type == "bart" and not hasattr(model.config, "normalize_before"):
+                model.config.normalize_before = False  # transformers' BART layers are post-norm
+            return model
+
+    return Converter(str(path), low_cpu_mem_usage=True)
+
+
+class CTranslate2Backend:
+    """A model converted to CTranslate2 and loaded with ``ctranslate2.Translator``; one per model and type."""
+
+    name = "ctranslate2"
+
+    def __init__(
+        self,
+        resolved: ResolvedModel,
+        *,
+        device: str = "auto",
+        quantization: str | None = None,
+        threads: int | None = None,
+        models_root: Path | None = None,
+    ) -> None:
+        import ctranslate2
+        from transformers import AutoConfig, AutoTokenizer, GenerationConfig
+
+        self.spec = resolved.spec
+        self.model_id = resolved.name
+        self.revision = resolved.revision
+        self.device = resolve_device(device)
+        self.quantization = quantization or default_quantization(self.device)
+        if self.quantization not in supported_quantizations(self.device):
+            raise InvalidInputError(
+                f"CTranslate2 cannot run {self.quantization} on {self.device} here "
+                f"(supported: {', '.join(sorted(supported_quantizations(self.device))) or 'none'})"
+            )
+        self.threads = threads or default_threads()
+        try:
+            self.tokenizer: Any = AutoTokenizer.from_pretrained(resolved.path)
+            config = AutoConfig.from_pretrained(resolved.path)
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelUnavailableError(
+                resolved.name, f"its files in {resolved.path} cannot be loaded ({exc})"
+            ) from exc
+        try:
+            generation: Any = GenerationConfig.from_pretrained(resolved.path)
+        except OSError:  # no generation_config.json: the model config carries the defaults
+            generation = GenerationConfig.from_model_config(config)
+        self.path = converted_model(resolved, self.quantization, root=models_root)
+        self.translator: Any = ctranslate2.Translator(
+            str(self.path),
+            device=self.device,
+            compute_type=self.quantization,
+            intra_threads=self.threads,
+            inter_threads=1,
+        )
+        limit = getattr(config, "max_position_embeddings", None) or self.spec.max_input_tokens
+        self.max_input_tokens = min(self.spec.max_input_tokens, int(limit))
+        self.max_output_tokens = int(limit)
+        self._forced_eos = generation.forced_eos_token_id is not None
+        self._forced_bos = self._token(generation.forced_bos_token_id)
+        self._suppress = self._suppressed(generation.bad_words_ids or [])
+
+    def _token(self, token_id: int | None) -> str | None:
+        return None if token_id is None else str(self.tokenizer.convert_ids_to_tokens(int(token_id)))
+
+    def _suppressed(self, bad_words: list[list[int]]) -> list[list[str]]:
+        pad = self.tokenizer.pad_token
+        sequences = [list(self.tokenizer.convert_ids_to_tokens(ids)) for ids in bad_words]
+        # The Marian converter drops <pad> from the vocabulary, so CT2 cannot emit it anyway.
+        return [s for s in sequences if not (self.spec.family == "marian" and s == [pad])]
+
+    def _prepare(self, texts: Sequence[str], source: str, target: str | None) -> list[str]:
+        if self.spec.family in ("nllb", "m2m100"):
+            self.tokenizer.src_lang = language_code(self.spec, source)
+        prefix = marian_prefix(self.spec, self.tokenizer.get_vocab(), target) if target else ""
+        return [f"{prefix} {text}" if prefix else text for text in texts]
+
+    def token_lengths(self, texts: Sequence[str], *, source: str, target: str | None = None) -> list[int]:
+        """Source length in tokens, special and language tokens included."""
+        if not texts:
+            return []
+        encoded = self.tokenizer(self._prepare(texts, source, target), add_special_tokens=True)
+        return [len(ids) for ids in encoded["input_ids"]]
+
+    def generate(
+        self, texts: Sequence[str], settings: GenerationSettings, *, source: str, target: str
+    ) -> list[str]:
+        """Decode ``texts`` with ``settings`` in one ``translate_batch`` call; outputs in input order."""
+        if not texts:
+            return []
+        ids = self.tokenizer(self._prepare(texts, source, target), add_special_tokens=True)["input_ids"]
+        longest = max(len(row) for row in ids)
+        if longest > self.max_input_tokens:
+            raise InvalidInputError(
+                f"a text of {longest} tokens is over {self.model_id}'s input limit of {self.max_input_tokens}"
+            )
+        # transformers' forced EOS spends the last of max_new_tokens on </s>, which decodes to nothing;
+        # CT2 cannot force it, so it stops one token earlier and the texts agree.
+        steps = settings.max_tokens_for(longest, self.max_output_tokens) - int(self._forced_eos)
+        if steps < 1:
+            return ["" for _ in texts]
+        bos = forced_bos_token(self.spec, self.tokenizer, target) or self._forced_bos
+        results = self.translator.translate_batch(
+            [self.tokenizer.convert_ids_to_tokens(row) for row in ids],
+            target_prefix=[[bos] for _ in texts] if bos else None,
+            beam_size=settings.beam_size,
+            max_decoding_length=steps,
+            min_decoding_length=min(settings.min_new_tokens, steps),
+            repetition_penalty=settings.repetition_penalty,
+            no_repeat_ngram_size=settings.no_repeat_ngram_size,
+            length_penalty=settings.length_penalty,
+            suppress_sequences=self._suppress or None,
+            max_input_length=0,  # never truncate: over-long input was refused above
+            return_end_token=False,
+        )
+        return [self._decode(result.hypotheses[0]) for result in results]
+
+    def _decode(self, tokens: list[str]) -> str:
+        ids = self.tokenizer.convert_tokens_to_ids(tokens)
+        return str(self.tokenizer.decode(ids, skip_special_tokens=True)).strip()

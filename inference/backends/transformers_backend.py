@@ -1,0 +1,83 @@
+"""The plain PyTorch backend: Hugging Face ``generate`` on CPU or CUDA (fp16 there)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from inference.backends.base import forced_bos_token, language_code, marian_prefix, resolve_device
+from inference.errors import InvalidInputError, ModelUnavailableError
+from inference.generation import GenerationSettings
+from inference.hub import ResolvedModel
+
+
+class TransformersBackend:
+    """A model loaded with ``AutoModelForSeq2SeqLM``; one instance per model, device and dtype."""
+
+    name = "transformers"
+
+    def __init__(self, resolved: ResolvedModel, *, device: str = "auto") -> None:
+        import torch
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+        self.spec = resolved.spec
+        self.model_id = resolved.name
+        self.revision = resolved.revision
+        self.device = resolve_device(device)
+        dtype = torch.float16 if self.device == "cuda" else torch.float32
+        self.quantization = "float16" if self.device == "cuda" else "float32"  # as choose_backend() says
+        try:
+            self.tokenizer: Any = AutoTokenizer.from_pretrained(resolved.path)
+            model = AutoModelForSeq2SeqLM.from_pretrained(resolved.path, dtype=dtype)
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelUnavailableError(
+                resolved.name, f"its files in {resolved.path} cannot be loaded ({exc})"
+            ) from exc
+        self.model: Any = model.to(self.device).eval()
+        limit = getattr(self.model.config, "max_position_embeddings", None) or self.spec.max_input_tokens
+        self.max_input_tokens = min(self.spec.max_input_tokens, int(limit))
+        self.max_output_tokens = int(limit)
+
+    def _prepare(self, texts: Sequence[str], source: str, target: str | None) -> list[str]:
+        if self.spec.family in ("nllb", "m2m100"):
+            self.tokenizer.src_lang = language_code(self.spec, source)
+        prefix = marian_prefix(self.spec, self.tokenizer.get_vocab(), target) if target else ""
+        return [f"{prefix} {text}" if prefix else text for text in texts]
+
+    def token_lengths(self, texts: Sequence[str], *, source: str, target: str | None = None) -> list[int]:
+        """Source length in tokens, special and language tokens included."""
+        if not texts:
+            return []
+        encoded = self.tokenizer(self._prepare(texts, source, target), add_special_tokens=True)
+        return [len(ids) for ids in encoded["input_ids"]]
+
+    def generate(
+        self, texts: Sequence[str], settings: GenerationSettings, *, source: str, target: str
+    ) -> list[str]:
+        """Decode ``texts`` with ``settings``; outputs in input order."""
+        import torch
+
+        if not texts:
+            return []
+        prepared = self._prepare(texts, source, target)
+        inputs = self.tokenizer(prepared, return_tensors="pt", padding=True, truncation=False)
+        longest = int(inputs["attention_mask"].sum(dim=1).max())
+        if longest > self.max_input_tokens:
+            raise InvalidInputError(
+                f"a text of {longest} tokens is over {self.model_id}'s input limit of {self.max_input_tokens}"
+            )
+        options: dict[str, Any] = {
+            "num_beams": settings.beam_size,
+            "do_sample": False,
+            "max_new_tokens": settings.max_tokens_for(longest, self.max_output_tokens),
+            "min_new_tokens": settings.min_new_tokens,
+            "repetition_penalty": settings.repetition_penalty,
+            "no_repeat_ngram_size": settings.no_repeat_ngram_size,
+            "length_penalty": settings.length_penalty,
+        }
+        bos = forced_bos_token(self.spec, self.tokenizer, target)
+        if bos is not None:
+            options["forced_bos_token_id"] = self.tokenizer.convert_tokens_to_ids(bos)
+        with torch.inference_mode():
+            output = self.model.generate(**inputs.to(self.device), **options)
+        return [text.strip() for text in self.tokenizer.batch_decode(output, skip_special_tokens=True)]

@@ -1,0 +1,28 @@
+"""The one family of errors tarjama raises; entry points turn them into messages."""
+
+from __future__ import annotations
+
+
+class TarjamaError(Exception):
+    """Base class: the message is written for a person and says what to do."""
+
+
+class ModelUnavailableError(TarjamaError):
+    """A model cannot be had: not cached, offline, unknown name or broken folder."""
+
+    def __init__(self, model: str, reason: str) -> None:
+        self.model = model
+        self.reason = reason
+        super().__init__(
+            f"Model '{model}' is not available: {reason}. "
+            f"Fix: connect to the internet once, pre-fetch it with `tarjama models pull {model}`, "
+            "or pass a local folder with --model PATH."
+        )
+
+
+class InvalidInputError(TarjamaError):
+    """The input cannot be used as given (empty, undecodable, wrong shape)."""
+
+
+class LimitExceededError(TarjamaError):
+    """The input is over a configured limit (characters, upload size, rate)."""

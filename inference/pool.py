@@ -1,0 +1,83 @@
+"""Models resolved cheaply, loaded lazily and once, and shared: the pool behind every engine."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from inference.backends import BackendChoice, Seq2SeqBackend, choose_backend, load_backend
+from inference.hub import ResolvedModel, resolve_model
+from inference.registry import Task
+from inference.settings import DEFAULT_BACKEND, DEFAULT_DEVICE
+
+
+class ModelRef:
+    """A model whose identity is known (for cache keys) but whose weights load only on first need."""
+
+    def __init__(self, resolved: ResolvedModel, choice: BackendChoice, *, threads: int | None = None) -> None:
+        self.resolved = resolved
+        self.choice = choice
+        self.threads = threads  # CPU threads when loaded; None = inference.backends.resolve_threads()
+        self._backend: Seq2SeqBackend | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def identity(self) -> dict[str, Any]:
+        """What distinguishes this model's outputs: name, revision, backend and precision."""
+        return {
+            "model": self.resolved.name,
+            "revision": self.resolved.revision,
+            "backend": self.choice.name,
+            "quantization": self.choice.quantization,
+        }
+
+    @property
+    def loaded(self) -> bool:
+        return self._backend is not None
+
+    def load(self) -> Seq2SeqBackend:
+        """The backend, loading the weights the first time."""
+        with self._lock:
+            if self._backend is None:
+                self._backend = load_backend(self.resolved, self.choice, threads=self.threads)
+            return self._backend
+
+
+class ModelPool:
+    """Model references keyed by name, revision and task; the least recently used is dropped first.
+
+    Thread-safe: the web UI shares one pool between all visitors.
+    """
+
+    def __init__(
+        self,
+        *,
+        backend: str = DEFAULT_BACKEND,
+        device: str = DEFAULT_DEVICE,
+        local_files_only: bool | None = None,
+        max_loaded: int = 2,
+        quantization: str | None = None,
+        threads: int | None = None,
+    ) -> None:
+        self.choice = choose_backend(backend, device, quantization)
+        self.threads = threads
+        self.local_files_only = local_files_only
+        self.max_loaded = max(1, max_loaded)
+        self._refs: OrderedDict[tuple[str, str | None, Task], ModelRef] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, name: str, *, task: Task, revision: str | None = None) -> ModelRef:
+        """A reference to ``name``; resolving it may raise ``ModelUnavailableError``."""
+        key = (name, revision, task)
+        with self._lock:
+            if key in self._refs:
+                self._refs.move_to_end(key)
+                return self._refs[key]
+        resolved = resolve_model(name, task=task, revision=revision, local_files_only=self.local_files_only)
+        with self._lock:
+            ref = self._refs.setdefault(key, ModelRef(resolved, self.choice, threads=self.threads))
+            self._refs.move_to_end(key)
+            while len(self._refs) > self.max_loaded:
+                self._refs.popitem(last=False)
+            return ref

@@ -1,0 +1,156 @@
+"""Short model names → Hugging Face repo ids, languages and the conventions each family needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from inference.errors import InvalidInputError
+
+Task = Literal["translate", "summarize"]
+Family = Literal["marian", "nllb", "m2m100", "bart", "t5"]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What tarjama must know about a model beyond its weights."""
+
+    name: str
+    repo_id: str
+    task: Task
+    family: Family
+    languages: tuple[str, ...]  # ("ar", "en") = ar→en for translation; languages read for summaries
+    max_input_tokens: int = 512
+    target_prefix: str = ""  # prepended to the source, e.g. ">>ara<<" for multi-target OPUS-MT
+    lang_codes: dict[str, str] = field(default_factory=dict)  # tarjama code → the model's own code
+    description: str = ""
+
+    @property
+    def source(self) -> str:
+        return self.languages[0]
+
+    @property
+    def target(self) -> str:
+        return self.languages[-1]
+
+
+_NLLB_CODES = {"ar": "arb_Arab", "en": "eng_Latn"}
+_M2M_CODES = {"ar": "ar", "en": "en"}
+
+MODELS: dict[str, ModelSpec] = {
+    spec.name: spec
+    for spec in (
+        ModelSpec(
+            "opus-mt-ar-en",
+            "Helsinki-NLP/opus-mt-ar-en",
+            "translate",
+            "marian",
+            ("ar", "en"),
+            description="OPUS-MT Marian, 77M parameters (default ar→en)",
+        ),
+        ModelSpec(
+            "opus-mt-en-ar",
+            "Helsinki-NLP/opus-mt-en-ar",
+            "translate",
+            "marian",
+            ("en", "ar"),
+            target_prefix=">>ara<<",
+            description="OPUS-MT Marian, 77M parameters (default en→ar)",
+        ),
+        ModelSpec(
+            "opus-mt-tc-big-ar-en",
+            "Helsinki-NLP/opus-mt-tc-big-ar-en",
+            "translate",
+            "marian",
+            ("ar", "en"),
+            description="OPUS-MT transformer-big, 240M params",
+        ),
+        ModelSpec(
+            "opus-mt-tc-big-en-ar",
+            "Helsinki-NLP/opus-mt-tc-big-en-ar",
+            "translate",
+            "marian",
+            ("en", "ar"),
+            target_prefix=">>arb<<",
+            description="OPUS-MT transformer-big, 240M params",
+        ),
+        ModelSpec(
+            "nllb-200-distilled-600M",
+            "facebook/nllb-200-distilled-600M",
+            "translate",
+            "nllb",
+            ("ar", "en"),
+            max_input_tokens=512,
+            lang_codes=_NLLB_CODES,
+            description="NLLB-200 distilled, 600M parameters, both directions",
+        ),
+        ModelSpec(
+            "m2m100_418M",
+            "facebook/m2m100_418M",
+            "translate",
+            "m2m100",
+            ("ar", "en"),
+            max_input_tokens=1024,
+            lang_codes=_M2M_CODES,
+            description="M2M100, 418M parameters, both directions",
+        ),
+        ModelSpec(
+            "distilbart-cnn-12-6",
+            "sshleifer/distilbart-cnn-12-6",
+            "summarize",
+            "bart",
+            ("en",),
+            max_input_tokens=1024,
+            description="DistilBART CNN/DM, 306M parameters (default English)",
+        ),
+        ModelSpec(
+            "bart-large-cnn",
+            "facebook/bart-large-cnn",
+            "summarize",
+            "bart",
+            ("en",),
+            max_input_tokens=1024,
+            description="BART-large CNN/DM, 406M parameters",
+        ),
+        ModelSpec(
+            "mt5-xlsum",
+            "csebuetnlp/mT5_multilingual_XLSum",
+            "summarize",
+            "t5",
+            ("ar", "en"),
+            max_input_tokens=512,
+            description="mT5-base XL-Sum, 580M parameters (default Arabic)",
+        ),
+    )
+}
+
+# Defaults, one per direction / language; the CLI and the UI read them from here.
+DEFAULT_TRANSLATION_MODELS: dict[tuple[str, str], str] = {
+    ("ar", "en"): "opus-mt-ar-en",
+    ("en", "ar"): "opus-mt-en-ar",
+}
+DEFAULT_SUMMARY_MODELS: dict[str, str] = {"en": "distilbart-cnn-12-6", "ar": "mt5-xlsum"}
+
+_MULTILINGUAL: tuple[Family, ...] = ("nllb", "m2m100")
+
+
+def get_spec(name: str) -> ModelSpec | None:
+    """The registered spec for a short name or its repo id, or None for anything else."""
+    if name in MODELS:
+        return MODELS[name]
+    return next((spec for spec in MODELS.values() if spec.repo_id == name), None)
+
+
+def supports(spec: ModelSpec, source: str, target: str) -> bool:
+    """Whether a translation model can translate ``source`` → ``target``."""
+    if spec.family in _MULTILINGUAL:
+        return source in spec.lang_codes and target in spec.lang_codes and source != target
+    return (spec.source, spec.target) == (source, target)
+
+
+def default_translation_model(source: str, target: str) -> str:
+    """The default short name for a direction."""
+    try:
+        return DEFAULT_TRANSLATION_MODELS[(source, target)]
+    except KeyError:
+        raise InvalidInputError(f"no translation direction {source}→{target}; use ar→en or en→ar") from None

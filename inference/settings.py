@@ -1,0 +1,90 @@
+"""Defaults and environment variables, in one place; the CLI, UI and library read them here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+
+# --- translation -------------------------------------------------------------------------------
+DEFAULT_BEAM_SIZE = 4
+DEFAULT_MAX_LENGTH_RATIO = 3.0  # output tokens at most this times the source tokens (+ slack)
+DEFAULT_LENGTH_SLACK = 10
+DEFAULT_REPETITION_PENALTY = 1.0
+DEFAULT_NO_REPEAT_NGRAM_SIZE = 4
+DEFAULT_MAX_BATCH_TOKENS = 2048  # token budget of one generate() call (source tokens, padded)
+DEFAULT_BACKEND = "auto"  # auto | transformers | ctranslate2
+DEFAULT_DEVICE = "auto"  # auto | cpu | cuda
+DEFAULT_CT2_QUANTIZATION_CPU = "int8"  # CTranslate2 compute type (and conversion quantisation) on CPU
+DEFAULT_CT2_QUANTIZATION_CUDA = "int8_float16"  # ... and on CUDA
+
+# --- summaries ---------------------------------------------------------------------------------
+DEFAULT_SUMMARY_SENTENCES = 3
+DEFAULT_SUMMARY_METHOD = "extractive"
+DEFAULT_SUMMARY_MAX_TOKENS = 142  # abstractive output cap (BART-CNN's own setting)
+DEFAULT_SUMMARY_MIN_TOKENS = 30
+SUMMARY_TOKENS_PER_SENTENCE = 40  # --sentences N caps an abstractive summary at N × this many tokens
+DEFAULT_SUMMARY_NO_REPEAT_NGRAM_SIZE = 3
+DEFAULT_SUMMARY_REPETITION_PENALTY = 1.2
+DEFAULT_SUMMARY_LENGTH_PENALTY = 2.0
+DEFAULT_SUMMARY_MAX_ROUNDS = 4  # map-reduce rounds for articles longer than the model's input
+DEFAULT_BATCH_WORKERS = 1
+
+# --- evaluation --------------------------------------------------------------------------------
+DEFAULT_BOOTSTRAP_SAMPLES = 1000  # sacrebleu's default for --paired-bs-n and --confidence-n
+DEFAULT_BOOTSTRAP_SEED = 12345  # sacrebleu's default SACREBLEU_SEED; also seeds the ROUGE bootstrap
+DEFAULT_MAX_DROP = 0.5  # `tarjama eval compare`: the largest allowed drop of any metric, in points
+
+# --- limits ------------------------------------------------------------------------------------
+MAX_INPUT_CHARS = 2_000_000  # one request / one file; larger input is refused, not truncated
+
+# --- web UI and API (app.py, api.py) ----------------------------------------------------------------
+DEFAULT_HOST = "127.0.0.1"  # localhost only unless --host says otherwise
+DEFAULT_PORT = 7860
+MAX_REQUEST_CHARS = 100_000  # one page or API request (all texts of a list together)
+MAX_REQUEST_ITEMS = 128  # texts in one API list request
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # one upload; a .zip counts unpacked
+MAX_BATCH_DOCUMENTS = 2_000  # articles in one batch upload
+MAX_EVAL_ITEMS = 500  # test items the page evaluates at once
+UPLOAD_SUFFIXES = (".txt", ".zip", ".jsonl", ".csv")  # batch uploads
+DEFAULT_CONCURRENCY = 1  # model calls running at once, page and API together
+DEFAULT_QUEUE_SIZE = 32  # page events waiting; beyond this the page says the queue is full
+DEFAULT_REQ_LIMIT = 0  # API requests per minute per client (or per key); 0 = no limit
+
+ENV_CACHE = "TARJAMA_CACHE"
+ENV_MODELS_DIR = "TARJAMA_MODELS_DIR"
+ENV_DEVICE = "TARJAMA_DEVICE"
+ENV_THREADS = "TARJAMA_THREADS"
+
+
+def cache_path() -> Path:
+    """Where the sentence cache lives: ``$TARJAMA_CACHE`` or the platform's user cache folder."""
+    env = os.environ.get(ENV_CACHE)
+    if env:
+        return Path(env).expanduser()
+    return Path(user_cache_dir("tarjama")) / "cache.sqlite3"
+
+
+def models_dir() -> Path:
+    """Where converted models (CTranslate2) are kept: ``$TARJAMA_MODELS_DIR`` or the user cache."""
+    env = os.environ.get(ENV_MODELS_DIR)
+    if env:
+        return Path(env).expanduser()
+    return Path(user_cache_dir("tarjama")) / "models"
+
+
+def hub_offline() -> bool:
+    """True when the Hugging Face Hub must not be contacted (``HF_HUB_OFFLINE`` set to a true value)."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def default_threads() -> int:
+    """Intra-op threads: ``$TARJAMA_THREADS`` or the number of CPUs this process may use."""
+    env = os.environ.get(ENV_THREADS)
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)

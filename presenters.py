@@ -1,0 +1,231 @@
+"""Library results as HTML and tables for the web page: pure functions, no Gradio.
+
+Every value that comes from a person or a model is HTML-escaped here; ``app.py`` only places the strings.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from eval.scores import Evaluation
+from service import LANGUAGE_NAMES
+from summarize import BatchReport, Summary
+from translate import Segment, Translation
+from translate.guards import missing_numbers
+
+FLAG_TEXT = {
+    "untranslated": "not translated",
+    "numbers_missing": "number missing",
+    "length": "length looks wrong",
+    "repetition": "repeats itself",
+    "copied": "kept as is (nothing to translate)",
+}
+WARNING_FLAGS = frozenset({"untranslated", "numbers_missing", "length", "repetition"})
+
+PAGE_CSS = """
+.tj-help { color: var(--body-text-color-subdued); }
+.tj-bidi textarea { unicode-bidi: plaintext; text-align: start; font-size: 1.05rem; line-height: 1.7; }
+.tj-status { font-size: 0.95rem; }
+.tj-error { border: 1px solid #d33; background: #fff1f0; color: #8a1f11; border-radius: 8px;
+  padding: 0.7em 1em; white-space: pre-wrap; }
+.tj-error strong { display: block; margin-bottom: 0.2em; }
+.tj-align { width: 100%; border-collapse: collapse; font-size: 0.98rem; line-height: 1.6; }
+.tj-align th { text-align: start; background: var(--background-fill-secondary); padding: 0.4em 0.6em;
+  position: sticky; top: 0; }
+.tj-align, .tj-align tr, .tj-align th, .tj-align td { border: none !important; }
+.tj-align td { border-top: 1px solid var(--border-color-primary) !important; padding: 0.45em 0.6em;
+  vertical-align: top; text-align: start; }
+.tj-align td.tj-n { color: var(--body-text-color-subdued); width: 2.5em; text-align: center; }
+.tj-align td.tj-notes { width: 13em; font-size: 0.85rem; }
+.tj-align tr.tj-para td { border-top: 2px solid #8a8fa3 !important; }
+.tj-align tr.tj-flagged td { background: #fff7e0; }
+.tj-badge { display: inline-block; border-radius: 4px; padding: 0 0.45em; margin: 0.1em 0.2em 0.1em 0;
+  font-size: 0.8rem; white-space: nowrap; }
+.tj-badge.tj-cache { background: #e3f1ff; color: #0b4f8a; }
+.tj-badge.tj-warn { background: #ffe1b3; color: #7a3e00; font-weight: 600; }
+.tj-badge.tj-copy { background: #eee; color: #555; }
+.tj-summary { line-height: 1.9; font-size: 1.02rem; }
+.tj-summary mark { background: #fff2a8; padding: 0.1em 0.15em; border-radius: 3px; }
+.tj-legend { font-size: 0.85rem; color: var(--body-text-color-subdued); margin: 0.3em 0; }
+"""
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _dir(lang: str) -> str:
+    return "rtl" if lang == "ar" else "ltr"
+
+
+def error_box(message: str, title: str = "Could not do that") -> str:
+    """A readable error panel (never a traceback): a short title and the library's message."""
+    message = message[:1].upper() + message[1:]
+    return f'<div class="tj-error" role="alert"><strong>{_esc(title)}</strong>{_esc(message)}</div>'
+
+
+def model_label(model: str) -> str:
+    """A model's name for people: a local folder is shown by its last part."""
+    return Path(model).name if model.startswith(("/", ".", "~")) else model
+
+
+def direction_label(source: str, target: str) -> str:
+    """``Arabic → English``."""
+    return f"{LANGUAGE_NAMES.get(source, source)} → {LANGUAGE_NAMES.get(target, target)}"
+
+
+def translation_status(result: Translation, *, detected: bool) -> str:
+    """One line of HTML: direction (and whether it was detected), model, sentences, cache hits, time."""
+    stats = result.stats
+    flagged = sum(1 for s in result.segments if WARNING_FLAGS.intersection(s.flags))
+    how = " (detected)" if detected else ""
+    parts = [
+        f"<strong>{_esc(direction_label(result.source, result.target))}</strong>{how}",
+        f"model <code>{_esc(model_label(result.model))}</code>",
+        f"{stats.segments} sentences, {stats.cached} from the cache",
+        f"{stats.seconds:.1f} s",
+    ]
+    if flagged:
+        parts.append(f'<span class="tj-badge tj-warn">{flagged} to check</span> (highlighted below)')
+    return f'<p class="tj-status">{" · ".join(parts)}</p>'
+
+
+def _notes(segment: Segment) -> str:
+    badges = []
+    if segment.cached:
+        badges.append('<span class="tj-badge tj-cache" title="found in the sentence cache">cached</span>')
+    for flag in segment.flags:
+        kind = "tj-warn" if flag in WARNING_FLAGS else "tj-copy"
+        text = FLAG_TEXT.get(flag, flag)
+        if flag == "numbers_missing":
+            missing = missing_numbers(segment.source, segment.translation)
+            text = f"missing number{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
+        badges.append(f'<span class="tj-badge {kind}">{_esc(text)}</span>')
+    return "".join(badges)
+
+
+def alignment_table(result: Translation) -> str:
+    """The sentence-aligned side-by-side view: one row per sentence, a heavier line between paragraphs,
+    cached sentences and flagged ones marked."""
+    src, tgt = result.source, result.target
+    rows = []
+    previous = -1
+    for number, segment in enumerate(result.segments, 1):
+        classes = []
+        if segment.paragraph != previous and number > 1:
+            classes.append("tj-para")
+        if WARNING_FLAGS.intersection(segment.flags):
+            classes.append("tj-flagged")
+        previous = segment.paragraph
+        rows.append(
+            f'<tr class="{" ".join(classes)}" data-flags="{_esc(",".join(segment.flags))}"'
+            f' data-cached="{str(segment.cached).lower()}">'
+            f'<td class="tj-n">{number}</td>'
+            f'<td dir="{_dir(src)}" lang="{src}">{_esc(segment.source)}</td>'
+            f'<td dir="{_dir(tgt)}" lang="{tgt}">{_esc(segment.translation)}</td>'
+            f'<td class="tj-notes">{_notes(segment)}</td></tr>'
+        )
+    header = (
+        f'<tr><th>#</th><th>{LANGUAGE_NAMES.get(src, src)} (source)</th>'
+        f"<th>{LANGUAGE_NAMES.get(tgt, tgt)} (translation)</th><th>Notes</th></tr>"
+    )
+    legend = (
+        '<p class="tj-legend">Rows in <span class="tj-badge tj-warn">orange</span> need a human check; '
+        '<span class="tj-badge tj-cache">cached</span> sentences were translated before and cost nothing.</p>'
+    )
+    return f'{legend}<table class="tj-align"><thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def summary_status(summary: Summary) -> str:
+    """One line of HTML: method, length, languages, models and time of a summary."""
+    parts = [f"<strong>{summary.method.capitalize()} summary</strong>"]
+    if total := summary.article_sentence_count:
+        parts.append(f"{len(summary.sentences)} sentences from an article of {total}")
+    langs = LANGUAGE_NAMES.get(summary.lang, summary.lang)
+    if summary.to != summary.lang:
+        langs = direction_label(summary.lang, summary.to)
+    parts.append(langs)
+    if summary.model:
+        parts.append(f"model <code>{_esc(model_label(summary.model))}</code>")
+    if summary.translation_model:
+        parts.append(f"translated with <code>{_esc(model_label(summary.translation_model))}</code>")
+    parts.append(f"{summary.timings.total:.1f} s")
+    return f'<p class="tj-status">{" · ".join(parts)}</p>'
+
+
+def batch_status(report: BatchReport) -> str:
+    """What a batch run did, in one line of HTML; the reasons for errors in a short list."""
+    parts = [
+        f"<strong>{report.written} of {report.records} articles summarised</strong>",
+        f"{report.errors} with errors" if report.errors else "no errors",
+        f"{report.seconds:.1f} s",
+    ]
+    reasons = "".join(
+        f"<li>{_esc(reason)}: {count}</li>" for reason, count in sorted(report.error_reasons.items())
+    )
+    listing = f'<ul class="tj-legend">{reasons}</ul>' if reasons else ""
+    return f'<p class="tj-status">{" · ".join(parts)}</p>{listing}'
+
+
+def summary_html(
+    sentences: Sequence[str], chosen: Iterable[int], lang: str, paragraphs: Sequence[int] = ()
+) -> str:
+    """The article's sentences, paragraph by paragraph, with the ``chosen`` ones (indices) highlighted:
+    where an extractive summary came from."""
+    picked = set(chosen)
+    blocks: list[list[str]] = []
+    for index, sentence in enumerate(sentences):
+        if not blocks or (paragraphs and index and paragraphs[index] != paragraphs[index - 1]):
+            blocks.append([])
+        text = _esc(sentence)
+        blocks[-1].append(f'<mark data-index="{index}">{text}</mark>' if index in picked else text)
+    body = "".join(f"<p>{' '.join(block)}</p>" for block in blocks)
+    legend = (
+        f'<p class="tj-legend">Where the summary comes from: the {len(picked)} highlighted sentences '
+        "of the article.</p>"
+    )
+    return f'{legend}<div class="tj-summary" dir="{_dir(lang)}" lang="{lang}">{body}</div>'
+
+
+def scores_table(evaluation: Evaluation) -> str:
+    """The scores as an HTML table: one row per system, each score with its 95% bootstrap interval,
+    followed by each metric's signature (how exactly it was computed)."""
+    head = "".join(
+        f"<th>{_esc(m)}{' ↓' if m in evaluation.lower_is_better else ''}</th>" for m in evaluation.metrics
+    )
+    rows = []
+    for system in evaluation.systems:
+        cells = []
+        for metric in evaluation.metrics:
+            score = system.scores[metric]
+            interval = f' <small>[{score.ci.low:.1f}–{score.ci.high:.1f}]</small>' if score.ci else ""
+            cells.append(f"<td>{score.score:.2f}{interval}</td>")
+        rows.append(f"<tr><td>{_esc(system.name)}</td>{''.join(cells)}</tr>")
+    first = evaluation.systems[0] if evaluation.systems else None
+    signatures = "".join(
+        f"<li><code>{_esc(first.scores[m].signature)}</code></li>" for m in evaluation.metrics
+    ) if first else ""
+    what = "translation" if evaluation.kind == "mt" else "summary"
+    return (
+        f'<p class="tj-status">{evaluation.items} items, {evaluation.references} reference(s), {what} '
+        f'metrics in {_esc(evaluation.lang)}; ↓ = lower is better; [95% bootstrap interval].</p>'
+        f'<table class="tj-align"><thead><tr><th>system</th>{head}</tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table><ul class="tj-legend">{signatures}</ul>'
+    )
+
+
+__all__ = [
+    "FLAG_TEXT",
+    "PAGE_CSS",
+    "alignment_table",
+    "batch_status",
+    "direction_label",
+    "error_box",
+    "model_label",
+    "scores_table",
+    "summary_html",
+    "summary_status",
+    "translation_status",
+]

@@ -1,0 +1,356 @@
+"""The engines behind the web page and the HTTP API: one model pool and one sentence cache for everyone.
+
+:class:`TarjamaService` is what ``app.py`` (Gradio) and ``api.py`` (LibreTranslate-compatible routes) call.
+It applies the request limits, picks the model for a direction, detects the language, translates HTML
+without touching its markup, and lets only ``concurrency`` model calls run at once, page and API together.
+No Gradio or FastAPI here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from inference.cache import SentenceCache
+from inference.errors import InvalidInputError, LimitExceededError
+from inference.pool import ModelPool
+from inference.registry import MODELS, get_spec, supports
+from inference.settings import (
+    DEFAULT_BACKEND,
+    DEFAULT_BEAM_SIZE,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_DEVICE,
+    MAX_BATCH_DOCUMENTS,
+    MAX_EVAL_ITEMS,
+    MAX_REQUEST_CHARS,
+    MAX_REQUEST_ITEMS,
+    MAX_UPLOAD_BYTES,
+)
+from summarize import Summarizer, SummarizerConfig, Summary
+from translate import LANGUAGES, Translation, Translator
+from translate.detect import detect_language_confidence
+
+LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
+Progress = Callable[[int, int], None]
+
+# Tags, comments, doctype and processing instructions; what lies between them is text to translate.
+_MARKUP = re.compile(r"<!--.*?-->|<![^>]*>|<\?[^>]*>|</?[A-Za-z][^>]*>", re.DOTALL)
+_RAW_TEXT_TAG = re.compile(r"<(script|style|code|pre|textarea)\b", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may ask for; anything over a limit is refused with a message, never truncated."""
+
+    request_chars: int = MAX_REQUEST_CHARS
+    request_items: int = MAX_REQUEST_ITEMS
+    upload_bytes: int = MAX_UPLOAD_BYTES
+    batch_documents: int = MAX_BATCH_DOCUMENTS
+    eval_items: int = MAX_EVAL_ITEMS
+
+    def check_texts(self, texts: Sequence[str]) -> None:
+        """Raise :class:`LimitExceededError` when ``texts`` are too many or too long together."""
+        if len(texts) > self.request_items:
+            raise LimitExceededError(
+                f"the request has {len(texts):,} texts; the limit is {self.request_items:,} per request"
+            )
+        chars = sum(len(text) for text in texts)
+        if chars > self.request_chars:
+            raise LimitExceededError(
+                f"the request has {chars:,} characters; the limit is {self.request_chars:,} per request "
+                "(split the text or use the Batch tab / `tarjama translate` for long documents)"
+            )
+
+    def check_upload(self, size: int, name: str) -> None:
+        """Raise :class:`LimitExceededError` for an upload (or unpacked archive) over the size limit."""
+        if size > self.upload_bytes:
+            raise LimitExceededError(
+                f"{name} is {size / 1e6:.1f} MB; the limit is {self.upload_bytes / 1e6:.0f} MB per upload"
+            )
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A detected language and LibreTranslate's confidence figure (0–100)."""
+
+    language: str
+    confidence: float
+
+    def as_dict(self) -> dict[str, float | str]:
+        """The LibreTranslate shape: ``{"confidence": 97.0, "language": "ar"}``."""
+        return {"confidence": self.confidence, "language": self.language}
+
+
+def detect(text: str) -> Detection:
+    """The language of ``text`` (``ar`` or ``en``) with the share of its letters in that script, in %."""
+    language, share = detect_language_confidence(text)
+    return Detection(language, round(100.0 * share, 1))
+
+
+def check_language(code: str, what: str) -> str:
+    """``code`` if tarjama translates it, else :class:`InvalidInputError` naming the parameter."""
+    if code not in LANGUAGES:
+        supported = ", ".join(f"{c} ({LANGUAGE_NAMES[c]})" for c in LANGUAGES)
+        raise InvalidInputError(f"{what} language {code!r} is not supported; use one of {supported}")
+    return code
+
+
+def other_language(code: str) -> str:
+    """The other language of the pair: ``ar`` ↔ ``en``."""
+    return "en" if code == "ar" else "ar"
+
+
+def translation_models() -> list[str]:
+    """The registered translation models' short names."""
+    return [name for name, spec in MODELS.items() if spec.task == "translate"]
+
+
+class TarjamaService:
+    """Translation (and, through ``summarize``/``eval``, the other tabs) for all visitors of one server.
+
+    ``mt_model`` is the translation model used when a request names none; a registered one-direction
+    model is used for its direction and the registry's default for the other. ``None`` = the registry's
+    default per direction. Models load on first use, in one shared :class:`ModelPool`.
+    """
+
+    def __init__(
+        self,
+        *,
+        mt_model: str | None = None,
+        sum_model: str | None = None,
+        backend: str = DEFAULT_BACKEND,
+        device: str = DEFAULT_DEVICE,
+        cache: SentenceCache | None = None,
+        use_cache: bool = True,
+        limits: Limits | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        pool: ModelPool | None = None,
+    ) -> None:
+        self.mt_model = mt_model
+        self.sum_model = sum_model
+        self.limits = limits or Limits()
+        self.pool = pool or ModelPool(backend=backend, device=device)
+        self.cache = (cache or SentenceCache.open_default()) if use_cache else None
+        self._slots = threading.BoundedSemaphore(max(1, concurrency))
+        self.summarizer = Summarizer(
+            sum_model,
+            translation_model=self._crossing_model(),
+            cache=self.cache,
+            use_cache=self.cache is not None,
+            pool=self.pool,
+        )
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold one of the ``concurrency`` model slots (waits until one is free)."""
+        with self._slots:
+            yield
+
+    # --- translation -------------------------------------------------------------------------------
+    def allowed_models(self) -> list[str]:
+        """The translation models a visitor may choose: the registered ones and this server's own."""
+        names = translation_models()
+        return [self.mt_model, *names] if self.mt_model and self.mt_model not in names else names
+
+    def model_for(self, source: str, target: str, model: str | None = None) -> str | None:
+        """The model name a request gets for ``source``→``target`` (``None``: the registry default).
+
+        Only :meth:`allowed_models` may be asked for: visitors cannot load arbitrary folders or Hub ids.
+        """
+        if model:
+            if model not in self.allowed_models():
+                raise InvalidInputError(
+                    f"unknown translation model {model!r}; choose one of {', '.join(self.allowed_models())}"
+                )
+            return model
+        if self.mt_model is None:
+            return None
+        spec = get_spec(self.mt_model)
+        if spec is not None and not (spec.task == "translate" and supports(spec, source, target)):
+            return None
+        return self.mt_model
+
+    def translator(self, source: str, target: str, model: str | None = None) -> Translator:
+        """A :class:`Translator` on the shared pool and cache (cheap: nothing loads until needed)."""
+        name = self.model_for(source, target, model)
+        return Translator(name, pool=self.pool, cache=self.cache, use_cache=self.cache is not None)
+
+    def resolve_direction(
+        self, text: str, source: str, target: str | None
+    ) -> tuple[str, str, Detection | None]:
+        """``(source, target, detection)``: ``auto`` is detected, a missing target is the other language."""
+        detection = None
+        if source == "auto":
+            detection = detect(text)
+            source = detection.language
+        check_language(source, "source")
+        target = check_language(target, "target") if target else other_language(source)
+        return source, target, detection
+
+    def translate(
+        self,
+        text: str,
+        *,
+        source: str = "auto",
+        target: str | None = None,
+        model: str | None = None,
+        beam_size: int = DEFAULT_BEAM_SIZE,
+        progress: Progress | None = None,
+    ) -> Translation:
+        """Translate one article within the request limits (see :meth:`Translator.translate`)."""
+        self.limits.check_texts([text])
+        if not text.strip():
+            raise InvalidInputError("there is no text to translate: paste or type an article first")
+        source, target, _ = self.resolve_direction(text, source, target)
+        if source == target:
+            raise InvalidInputError(f"the source and target language are both {LANGUAGE_NAMES[source]}")
+        with self.slot():
+            return self.translator(source, target, model).translate(
+                text, source=source, target=target, beam_size=beam_size, progress=progress
+            )
+
+    def translate_lines(
+        self, lines: Sequence[str], source: str, target: str, model: str | None = None
+    ) -> list[str]:
+        """Translate each line (one paragraph each) in a single pass, so sentences of all lines share
+        batches and the cache; a line with no letters comes back as it is."""
+        todo = [i for i, line in enumerate(lines) if _LETTER.search(line)]
+        outputs = list(lines)
+        if source == target or not todo:
+            return outputs
+        flat = [" ".join(lines[i].split()) for i in todo]
+        with self.slot():
+            translator = self.translator(source, target, model)
+            result = translator.translate("\n".join(flat), source=source, target=target)
+            translated = _by_paragraph(result, len(flat))
+            if translated is None:  # the segmenter did not keep one paragraph per line
+                translated = [translator.translate(line, source=source, target=target).text for line in flat]
+        for index, text in zip(todo, translated, strict=True):
+            outputs[index] = text
+        return outputs
+
+    def translate_texts(
+        self, texts: Sequence[str], source: str, target: str, model: str | None = None
+    ) -> list[str]:
+        """Translate several plain texts in one pass; each keeps its lines (blank ones included)."""
+        split = [text.split("\n") for text in texts]
+        flat = self.translate_lines([line for lines in split for line in lines], source, target, model)
+        outputs, start = [], 0
+        for lines in split:
+            done = flat[start : start + len(lines)]
+            outputs.append("\n".join(_keep_space(old, new) for old, new in zip(lines, done, strict=True)))
+            start += len(lines)
+        return outputs
+
+    def translate_html(self, markup: str, source: str, target: str, model: str | None = None) -> str:
+        """Translate the text between the tags of ``markup``; tags, attributes and comments stay as they are.
+
+        Text inside ``script``, ``style``, ``code``, ``pre`` and ``textarea`` is not translated. Entities are
+        decoded before translation and the output is escaped again.
+        """
+        pieces = split_markup(markup)
+        todo = [i for i, (is_text, piece) in enumerate(pieces) if is_text and _LETTER.search(piece)]
+        translated = self.translate_lines([html.unescape(pieces[i][1]) for i in todo], source, target, model)
+        out = [piece for _, piece in pieces]
+        for index, text in zip(todo, translated, strict=True):
+            out[index] = _keep_space(pieces[index][1], html.escape(text.strip(), quote=False))
+        return "".join(out)
+
+    # --- summaries ---------------------------------------------------------------------------------
+    def summarize(
+        self,
+        text: str,
+        *,
+        source: str = "auto",
+        target: str | None = None,
+        method: str | None = None,
+        sentences: int | None = None,
+        ratio: float | None = None,
+    ) -> Summary:
+        """Summarise one article within the request limits (see :meth:`Summarizer.summarize`);
+        ``target`` is the summary's language (default: the article's)."""
+        self.limits.check_texts([text])
+        if not text.strip():
+            raise InvalidInputError("there is no text to summarise: paste or type an article first")
+        if source != "auto":
+            check_language(source, "source")
+        if target:
+            check_language(target, "target")
+        with self.slot():
+            return self.summarizer.summarize(
+                text, lang=source, to=target or None, method=method, sentences=sentences, ratio=ratio
+            )
+
+    def summarizer_config(self) -> SummarizerConfig:
+        """How a batch run builds its summarizer: this server's models, backend and cache setting."""
+        return SummarizerConfig(
+            translation_model=self._crossing_model(),
+            backend=self.pool.choice.name,
+            device=self.pool.choice.device,
+            use_cache=self.cache is not None,
+        )
+
+    def _crossing_model(self) -> str | None:
+        """The model a summary crosses languages with: this server's own model when it is not a registered
+        one-direction model (those serve only their direction), else the registry's default."""
+        return self.mt_model if self.mt_model and get_spec(self.mt_model) is None else None
+
+
+def split_markup(markup: str) -> list[tuple[bool, str]]:
+    """``markup`` as ``(is_text, piece)`` pieces whose concatenation is ``markup``; raw-text elements'
+    content (scripts, styles, code) counts as markup."""
+    pieces: list[tuple[bool, str]] = []
+    position = 0
+    raw_until: re.Pattern[str] | None = None
+    for match in _MARKUP.finditer(markup):
+        if match.start() < position:
+            continue
+        between = markup[position : match.start()]
+        if between:
+            pieces.append((raw_until is None, between))
+        tag = match.group()
+        pieces.append((False, tag))
+        position = match.end()
+        if raw_until is not None:
+            if raw_until.match(tag):
+                raw_until = None
+        elif opener := _RAW_TEXT_TAG.match(tag):
+            raw_until = re.compile(rf"</{opener.group(1)}\s*>", re.IGNORECASE)
+    if position < len(markup):
+        pieces.append((raw_until is None, markup[position:]))
+    return pieces
+
+
+def _keep_space(original: str, translated: str) -> str:
+    """``translated`` with the leading and trailing white space of ``original``."""
+    if original is translated or not original.strip():
+        return translated
+    lead = original[: len(original) - len(original.lstrip())]
+    return lead + translated.strip() + original[len(original.rstrip()) :]
+
+
+def _by_paragraph(result: Translation, paragraphs: int) -> list[str] | None:
+    if result.paragraphs != paragraphs:
+        return None
+    parts: list[list[str]] = [[] for _ in range(paragraphs)]
+    for segment in result.segments:
+        parts[segment.paragraph].append(segment.translation)
+    return [" ".join(p) for p in parts]
+
+
+__all__ = [
+    "LANGUAGE_NAMES",
+    "Detection",
+    "Limits",
+    "TarjamaService",
+    "check_language",
+    "detect",
+    "other_language",
+    "split_markup",
+    "translation_models",
+]

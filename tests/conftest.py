@@ -1,0 +1,98 @@
+"""Shared fixtures: isolated caches for every test, and the stand-in models (built once, cached on disk).
+
+The stand-in fixtures import ``tests.standins`` (torch, transformers) only when a test asks for one, so tests
+that need no model do not pay for those imports, and the offline variables below are set before the Hugging
+Face libraries read them at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from inference.settings import ENV_CACHE, ENV_MODELS_DIR
+
+OFFLINE_VARIABLES = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The whole test session is offline: no test may reach the Hugging Face Hub."""
+    for name in OFFLINE_VARIABLES:
+        os.environ[name] = "1"
+
+
+@pytest.fixture(scope="session")
+def session_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """CTranslate2 conversions shared by the session: keyed by model fingerprint and quantisation, so each
+    stand-in is converted once (seconds) instead of once per test."""
+    return tmp_path_factory.mktemp("tarjama-models")
+
+
+@pytest.fixture(autouse=True)
+def isolated_caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, session_models_dir: Path) -> None:
+    """Point the sentence cache and the Hugging Face cache at this test's tmp dir, converted models at the
+    session's."""
+    hf_home = tmp_path / "hf-home"
+    monkeypatch.setenv(ENV_CACHE, str(tmp_path / "tarjama-cache" / "cache.sqlite3"))
+    monkeypatch.setenv(ENV_MODELS_DIR, str(session_models_dir))
+    monkeypatch.setenv("HF_HOME", str(hf_home))
+    monkeypatch.setenv("HF_HUB_CACHE", str(hf_home / "hub"))
+    for name in OFFLINE_VARIABLES:
+        monkeypatch.setenv(name, "1")
+    # huggingface_hub copies these variables into constants when first imported; follow the test's values.
+    constants = sys.modules.get("huggingface_hub.constants")
+    if constants is not None:
+        monkeypatch.setattr(constants, "HF_HOME", str(hf_home))
+        monkeypatch.setattr(constants, "HF_HUB_CACHE", str(hf_home / "hub"))
+        monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+
+
+@pytest.fixture(scope="session")
+def memorised_pairs() -> list[tuple[str, str]]:
+    """The 40 (Arabic, English) Tatoeba pairs that ``memorised_ar_en`` translates exactly."""
+    from tests.standins import load_memorised_pairs
+
+    return load_memorised_pairs()
+
+
+@pytest.fixture(scope="session")
+def marian_ar_en() -> Path:
+    """Folder of a tiny random ar->en Marian (opus-mt-ar-en conventions)."""
+    from tests.standins import build_cached, build_marian
+
+    return build_cached(build_marian, src_lang="ar", tgt_lang="en")
+
+
+@pytest.fixture(scope="session")
+def marian_en_ar() -> Path:
+    """Folder of a tiny random en->ar Marian whose vocabulary has ``>>ara<<`` (like opus-mt-en-ar)."""
+    from tests.standins import build_cached, build_marian
+
+    return build_cached(build_marian, src_lang="en", tgt_lang="ar", target_token=">>ara<<")
+
+
+@pytest.fixture(scope="session")
+def memorised_ar_en(memorised_pairs: list[tuple[str, str]]) -> Path:
+    """Folder of a tiny ar->en Marian trained to reproduce ``memorised_pairs`` exactly (greedy and beam 4)."""
+    from tests.standins import build_cached, build_memorised_marian
+
+    return build_cached(build_memorised_marian, pairs=memorised_pairs)
+
+
+@pytest.fixture(scope="session")
+def bart_en() -> Path:
+    """Folder of a tiny random English BART summariser (distilbart-cnn layout)."""
+    from tests.standins import build_bart, build_cached
+
+    return build_cached(build_bart)
+
+
+@pytest.fixture(scope="session")
+def t5_multi() -> Path:
+    """Folder of a tiny random multilingual mT5 summariser (mT5_multilingual_XLSum layout)."""
+    from tests.standins import build_cached, build_t5
+
+    return build_cached(build_t5)

@@ -1,0 +1,135 @@
+"""`tarjama translate | segment | models | cache` as a person runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "000_ac9cc5f60d3ec1c9.txt"
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    """The real console entry point in a child process (environment from the autouse fixture)."""
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        input=stdin.decode() if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=os.environ.copy(),
+        timeout=300,
+    )
+
+
+def nonblank(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def test_seed_article_keeps_its_paragraphs(marian_ar_en: Path) -> None:
+    done = run(
+        "translate", str(SEED), "--from", "ar", "--to", "en", "--model", str(marian_ar_en), "--beam", "1"
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(nonblank(done.stdout)) == len(nonblank(SEED.read_text(encoding="utf-8")))
+
+
+def test_json_shape_and_second_run_cached(
+    memorised_ar_en: Path, memorised_pairs, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "article.txt"
+    source.write_text("\n\n".join(a for a, _ in memorised_pairs[:6]), encoding="utf-8")
+    args = ["translate", str(source), "--model", str(memorised_ar_en), "--json", "--beam", "1"]
+    assert cli.main(args) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert set(first) >= {"text", "segments", "model", "stats"}
+    assert set(first["segments"][0]) == {"source", "translation", "cached", "flags"}
+    assert set(first["stats"]) == {"segments", "cached", "seconds"}
+    assert [s["translation"] for s in first["segments"]] == [e for _, e in memorised_pairs[:6]]
+    assert cli.main(args) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert second["stats"]["cached"] == second["stats"]["segments"] == 6
+
+
+def test_output_file_and_stdin(memorised_ar_en: Path, memorised_pairs, tmp_path: Path) -> None:
+    out = tmp_path / "out.txt"
+    done = run(
+        "translate",
+        "-",
+        "--model",
+        str(memorised_ar_en),
+        "--beam",
+        "1",
+        "-o",
+        str(out),
+        stdin=memorised_pairs[0][0].encode(),
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_text(encoding="utf-8").strip() == memorised_pairs[0][1]
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["translate", "--model", "opus-mt-ar-en"], "مرحبا بكم.".encode(), "opus-mt-ar-en"),
+        (
+            ["translate", "--model", "Helsinki-NLP/opus-mt-en-ar", "--from", "en"],
+            b"Hello.",
+            "tarjama models pull",
+        ),
+        (["translate", "nope.txt"], None, "does not exist"),
+        (["translate"], "مرحبا".encode("cp1256"), "not UTF-8"),
+        (["translate"], b"\x00\x01\x02binary", "binary"),
+        (["translate"], b"   \n ", "no text"),
+        (["models", "pull", "opus-mt-ar-en"], None, "opus-mt-ar-en"),
+    ],
+)
+def test_errors_are_one_line_without_traceback(args: list[str], stdin: bytes | None, message: str) -> None:
+    done = run(*args, stdin=stdin)
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_segment_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text("العنوان\n\nقال الوزير إن الوفد وصل. وأضاف أن المحادثات مهمة؟\n", encoding="utf-8")
+    assert cli.main(["segment", str(source), "--lang", "ar"]) == 0
+    assert capsys.readouterr().out == "العنوان\n\nقال الوزير إن الوفد وصل.\nوأضاف أن المحادثات مهمة؟\n"
+
+
+def test_models_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["models", "list", "--json"]) == 0
+    names = {m["name"] for m in json.loads(capsys.readouterr().out)}
+    assert {
+        "opus-mt-ar-en",
+        "opus-mt-en-ar",
+        "opus-mt-tc-big-ar-en",
+        "nllb-200-distilled-600M",
+        "m2m100_418M",
+    } <= names
+
+
+def test_cache_stats_and_clear(
+    memorised_ar_en: Path, memorised_pairs, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from translate import Translator
+
+    Translator(str(memorised_ar_en)).translate(memorised_pairs[0][0], beam_size=1)
+    Translator(str(memorised_ar_en)).translate(memorised_pairs[0][0], beam_size=1)
+    assert cli.main(["cache", "stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert (stats["entries"], stats["hits"], stats["misses"]) == (1, 1, 1)
+    assert stats["size_bytes"] > 0
+    assert cli.main(["cache", "clear"]) == 0
+    assert "removed 1" in capsys.readouterr().out
+    assert cli.main(["cache", "stats", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["entries"] == 0

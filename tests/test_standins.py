@@ -1,0 +1,209 @@
+"""The stand-in models: they load like the real ones, follow OPUS-MT's conventions, and the memorised one
+reproduces its references exactly, in transformers and after CTranslate2 conversion."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import ctranslate2
+import pytest
+import torch
+from safetensors.torch import load_file
+from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, MarianMTModel, MarianTokenizer
+
+from tests.standins import (
+    build_cached,
+    build_marian,
+    corpus_lines,
+    memorisation_failures,
+    single_thread,
+    standins_root,
+    train_sentencepiece,
+)
+from tests.standins.cache import MANIFEST, cache_key
+from tests.standins.marian import init_marian, marian_config
+
+MARIANS = ["marian_ar_en", "marian_en_ar", "memorised_ar_en"]
+SAMPLE = {
+    "ar": "قال الوزير إن المحادثات ستستمر يوم الاثنين.",
+    "en": "The minister said talks will go on on Monday.",
+}
+
+
+@pytest.mark.parametrize(
+    ("fixture", "tokenizer_class", "model_class", "lang"),
+    [
+        ("marian_ar_en", "MarianTokenizer", "MarianMTModel", "ar"),
+        ("marian_en_ar", "MarianTokenizer", "MarianMTModel", "en"),
+        ("memorised_ar_en", "MarianTokenizer", "MarianMTModel", "ar"),
+        ("bart_en", "RobertaTokenizer", "BartForConditionalGeneration", "en"),
+        ("t5_multi", "T5Tokenizer", "MT5ForConditionalGeneration", "ar"),
+    ],
+)
+def test_loads_with_auto_classes_and_generates(
+    fixture: str, tokenizer_class: str, model_class: str, lang: str, request: pytest.FixtureRequest
+) -> None:
+    folder = request.getfixturevalue(fixture)
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    model = AutoModelForSeq2SeqLM.from_pretrained(folder)
+    assert type(tokenizer).__name__ == tokenizer_class
+    assert type(model).__name__ == model_class
+    assert len(tokenizer) == model.config.vocab_size
+    inputs = tokenizer([SAMPLE[lang]], return_tensors="pt")
+    assert tokenizer.unk_token_id not in inputs.input_ids[0].tolist()  # the vendored text covers the sample
+    assert tokenizer.decode(inputs.input_ids[0], skip_special_tokens=True) == SAMPLE[lang]
+    with torch.inference_mode():
+        out = model.generate(**inputs, num_beams=1, min_length=1, max_length=8)
+    assert 2 <= out.shape[1] <= 8
+    assert int(out.max()) < model.config.vocab_size
+
+
+@pytest.mark.parametrize("fixture", MARIANS)
+def test_marian_follows_opus_mt_conventions(fixture: str, request: pytest.FixtureRequest) -> None:
+    folder = Path(request.getfixturevalue(fixture))
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+    pad = len(vocab) - 1
+    assert sorted(vocab.values()) == list(range(len(vocab)))
+    assert (vocab["</s>"], vocab["<unk>"], vocab["<pad>"]) == (0, 1, pad)
+    assert config["vocab_size"] == config["decoder_vocab_size"] == len(vocab)
+    assert config["pad_token_id"] == config["decoder_start_token_id"] == pad
+    assert config["eos_token_id"] == config["forced_eos_token_id"] == 0
+    assert config["activation_function"] == "swish"
+    assert config["scale_embedding"] and config["static_position_embeddings"]
+    assert not config["normalize_before"]
+    assert config["share_encoder_decoder_embeddings"] and config["tie_word_embeddings"]
+    generation = json.loads((folder / "generation_config.json").read_text(encoding="utf-8"))
+    assert generation["bad_words_ids"] == [[pad]] and generation["decoder_start_token_id"] == pad
+    files = {p.name for p in folder.iterdir()}
+    assert {"source.spm", "target.spm", "vocab.json", "tokenizer_config.json", "model.safetensors"} <= files
+
+    weights = load_file(folder / "model.safetensors")
+    embedding_names = [name for name, tensor in weights.items() if tensor.shape[0] == len(vocab)]
+    assert embedding_names, "no vocabulary-sized tensor in the checkpoint"
+    for name in embedding_names:
+        assert torch.count_nonzero(weights[name][pad]) == 0, name
+
+    tokenizer = MarianTokenizer.from_pretrained(folder)
+    model = MarianMTModel.from_pretrained(folder)
+    assert tokenizer.pad_token_id == model.config.decoder_start_token_id == pad
+    shared = model.get_input_embeddings().weight
+    assert torch.count_nonzero(shared[pad]) == 0
+    tied = [
+        model.model.encoder.embed_tokens.weight,
+        model.model.decoder.embed_tokens.weight,
+        model.lm_head.weight,
+    ]
+    assert all(t.data_ptr() == shared.data_ptr() for t in tied)
+    assert torch.count_nonzero(model.final_logits_bias) == 0
+
+
+def test_target_language_token_is_one_token(marian_en_ar: Path, marian_ar_en: Path) -> None:
+    tokenizer = MarianTokenizer.from_pretrained(marian_en_ar)
+    ids = tokenizer(">>ara<< Good morning.").input_ids
+    assert tokenizer.convert_ids_to_tokens(ids)[0] == ">>ara<<"
+    assert ids[0] == tokenizer.get_vocab()[">>ara<<"] != tokenizer.unk_token_id
+    assert ">>ara<<" not in MarianTokenizer.from_pretrained(marian_ar_en).get_vocab()
+
+
+@pytest.mark.parametrize(("num_beams", "batched"), [(1, False), (1, True), (4, False), (4, True)])
+def test_memorised_model_reproduces_every_pair(
+    memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]], num_beams: int, batched: bool
+) -> None:
+    tokenizer = MarianTokenizer.from_pretrained(memorised_ar_en)
+    model = MarianMTModel.from_pretrained(memorised_ar_en)
+    assert (
+        memorisation_failures(model, tokenizer, memorised_pairs, num_beams=num_beams, batched=batched) == []
+    )
+
+
+def test_memorised_pairs_suit_end_to_end_tests(memorised_pairs: list[tuple[str, str]]) -> None:
+    arabic = [a for a, _ in memorised_pairs]
+    english = [e for _, e in memorised_pairs]
+    assert len(memorised_pairs) == 40
+    assert len(set(arabic)) == len(set(english)) == 40
+    for a in arabic:
+        assert re.fullmatch(r"[\u0621-\u064a ،]+[^ ][.؟!?]", a), a  # one sentence, Arabic letters only
+    for e in english:
+        assert re.fullmatch(r"[A-Z][A-Za-z ,']+[.?!]", e), e
+
+
+def test_ctranslate2_conversion_matches_transformers(
+    memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]], tmp_path: Path
+) -> None:
+    ctranslate2.converters.TransformersConverter(str(memorised_ar_en)).convert(str(tmp_path / "ct2"))
+    translator = ctranslate2.Translator(str(tmp_path / "ct2"), device="cpu", intra_threads=1)
+    tokenizer = MarianTokenizer.from_pretrained(memorised_ar_en)
+    model = MarianMTModel.from_pretrained(memorised_ar_en)
+    sources = [a for a, _ in memorised_pairs]
+    source_tokens = [tokenizer.convert_ids_to_tokens(tokenizer(s).input_ids) for s in sources]
+    results = translator.translate_batch(source_tokens, beam_size=1)
+    for source, result, (_, reference) in zip(sources, results, memorised_pairs, strict=True):
+        ct2_ids = tokenizer.convert_tokens_to_ids(result.hypotheses[0])
+        with torch.inference_mode(), single_thread():
+            generated = model.generate(**tokenizer([source], return_tensors="pt"), num_beams=1, max_length=64)
+        hf_ids = generated[0].tolist()
+        assert hf_ids[0] == model.config.decoder_start_token_id and hf_ids[-1] == tokenizer.eos_token_id
+        assert ct2_ids == hf_ids[1:-1]  # CTranslate2 leaves out the start token and </s>
+        assert tokenizer.decode(ct2_ids, skip_special_tokens=True) == reference
+
+
+def _tiny_spm_builder(calls: list[Path]):
+    def tiny_spm(out_dir: Path, *, vocab_size: int) -> None:
+        calls.append(out_dir)
+        train_sentencepiece(corpus_lines("en")[:400], out_dir / "spm", vocab_size)
+
+    return tiny_spm
+
+
+def test_cache_builds_once_per_parameters(tmp_path: Path) -> None:
+    calls: list[Path] = []
+    builder = _tiny_spm_builder(calls)
+    first = build_cached(builder, root=tmp_path, vocab_size=300)
+    stamp = (first / "spm.model").stat().st_mtime_ns
+    again = build_cached(builder, root=tmp_path, vocab_size=300)
+    assert again == first and len(calls) == 1
+    assert (first / "spm.model").stat().st_mtime_ns == stamp
+    assert json.loads((first / MANIFEST).read_text())["params"] == {"vocab_size": 300}
+    other = build_cached(builder, root=tmp_path, vocab_size=350)
+    assert other != first and len(calls) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([first.name, other.name])  # no temp dirs left
+
+
+def test_cache_keeps_the_copy_of_a_process_that_finished_first(tmp_path: Path) -> None:
+    calls: list[Path] = []
+    inner = _tiny_spm_builder(calls)
+
+    def racing(out_dir: Path, *, vocab_size: int) -> None:
+        inner(out_dir, vocab_size=vocab_size)
+        # Another process finishes the same entry while this one is still building.
+        winner = tmp_path / f"racing-{cache_key('racing', {'vocab_size': vocab_size})}"
+        winner.mkdir()
+        (winner / "winner.txt").write_text("other process")
+
+    final = build_cached(racing, root=tmp_path, vocab_size=300)
+    assert final.name.startswith("racing-")
+    assert (final / "winner.txt").read_text() == "other process"
+    assert not (final / "spm.model").exists()
+    assert [p.name for p in tmp_path.iterdir()] == [final.name]  # our temporary build was removed
+    assert len(calls) == 1
+
+
+def test_fixtures_come_from_the_persistent_cache(marian_ar_en: Path) -> None:
+    manifest = marian_ar_en / MANIFEST
+    stamp = manifest.stat().st_mtime_ns
+    assert marian_ar_en.parent == standins_root()
+    assert build_cached(build_marian, src_lang="ar", tgt_lang="en") == marian_ar_en
+    assert manifest.stat().st_mtime_ns == stamp
+
+
+def test_builds_are_deterministic(tmp_path: Path) -> None:
+    a = train_sentencepiece(corpus_lines("ar")[:500], tmp_path / "a" / "spm", 300)
+    b = train_sentencepiece(corpus_lines("ar")[:500], tmp_path / "b" / "spm", 300)
+    assert a.read_bytes() == b.read_bytes()
+    config = marian_config(300, d_model=16, layers=1, ffn=32, heads=2)
+    first, again, other = (init_marian(config, seed).state_dict() for seed in (0, 0, 1))
+    assert all(torch.equal(first[k], again[k]) for k in first)
+    assert not torch.equal(first["model.shared.weight"], other["model.shared.weight"])

@@ -1,0 +1,175 @@
+"""The translation engine end to end on stand-in models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from inference import GenerationSettings, InvalidInputError, LimitExceededError, ModelPool, SentenceCache
+from inference.settings import MAX_INPUT_CHARS
+from translate import Translator, split_long
+
+FURNITURE_TOP = "• Thursday, 23 January 2025\nlogo\n\n"
+FURNITURE_END = "\n\n \n\nTop"
+
+
+def article(pairs: list[tuple[str, str]]) -> tuple[str, list[str]]:
+    """The memorised sentences as a news article with page furniture, and the expected paragraphs."""
+    groups = [pairs[0:1], pairs[0:1], pairs[1:4], pairs[4:8], pairs[8:9], pairs[9:14]]
+    arabic = FURNITURE_TOP + "\n\n".join(" ".join(a for a, _ in g) for g in groups) + FURNITURE_END
+    english = ["• Thursday, 23 January 2025", "logo", *(" ".join(e for _, e in g) for g in groups), "Top"]
+    return arabic, english
+
+
+def paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def translator(memorised_ar_en: Path) -> Translator:
+    return Translator(str(memorised_ar_en))
+
+
+def test_memorised_article_comes_out_as_references(translator: Translator, memorised_pairs) -> None:
+    source, expected = article(memorised_pairs)
+    result = translator.translate(source, source="ar", target="en", beam_size=1)
+    assert paragraphs(result.text) == expected
+    assert result.paragraphs == len(paragraphs(source))
+    assert result.stats.cached == 0
+    assert {s.flags for s in result.segments if s.source in ("logo", "Top")} == {("copied",)}
+
+
+def test_beam_search_also_reproduces_references(translator: Translator, memorised_pairs) -> None:
+    result = translator.translate("\n".join(a for a, _ in memorised_pairs), source="auto")
+    assert result.source == "ar" and result.target == "en"
+    assert paragraphs(result.text) == [e for _, e in memorised_pairs]
+
+
+def test_second_run_is_all_cached_and_never_loads_the_model(memorised_ar_en: Path, memorised_pairs) -> None:
+    source, _ = article(memorised_pairs)
+    first = Translator(str(memorised_ar_en)).translate(source, beam_size=1)
+    pool = ModelPool()
+    second = Translator(str(memorised_ar_en), pool=pool).translate(source, beam_size=1)
+    assert second.text == first.text
+    assert second.stats.cached == second.stats.segments == len(second.segments)
+    assert all(s.cached for s in second.segments)
+    assert not pool.get(str(memorised_ar_en), task="translate").loaded
+
+
+@pytest.mark.parametrize("change", ["beam", "repetition", "model"])
+def test_key_changes_with_model_and_settings(
+    change: str, memorised_ar_en: Path, marian_ar_en: Path, memorised_pairs
+) -> None:
+    text = memorised_pairs[0][0]
+    Translator(str(memorised_ar_en)).translate(text, beam_size=1)
+    model, settings = str(memorised_ar_en), GenerationSettings(beam_size=1)
+    if change == "beam":
+        settings = GenerationSettings(beam_size=2)
+    elif change == "repetition":
+        settings = GenerationSettings(beam_size=1, repetition_penalty=1.2)
+    else:
+        model = str(marian_ar_en)
+    again = Translator(model).translate(text, settings=settings)
+    assert again.stats.cached == 0
+
+
+def test_no_cache_reads_and_writes_nothing(memorised_ar_en: Path, memorised_pairs) -> None:
+    text = memorised_pairs[0][0]
+    Translator(str(memorised_ar_en), use_cache=False).translate(text, beam_size=1)
+    assert SentenceCache.open_default().stats().entries == 0
+
+
+def test_interrupted_job_keeps_what_was_translated(memorised_ar_en: Path, memorised_pairs) -> None:
+    text = "\n".join(a for a, _ in memorised_pairs)
+    calls: list[int] = []
+
+    def stop_after_first_batch(done: int, total: int) -> None:
+        calls.append(done)
+        raise KeyboardInterrupt
+
+    small = Translator(str(memorised_ar_en), max_batch_tokens=64)
+    with pytest.raises(KeyboardInterrupt):
+        small.translate(text, beam_size=1, progress=stop_after_first_batch)
+    kept = SentenceCache.open_default().stats().entries
+    assert 0 < calls[0] == kept < len(memorised_pairs)
+    rerun = small.translate(text, beam_size=1)
+    assert rerun.stats.cached == kept
+    assert paragraphs(rerun.text) == [e for _, e in memorised_pairs]
+
+
+def test_long_sentence_is_split_not_truncated(memorised_ar_en: Path, memorised_pairs) -> None:
+    translator = Translator(str(memorised_ar_en), use_cache=False)
+    clauses = [a.rstrip(".؟!") for a, _ in memorised_pairs[:12]]
+    sentence = "، ".join(clauses) + "."
+    backend = translator.pool.get(str(memorised_ar_en), task="translate").load()
+    backend.max_input_tokens = 40  # as if the model took 40 tokens at most
+    length = backend.token_lengths([sentence], source="ar")[0]
+    assert length > 40
+    parts = split_long(sentence, 40, lambda s: backend.token_lengths([s], source="ar")[0])
+    assert len(parts) > 1 and " ".join(parts) == sentence
+    result = translator.translate(sentence, source="ar", beam_size=1)
+    assert len(result.segments) == 1
+    expected = " ".join(translator.translate(p, source="ar", beam_size=1).text for p in parts)
+    assert result.text == expected
+
+
+def test_english_to_arabic_uses_the_target_token(marian_en_ar: Path) -> None:
+    translator = Translator(str(marian_en_ar))
+    backend = translator.pool.get(str(marian_en_ar), task="translate").load()
+    plain = backend.token_lengths(["The minister arrived."], source="en")[0]
+    assert backend.token_lengths(["The minister arrived."], source="en", target="ar")[0] == plain + 1
+    result = translator.translate("The minister arrived.\n\nHe spoke.", source="auto", beam_size=1)
+    assert (result.source, result.target) == ("en", "ar")
+    assert result.paragraphs == 2 and len(paragraphs(result.text)) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("", InvalidInputError),
+        ("   \n\n\t ", InvalidInputError),
+        ("12 34", InvalidInputError),
+        ("ا" * (MAX_INPUT_CHARS + 1), LimitExceededError),
+    ],
+)
+def test_unusable_input_raises_clearly(translator: Translator, text: str, error: type) -> None:
+    with pytest.raises(error):
+        translator.translate(text)
+
+
+@pytest.mark.parametrize("direction", [("en", "en"), ("ar", "fr")])
+def test_bad_direction(translator: Translator, direction: tuple[str, str]) -> None:
+    with pytest.raises(InvalidInputError, match="cannot translate"):
+        translator.translate("مرحبا.", source=direction[0], target=direction[1])
+
+
+def test_registered_model_in_wrong_direction() -> None:
+    with pytest.raises(InvalidInputError, match="does not translate"):
+        Translator("opus-mt-en-ar").translate("مرحبا.", source="ar", target="en")
+
+
+@pytest.mark.parametrize(
+    "noise",
+    [
+        "\u200f\u202b{s}\u202c",  # bidi marks
+        "{s} 😀🇮🇶",  # emoji
+        "{s}\x07\x1b",  # control characters
+        "<p>{s}</p>",  # HTML
+        "{s} (CNN) Reuters",  # mixed scripts
+    ],
+)
+def test_messy_input_keeps_every_paragraph(translator: Translator, memorised_pairs, noise: str) -> None:
+    lines = [noise.format(s=a) for a, _ in memorised_pairs[:5]]
+    result = translator.translate("\n\n".join(lines), source="ar", beam_size=1)
+    assert len(paragraphs(result.text)) == 5
+    assert all(s.translation for s in result.segments)
+
+
+def test_megabyte_article(translator: Translator, memorised_pairs) -> None:
+    block = "\n\n".join(a for a, _ in memorised_pairs)
+    text = "\n\n".join([block] * (1_000_000 // len(block) + 1))
+    assert len(text) > 1_000_000
+    result = translator.translate(text, source="ar", beam_size=1)
+    assert len(paragraphs(result.text)) == len(paragraphs(text))
+    assert paragraphs(result.text)[: len(memorised_pairs)] == [e for _, e in memorised_pairs]

@@ -1,0 +1,166 @@
+"""The page in a real browser: Debian's Chromium driven by Playwright against ``python app.py``.
+
+A person's steps: paste Arabic, press a button, read the result from the page. Each test saves a
+screenshot under its tmp dir (look at them: ``pytest --basetemp=shots tests/test_ui_browser.py``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.appserver import running_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+WAIT_MS = 120_000  # a model call on a busy 2-core machine
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+@pytest.fixture(scope="module")
+def base(memorised_ar_en: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_app(["--mt-model", str(memorised_ar_en)], tmp_path_factory.mktemp("ui-server")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, base: str) -> Iterator[Page]:
+    tab = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    tab.set_default_timeout(WAIT_MS)
+    tab.goto(base)
+    tab.locator("#tj-article textarea").wait_for()
+    try:
+        yield tab
+    finally:
+        tab.close()
+
+
+def test_translate_an_article(page: Page, memorised_pairs: list[tuple[str, str]], tmp_path: Path) -> None:
+    pairs = memorised_pairs[:4]
+    unknown = "في عام 2021 زار 15 وزيرا العاصمة."  # not memorised: the output loses its numbers
+    article = page.locator("#tj-article textarea")
+    article.fill("\n\n".join([*(a for a, _ in pairs), unknown]))
+    assert article.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    page.locator("#tj-translate").click()
+    translation = page.locator("#tj-translation textarea")
+    expect(translation).not_to_have_value("", timeout=WAIT_MS)
+    paragraphs = translation.input_value().split("\n\n")
+    assert paragraphs[:4] == [english for _, english in pairs]
+    assert len(paragraphs) == 5
+    expect(page.locator("#tj-status")).to_contain_text("Arabic → English (detected)")
+    rows = page.locator("#tj-aligned tbody tr")
+    expect(rows).to_have_count(5)
+    assert rows.nth(0).locator("td").nth(1).get_attribute("dir") == "rtl"
+    assert rows.nth(0).locator("td").nth(2).inner_text() == pairs[0][1]
+    flagged = page.locator("#tj-aligned tr.tj-flagged")
+    expect(flagged).to_have_count(1)
+    expect(flagged).to_contain_text("missing numbers: 2021, 15")
+    page.screenshot(path=str(tmp_path / "translate.png"), full_page=True)
+
+    page.locator("#tj-translate").click()  # the same article again: every sentence from the cache
+    expect(page.locator("#tj-status")).to_contain_text("5 sentences, 5 from the cache", timeout=WAIT_MS)
+    expect(page.locator("#tj-aligned tbody .tj-cache")).to_have_count(5)
+
+
+def test_missing_model_is_a_readable_message(page: Page, tmp_path: Path) -> None:
+    page.locator("#tj-article textarea").fill("البارحة كان عيد ميلادي.")
+    page.locator("#tj-model input").click()
+    page.get_by_role("option", name="opus-mt-tc-big-ar-en").click()
+    page.locator("#tj-translate").click()
+    error = page.locator("#tj-status .tj-error")
+    expect(error).to_contain_text("Model 'opus-mt-tc-big-ar-en' is not available", timeout=WAIT_MS)
+    expect(error).to_contain_text("tarjama models pull opus-mt-tc-big-ar-en")
+    assert "Traceback" not in page.content()
+    page.screenshot(path=str(tmp_path / "model-missing.png"))
+
+    page.locator("#tj-article textarea").fill("ب" * 100_001)  # over the limit: refused, not cut
+    page.locator("#tj-translate").click()
+    expect(error).to_contain_text("100,001 characters; the limit is 100,000", timeout=WAIT_MS)
+
+
+def test_evaluate_uploaded_files(page: Page, tmp_path: Path) -> None:
+    system, reference = tmp_path / "system.txt", tmp_path / "reference.txt"
+    system.write_text("Yesterday was my birthday.\nThe road is wide.\n", encoding="utf-8")
+    reference.write_text("Yesterday was my birthday.\nWhat is the width of this road?\n", encoding="utf-8")
+    page.get_by_role("tab", name="Evaluate").click()
+    page.locator("#tj-hyps input[type=file]").set_input_files(str(system))
+    page.locator("#tj-refs input[type=file]").set_input_files(str(reference))
+    expect(page.locator("#tj-refs")).to_contain_text("reference.txt")
+    page.locator("#tj-score").click()
+    table = page.locator("#tj-scores table")
+    expect(table).to_contain_text("system", timeout=WAIT_MS)
+    expect(table.locator("tbody tr")).to_have_count(1)
+    expect(table).to_contain_text("bleu")
+    expect(page.locator("#tj-scores")).to_contain_text("nrefs:1")
+    expect(page.locator("#tj-plots img")).to_have_count(3)
+    links = page.locator("#tj-report a")
+    expect(links).to_have_count(3)
+    html_report = page.request.get(links.first.get_attribute("href") or "")
+    assert html_report.ok and "<table" in html_report.text() and "system" in html_report.text()
+    page.screenshot(path=str(tmp_path / "evaluate.png"), full_page=True)
+
+
+def test_summarise_an_article(page: Page, tmp_path: Path) -> None:
+    article = (SEEDS / "ant_CN-middleEast-259-20180313.txt").read_text(encoding="utf-8")
+    page.get_by_role("tab", name="Summarise").click()
+    page.locator("#tj-sum-article textarea").fill(article)
+    page.locator("#tj-summarize").click()
+    marks = page.locator("#tj-sum-highlight mark")
+    expect(marks).to_have_count(3, timeout=WAIT_MS)
+    summary = page.locator("#tj-summary textarea").input_value()
+    chosen = marks.all_inner_texts()
+    assert all(sentence in summary for sentence in chosen)
+    assert all(sentence in " ".join(article.split()) for sentence in chosen)
+    expect(page.locator("#tj-sum-status")).to_contain_text("Extractive summary")
+    assert page.locator("#tj-sum-highlight .tj-summary").get_attribute("dir") == "rtl"
+    page.screenshot(path=str(tmp_path / "summary.png"), full_page=True)
+
+
+def test_batch_upload_of_a_zip(page: Page, tmp_path: Path) -> None:
+    archive = tmp_path / "articles.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(SEEDS / "ant_SK-economy-210-20180325.txt", "news/economy.txt")
+        zipped.write(SEEDS / "ant_BB-internationalNews-253-20180330.txt", "news/pkk.txt")
+        zipped.writestr("news/empty.txt", "")
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#tj-batch-files input[type=file]").set_input_files(str(archive))
+    expect(page.locator("#tj-batch-files")).to_contain_text("articles.zip")
+    page.locator("#tj-batch-run").click()
+    status = page.locator("#tj-batch-status")
+    expect(status).to_contain_text("2 of 3 articles summarised", timeout=WAIT_MS)
+    expect(status).to_contain_text("empty text: 1")
+    links = page.locator("#tj-batch-results a")
+    expect(links).to_have_count(3)
+    jsonl, table, errors = (page.request.get(link.get_attribute("href") or "") for link in links.all())
+    rows = [json.loads(line) for line in jsonl.text().splitlines()]
+    assert sorted(row["id"] for row in rows) == ["news__economy.txt", "news__pkk.txt"]
+    assert all(row["summary"] and row["method"] == "extractive" for row in rows)
+    records = list(csv.DictReader(io.StringIO(table.body().decode("utf-8-sig"))))
+    assert [r["summary"] for r in records] == [row["summary"] for row in rows]
+    assert [json.loads(line)["id"] for line in errors.text().splitlines()] == ["news__empty.txt"]
+    page.screenshot(path=str(tmp_path / "batch.png"), full_page=True)

@@ -1,0 +1,177 @@
+"""The web server's parts that need no model and no browser: limits, keys, markup, uploads, presenters."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import presenters
+from api import ApiAccess, ApiError, RateLimiter, load_api_keys
+from inference.errors import InvalidInputError, LimitExceededError
+from jobs import evaluate_files, jsonl_to_csv, prepare_batch_input
+from service import Limits, detect, split_markup
+from translate import Segment, Translation, TranslationStats
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_rate_limiter_window_slides() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(clock=clock)
+    assert [limiter.retry_after("a", 2) for _ in range(3)] == [0.0, 0.0, 60.0]
+    assert limiter.retry_after("b", 2) == 0.0  # another client has its own budget
+    clock.now += 30
+    assert limiter.retry_after("a", 2) == pytest.approx(30.0)
+    clock.now += 30.001
+    assert limiter.retry_after("a", 2) == 0.0
+    assert all(limiter.retry_after("c", 0) == 0.0 for _ in range(100))  # 0 = no limit
+
+
+@pytest.mark.parametrize(
+    ("key", "require", "expected"),
+    [
+        (None, False, ("ip:1.2.3.4", 5)),
+        ("k1", False, ("key:k1", 2)),
+        ("k2", True, ("key:k2", 5)),
+    ],
+)
+def test_access_buckets(key: str | None, require: bool, expected: tuple[str, int]) -> None:
+    access = ApiAccess(req_limit=5, keys={"k1": 2, "k2": 5}, require_key=require)
+    assert access.limit_for(key, "1.2.3.4") == expected
+
+
+@pytest.mark.parametrize(("key", "require", "status"), [("nope", False, 403), (None, True, 400)])
+def test_access_refusals(key: str | None, require: bool, status: int) -> None:
+    with pytest.raises(ApiError) as refused:
+        ApiAccess(keys={"k1": 2}, require_key=require).limit_for(key, "1.2.3.4")
+    assert refused.value.status == status
+
+
+def test_api_keys_file(tmp_path: Path) -> None:
+    good = tmp_path / "keys.txt"
+    good.write_text("# comment\nalpha 10\n\nbeta  # no limit given\n", encoding="utf-8")
+    assert load_api_keys(good, default_limit=7) == {"alpha": 10, "beta": 7}
+    bad = tmp_path / "bad.txt"
+    bad.write_text("alpha ten\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError, match="line 1"):
+        load_api_keys(bad)
+    with pytest.raises(InvalidInputError, match="cannot read"):
+        load_api_keys(tmp_path / "missing.txt")
+
+
+@pytest.mark.parametrize(
+    ("markup", "texts"),
+    [
+        ("<p>نص</p>", ["نص"]),
+        ('<a href="x?a=1&b=2" title="عنوان">رابط</a> ذيل', ["رابط", " ذيل"]),
+        ("<!-- <p>لا</p> --><b>نعم</b>", ["نعم"]),
+        ("<script>if (a < b) { x = '<p>'; }</script><i>بعد</i>", ["بعد"]),
+        ("<STYLE>p{}</STYLE>نص<br/>آخر", ["نص", "آخر"]),
+        ("بلا وسوم", ["بلا وسوم"]),
+    ],
+)
+def test_split_markup(markup: str, texts: list[str]) -> None:
+    pieces = split_markup(markup)
+    assert "".join(piece for _, piece in pieces) == markup
+    assert [piece for is_text, piece in pieces if is_text] == texts
+
+
+def test_limits_refuse_with_a_message() -> None:
+    limits = Limits(request_chars=10, request_items=2, upload_bytes=100)
+    limits.check_texts(["12345", "12345"])
+    with pytest.raises(LimitExceededError, match="11 characters; the limit is 10"):
+        limits.check_texts(["123456", "12345"])
+    with pytest.raises(LimitExceededError, match="3 texts"):
+        limits.check_texts(["1", "2", "3"])
+    with pytest.raises(LimitExceededError, match="limit is 0 MB"):
+        limits.check_upload(101, "big.zip")
+
+
+@pytest.mark.parametrize(("text", "language"), [("مرحبا بكم hello", "ar"), ("Hello مرحبا world", "en")])
+def test_detect_reports_a_percentage(text: str, language: str) -> None:
+    found = detect(text)
+    assert found.language == language
+    assert 50 <= found.confidence <= 100
+    assert found.as_dict() == {"confidence": found.confidence, "language": language}
+
+
+def _zip(path: Path, members: dict[str, str]) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+        for name, text in members.items():
+            zipped.writestr(name, text)
+    return path
+
+
+def test_batch_input_from_txt_and_zip(tmp_path: Path) -> None:
+    loose = tmp_path / "one.txt"
+    loose.write_text("نص أول", encoding="utf-8")
+    archive = _zip(tmp_path / "a.zip", {"../../evil.txt": "نص", "dir/two.txt": "نص", "notes.md": "x"})
+    folder = prepare_batch_input([loose, archive], tmp_path / "in", Limits())
+    assert sorted(p.name for p in folder.iterdir()) == ["dir__two.txt", "evil.txt", "one.txt"]
+    assert not (tmp_path.parent / "evil.txt").exists()
+
+
+@pytest.mark.parametrize(
+    ("names", "message"),
+    [
+        (["a.pdf"], "not accepted"),
+        (["a.jsonl", "b.csv"], "one .jsonl or .csv"),
+        ([], "upload .txt files"),
+    ],
+)
+def test_batch_input_refusals(tmp_path: Path, names: list[str], message: str) -> None:
+    paths = []
+    for name in names:
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+        paths.append(tmp_path / name)
+    with pytest.raises(InvalidInputError, match=message):
+        prepare_batch_input(paths, tmp_path / "in", Limits())
+
+
+def test_zip_over_the_limit_unpacked(tmp_path: Path) -> None:
+    archive = _zip(tmp_path / "bomb.zip", {"a.txt": "ا" * 5000})  # compresses to far less than it unpacks
+    assert archive.stat().st_size < 1000
+    with pytest.raises(LimitExceededError, match="unpacked"):
+        prepare_batch_input([archive], tmp_path / "in", Limits(upload_bytes=2000))
+
+
+def test_results_csv_has_a_bom_and_the_columns(tmp_path: Path) -> None:
+    jsonl = tmp_path / "out.jsonl"
+    rows = [{"id": "a", "summary": "ملخص, مع فاصلة", "method": "extractive", "model": None, "lang": "ar",
+             "to": "ar", "seconds": 0.1}]  # fmt: skip
+    jsonl.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    data = jsonl_to_csv(jsonl, tmp_path / "out.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig").splitlines()[1] == 'a,"ملخص, مع فاصلة",extractive,,ar,ar,,0.1'
+
+
+def test_evaluate_files_names_the_mismatch(tmp_path: Path) -> None:
+    hyp, ref = tmp_path / "sys.txt", tmp_path / "ref.txt"
+    hyp.write_text("a\nb\n", encoding="utf-8")
+    ref.write_text("a\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError, match=r"sys\.txt has 2 lines but .*ref\.txt has 1"):
+        evaluate_files([hyp], [ref], kind="mt", out=tmp_path / "report", limits=Limits())
+
+
+def test_alignment_table_escapes_and_marks() -> None:
+    segments = [
+        Segment("<b>في 2021</b>", "In <i>", 0, cached=True, flags=("numbers_missing",)),
+        Segment("logo", "logo", 1, cached=False, flags=("copied",)),
+    ]
+    result = Translation("", segments, "/models/my-model", "r", "transformers", "ar", "en",
+                         TranslationStats(2, 1, 0.5), 2)  # fmt: skip
+    table = presenters.alignment_table(result)
+    assert "<b>" not in table and "&lt;b&gt;في 2021&lt;/b&gt;" in table
+    assert table.count('class="tj-flagged') == 1 and table.count("tj-para") == 1
+    assert "missing number: 2021" in table and "kept as is" in table
+    status = presenters.translation_status(result, detected=True)
+    assert "my-model" in status and "/models" not in status and "1 to check" in status

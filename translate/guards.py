@@ -1,0 +1,72 @@
+"""Checks on each translated segment; a flag marks output a reader should look at."""
+
+from __future__ import annotations
+
+import re
+
+from inference.arabic import ARABIC_LETTERS, LATIN_LETTERS
+
+UNTRANSLATED = "untranslated"  # the output is still (mostly) in the source script
+NUMBERS_MISSING = "numbers_missing"  # a number of the source is not in the output
+LENGTH = "length"  # the output is far shorter or longer than the source
+REPETITION = "repetition"  # the output repeats itself
+COPIED = "copied"  # the segment has no words to translate (a date line, "logo") and was kept as it is
+
+FLAGS = (UNTRANSLATED, NUMBERS_MISSING, LENGTH, REPETITION, COPIED)
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")
+_WORD = re.compile(r"\w+")
+_MIN_CHARS_FOR_LENGTH = 20
+_LENGTH_BOUNDS = (0.25, 4.0)
+
+
+def has_words(text: str, lang: str) -> bool:
+    """Whether ``text`` has letters of ``lang``'s script, i.e. anything for a model to translate."""
+    pattern = ARABIC_LETTERS if lang == "ar" else LATIN_LETTERS
+    return pattern.search(text) is not None
+
+
+def _numbers(text: str) -> list[str]:
+    return [re.sub(r"\D", "", n) for n in _NUMBER.findall(text.translate(_DIGITS))]
+
+
+def missing_numbers(source: str, output: str) -> list[str]:
+    """Numbers of ``source`` (separators ignored, Arabic-Indic digits folded) not found in ``output``."""
+    found = "|".join(_numbers(output))
+    return [n for n in _numbers(source) if n not in found]
+
+
+def is_repetitive(text: str) -> bool:
+    """A word four times in a row, or a three-word phrase three times."""
+    words = _WORD.findall(text.lower())
+    if any(len(set(words[i : i + 4])) == 1 for i in range(len(words) - 3)):
+        return True
+    trigrams = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
+    return any(trigrams.count(t) >= 3 for t in set(trigrams))
+
+
+def still_in_script(output: str, lang: str) -> bool:
+    """Whether the output is empty or written mostly in ``lang``'s script."""
+    if not output.strip():
+        return True
+    arabic, latin = len(ARABIC_LETTERS.findall(output)), len(LATIN_LETTERS.findall(output))
+    if arabic + latin == 0:
+        return False
+    return arabic > latin if lang == "ar" else latin > arabic
+
+
+def check(source: str, output: str, *, source_lang: str) -> tuple[str, ...]:
+    """The flags for one translated segment, in the order of :data:`FLAGS`."""
+    flags: list[str] = []
+    if still_in_script(output, source_lang):
+        flags.append(UNTRANSLATED)
+    if missing_numbers(source, output):
+        flags.append(NUMBERS_MISSING)
+    if len(source) >= _MIN_CHARS_FOR_LENGTH:
+        ratio = len(output) / len(source)
+        if not _LENGTH_BOUNDS[0] <= ratio <= _LENGTH_BOUNDS[1]:
+            flags.append(LENGTH)
+    if is_repetitive(output):
+        flags.append(REPETITION)
+    return tuple(flags)
