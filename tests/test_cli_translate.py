@@ -18,15 +18,15 @@ SEED = ROOT / "seeds" / "000_ac9cc5f60d3ec1c9.txt"
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     """The real console entry point in a child process (environment from the autouse fixture)."""
-    return subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "cli", *args],
-        input=stdin.decode() if stdin is not None else None,
+        input=stdin if stdin is not None else b"",
         capture_output=True,
-        text=True,
         cwd=ROOT,
         env=os.environ.copy(),
         timeout=300,
     )
+    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(), done.stderr.decode())
 
 
 def nonblank(text: str) -> list[str]:

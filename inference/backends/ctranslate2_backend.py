@@ -88,8 +88,28 @@ def converted_model(resolved: ResolvedModel, quantization: str, *, root: Path | 
     return final
 
 
+class _LanguageTokensListed:
+    """An M2M100 tokenizer as CTranslate2's converter reads it from transformers 4: with its language tokens
+    under ``additional_special_tokens`` (transformers 5 no longer lists them there, and the converted
+    vocabulary would miss them)."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self._tokenizer = tokenizer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tokenizer, name)
+
+    @property
+    def special_tokens_map(self) -> dict[str, Any]:
+        mapping = dict(self._tokenizer.special_tokens_map)
+        if not mapping.get("additional_special_tokens"):
+            languages = sorted(self._tokenizer.lang_token_to_id.items(), key=lambda item: item[1])
+            mapping["additional_special_tokens"] = [token for token, _ in languages]
+        return mapping
+
+
 def _converter(path: Path) -> Any:
-    """CTranslate2's converter, told what transformers 5 no longer spells out for BART."""
+    """CTranslate2's converter, told what transformers 5 no longer spells out for BART and M2M100."""
     from ctranslate2.converters import TransformersConverter
 
     class Converter(TransformersConverter):  # type: ignore[misc]
@@ -98,6 +118,10 @@ def _converter(path: Path) -> Any:
             if model.config.model_type == "bart" and not hasattr(model.config, "normalize_before"):
                 model.config.normalize_before = False  # transformers' BART layers are post-norm
             return model
+
+        def load_tokenizer(self, tokenizer_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
+            tokenizer = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
+            return _LanguageTokensListed(tokenizer) if hasattr(tokenizer, "lang_token_to_id") else tokenizer
 
     return Converter(str(path), low_cpu_mem_usage=True)
 
