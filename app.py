@@ -19,10 +19,7 @@ import gradio as gr
 import uvicorn
 from fastapi import FastAPI
 
-import presenters
-from api import ApiAccess, add_api, load_api_keys
 from eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS
-from handlers import KEEP_SECONDS, Page
 from inference.errors import TarjamaError
 from inference.registry import get_spec
 from inference.settings import (
@@ -34,7 +31,10 @@ from inference.settings import (
     DEFAULT_QUEUE_SIZE,
     DEFAULT_REQ_LIMIT,
 )
-from service import TarjamaService
+from web import presenters
+from web.api import ApiAccess, add_api, load_api_keys
+from web.handlers import KEEP_SECONDS, Page
+from web.service import TarjamaService
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
 EXAMPLE_ARTICLES = (
@@ -126,7 +126,10 @@ def _translate_tab(page: Page) -> None:
         gr.Examples(texts, inputs=[article], example_labels=labels, label="Example articles (from seeds/)")
 
     def translate(
-        text: str, direction: str, model: str, progress: gr.Progress = gr.Progress()  # noqa: B008
+        text: str,
+        direction: str,
+        model: str,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[str, str, str, str | None, str | None]:
         return page.translate(text, direction, model, _reporter(progress, "Translating", "sentences"))
 
@@ -187,7 +190,7 @@ def _batch_tab(page: Page) -> None:
     limits = page.service.limits
     gr.Markdown(
         f"Summarise many articles at once: upload `.txt` files (one article each), a `.zip` of them, a "
-        f"`.jsonl` file (`{{\"id\": ..., \"text\": ...}}` per line) or a `.csv` file with the columns `id` "
+        f'`.jsonl` file (`{{"id": ..., "text": ...}}` per line) or a `.csv` file with the columns `id` '
         f"and `text`. Up to {limits.batch_documents:,} articles and {limits.upload_bytes // 2**20} MB. "
         "Articles that cannot be summarised are listed in the errors file; the rest go on.",
         elem_classes=["tj-help"],
@@ -200,12 +203,18 @@ def _batch_tab(page: Page) -> None:
     button = gr.Button("Summarise all", variant="primary", elem_id="tj-batch-run")
     status = gr.HTML(elem_id="tj-batch-status")
     results = gr.File(
-        label="Results: JSONL, CSV and the errors file", file_count="multiple", interactive=False,
+        label="Results: JSONL, CSV and the errors file",
+        file_count="multiple",
+        interactive=False,
         elem_id="tj-batch-results",
     )
 
     def run(
-        files: list[str] | None, method: str, sentences: float, to: str, progress: gr.Progress = gr.Progress()  # noqa: B008
+        files: list[str] | None,
+        method: str,
+        sentences: float,
+        to: str,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[str, list[str]]:
         return page.batch(files, method, sentences, to, _reporter(progress, "Summarising", "articles"))
 

@@ -30,6 +30,49 @@ def resolved(folder: Path, task: str = "translate") -> ResolvedModel:
     return resolve_model(str(folder), task=task)  # type: ignore[arg-type]
 
 
+def build_m2m100(out_dir: Path) -> Path:
+    """A tiny random M2M100 laid out like m2m100_418M: fairseq special ids, SentencePiece pieces, then 100
+    language tokens and 8 made-up words. The stand-in builders have no many-to-many model: it lives here."""
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+
+    from tests.standins import sentencepiece_pieces, train_sentencepiece
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lines = corpus_lines("ar")[:600] + corpus_lines("en")[:600]
+    spm_file = train_sentencepiece(lines, out_dir / "spm", 800, unk_id=3, bos_id=0, eos_id=2, pad_id=1)
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+    for piece in sentencepiece_pieces(spm_file):
+        vocab.setdefault(piece, len(vocab))
+    (out_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    tokenizer = M2M100Tokenizer(str(out_dir / "vocab.json"), str(spm_file), language_codes="m2m100")
+    tokenizer.save_pretrained(str(out_dir))
+    config = M2M100Config(
+        vocab_size=len(vocab) + 100 + 8,
+        d_model=32,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=256,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        forced_eos_token_id=2,
+    )
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        M2M100ForConditionalGeneration(config).save_pretrained(str(out_dir))
+    return out_dir
+
+
+@pytest.fixture(scope="session")
+def m2m100_tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_m2m100(tmp_path_factory.mktemp("m2m100"))
+
+
 @pytest.fixture(scope="module")
 def memorised_backends(memorised_ar_en: Path, session_models_dir: Path) -> dict[str, Any]:
     """The memorised stand-in loaded once per backend and precision for this module."""
@@ -104,6 +147,7 @@ def test_int8_reproduces_the_memorised_references(
         ("marian_en_ar", "translate", "en", "ar"),  # >>ara<< prefix
         ("bart_en", "summarize", "en", "en"),  # forced <s>, forced </s>
         ("t5_multi", "summarize", "ar", "ar"),
+        ("m2m100_tiny", "translate", "ar", "en"),  # target language as the forced first token
     ],
 )
 def test_other_families_agree_in_float32(

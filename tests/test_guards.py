@@ -20,7 +20,7 @@ from translate import guards
         ("وصل 2,5 ألف جندي عام 2021.", "Soldiers arrived.", "ar", ("numbers_missing",)),
         ("قال الوزير إن المحادثات مهمة جدا لمستقبل العلاقات.", "Yes.", "ar", ("length",)),
         ("قال الوزير.", "the the the the minister", "ar", ("repetition",)),
-        ("قال الوزير.", "he said that he said that he said that", "ar", ("repetition",)),  # short: no length flag
+        ("قال الوزير.", "he said that he said that he said that", "ar", ("repetition",)),  # short: no length
     ],
 )
 def test_flags(source: str, output: str, lang: str, expected: tuple[str, ...]) -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-import presenters
-from api import ApiAccess, ApiError, RateLimiter, load_api_keys
 from inference.errors import InvalidInputError, LimitExceededError
-from jobs import evaluate_files, jsonl_to_csv, prepare_batch_input
-from service import Limits, detect, split_markup
 from translate import Segment, Translation, TranslationStats
+from web import presenters
+from web.api import ApiAccess, ApiError, RateLimiter, load_api_keys
+from web.jobs import evaluate_files, jsonl_to_csv, prepare_batch_input
+from web.service import Limits, detect, split_markup
 
 
 class FakeClock:

@@ -14,11 +14,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import presenters
 from inference.errors import InvalidInputError, TarjamaError
-from jobs import EvalOutcome, evaluate_files, evaluate_testset, summarize_batch
-from service import TarjamaService
 from summarize import Summary, SummaryOptions, article_sentences
+from web import presenters
+from web.jobs import EvalOutcome, evaluate_files, evaluate_testset, summarize_batch
+from web.service import TarjamaService
 
 Progress = Callable[[int, int], None]
 KEEP_SECONDS = 3600  # how long one request's download files stay in the work folder

@@ -25,8 +25,8 @@ from eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS, load_mt_testset, load_s
 from inference.arabic import arabic_ratio
 from inference.errors import InvalidInputError
 from inference.settings import UPLOAD_SUFFIXES
-from service import Limits, TarjamaService, check_language
 from summarize import BatchReport, SummaryOptions, errors_path, run_batch
+from web.service import Limits, TarjamaService, check_language
 
 Progress = Callable[[int, int], None]
 Kind = Literal["mt", "summary"]

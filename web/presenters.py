@@ -10,10 +10,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from eval.scores import Evaluation
-from service import LANGUAGE_NAMES
 from summarize import BatchReport, Summary
 from translate import Segment, Translation
 from translate.guards import missing_numbers
+from web.service import LANGUAGE_NAMES
 
 FLAG_TEXT = {
     "untranslated": "not translated",
@@ -128,7 +128,7 @@ def alignment_table(result: Translation) -> str:
             f'<td class="tj-notes">{_notes(segment)}</td></tr>'
         )
     header = (
-        f'<tr><th>#</th><th>{LANGUAGE_NAMES.get(src, src)} (source)</th>'
+        f"<tr><th>#</th><th>{LANGUAGE_NAMES.get(src, src)} (source)</th>"
         f"<th>{LANGUAGE_NAMES.get(tgt, tgt)} (translation)</th><th>Notes</th></tr>"
     )
     legend = (
@@ -200,17 +200,19 @@ def scores_table(evaluation: Evaluation) -> str:
         cells = []
         for metric in evaluation.metrics:
             score = system.scores[metric]
-            interval = f' <small>[{score.ci.low:.1f}–{score.ci.high:.1f}]</small>' if score.ci else ""
+            interval = f" <small>[{score.ci.low:.1f}–{score.ci.high:.1f}]</small>" if score.ci else ""
             cells.append(f"<td>{score.score:.2f}{interval}</td>")
         rows.append(f"<tr><td>{_esc(system.name)}</td>{''.join(cells)}</tr>")
     first = evaluation.systems[0] if evaluation.systems else None
-    signatures = "".join(
-        f"<li><code>{_esc(first.scores[m].signature)}</code></li>" for m in evaluation.metrics
-    ) if first else ""
+    signatures = (
+        "".join(f"<li><code>{_esc(first.scores[m].signature)}</code></li>" for m in evaluation.metrics)
+        if first
+        else ""
+    )
     what = "translation" if evaluation.kind == "mt" else "summary"
     return (
         f'<p class="tj-status">{evaluation.items} items, {evaluation.references} reference(s), {what} '
-        f'metrics in {_esc(evaluation.lang)}; ↓ = lower is better; [95% bootstrap interval].</p>'
+        f"metrics in {_esc(evaluation.lang)}; ↓ = lower is better; [95% bootstrap interval].</p>"
         f'<table class="tj-align"><thead><tr><th>system</th>{head}</tr></thead>'
         f'<tbody>{"".join(rows)}</tbody></table><ul class="tj-legend">{signatures}</ul>'
     )

@@ -27,8 +27,8 @@ from starlette.concurrency import run_in_threadpool
 
 from inference.errors import InvalidInputError, ModelUnavailableError, TarjamaError
 from inference.settings import DEFAULT_REQ_LIMIT
-from service import LANGUAGE_NAMES, TarjamaService, check_language, detect
 from translate import LANGUAGES
+from web.service import LANGUAGE_NAMES, TarjamaService, check_language, detect
 
 logger = logging.getLogger(__name__)
 Clock = Callable[[], float]

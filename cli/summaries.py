@@ -1,0 +1,114 @@
+"""`tarjama summarize` and `tarjama summarize batch`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+
+from cli.common import emit, print_json
+from inference.backends import BACKENDS
+from inference.errors import InvalidInputError
+from inference.textio import read_text
+
+# --- summarize -----------------------------------------------------------------------------------
+_SUMMARIZE_USAGE = """tarjama summarize [FILE|-] [options]
+       tarjama summarize batch INPUT -o OUT.jsonl [options] [--workers N] [--engine local|ray]"""
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    from inference import settings as cfg
+
+    p = sub.add_parser(
+        "summarize",
+        help="summarise an article, or a batch of them (summarize batch INPUT -o OUT.jsonl)",
+        usage=_SUMMARIZE_USAGE,
+        description="Summarise one article (FILE, or stdin), or with `batch` every article of INPUT: "
+        "a folder of .txt files (id = file name), a JSONL file or a CSV file with id and text.",
+    )
+    p.add_argument("inputs", nargs="*", metavar="FILE|-", help="article (default: stdin), or: batch INPUT")
+    p.add_argument("--lang", default="auto", choices=["ar", "en", "auto"], help="language of the article")
+    p.add_argument("--to", choices=["ar", "en"], help="language of the summary (default: the article's)")
+    p.add_argument("--method", default=cfg.DEFAULT_SUMMARY_METHOD, choices=["extractive", "abstractive"])
+    length = p.add_mutually_exclusive_group()
+    length.add_argument("--sentences", type=int, metavar="N", help="summary length in sentences")
+    length.add_argument("--ratio", type=float, metavar="R", help="summary length as a share of the article")
+    p.add_argument("--model", help="abstractive model: short name, Hub id or folder (default: per language)")
+    p.add_argument("--translation-model", help="model used when --to differs from the article's language")
+    p.add_argument("--order", default="auto", choices=["auto", "summarize-first", "translate-first"])
+    p.add_argument("--backend", default=cfg.DEFAULT_BACKEND, choices=BACKENDS)
+    p.add_argument("--device", default=cfg.DEFAULT_DEVICE, choices=["auto", "cpu", "cuda"])
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the sentence cache")
+    p.add_argument("--json", action="store_true", help="print the summary and how it was made as JSON")
+    p.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout (batch: OUT.jsonl)")
+    batch = p.add_argument_group("batch only")
+    workers_help = f"processes (default {cfg.DEFAULT_BATCH_WORKERS})"
+    batch.add_argument("--workers", type=int, metavar="N", help=workers_help)
+    batch.add_argument("--engine", choices=["local", "ray"], help="local processes (default) or Ray Data")
+    p.set_defaults(handler=_summarize)
+
+
+def _summarize(args: argparse.Namespace) -> int:
+    from summarize import Summarizer
+
+    if args.inputs[:1] == ["batch"]:
+        return _summarize_batch(args)
+    if len(args.inputs) > 1:
+        raise InvalidInputError("summarize takes one FILE (or `batch INPUT -o OUT.jsonl` for many)")
+    if args.workers is not None or args.engine is not None:
+        raise InvalidInputError("--workers and --engine apply to `tarjama summarize batch` only")
+    text = read_text(args.inputs[0] if args.inputs else "-")
+    summarizer = Summarizer(
+        translation_model=args.translation_model,
+        backend=args.backend,
+        device=args.device,
+        use_cache=not args.no_cache,
+        method=args.method,
+    )
+    result = summarizer.summarize(
+        text, lang=args.lang, to=args.to, sentences=args.sentences, ratio=args.ratio, model=args.model,
+        order=args.order,
+    )  # fmt: skip
+    shown = json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if args.json else result.summary
+    emit(shown, args.output)
+    return 0
+
+
+def _summarize_batch(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from inference.settings import DEFAULT_BATCH_WORKERS
+    from summarize import SummarizerConfig, SummaryOptions, run_batch
+
+    if len(args.inputs) != 2 or not args.output:
+        raise InvalidInputError("usage: tarjama summarize batch INPUT -o OUT.jsonl")
+    options = SummaryOptions(
+        lang=args.lang, to=args.to, method=args.method, sentences=args.sentences, ratio=args.ratio,
+        model=args.model, order=args.order,
+    )  # fmt: skip
+    config = SummarizerConfig(
+        translation_model=args.translation_model,
+        backend=args.backend,
+        device=args.device,
+        use_cache=not args.no_cache,
+    )
+    with tqdm(unit="article", file=sys.stderr, mininterval=0.5, delay=0.1, dynamic_ncols=True) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        report = run_batch(
+            args.inputs[1], args.output, options=options, config=config,
+            workers=args.workers or DEFAULT_BATCH_WORKERS, engine=args.engine or "local", progress=progress,
+        )  # fmt: skip
+    if args.json:
+        print_json(asdict(report))
+    else:
+        print(
+            f"{report.written} written, {report.skipped} already done, {report.errors} errors "
+            f"({report.errors_path}) in {report.seconds:.1f} s",
+            file=sys.stderr,
+        )
+    return 0

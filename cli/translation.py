@@ -1,0 +1,123 @@
+"""`tarjama translate | segment | models | cache`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+
+from cli.common import emit, print_json
+from inference import MODELS, ModelPool, SentenceCache, pull_model
+from inference.backends import BACKENDS
+from inference.settings import DEFAULT_BACKEND, DEFAULT_BEAM_SIZE, DEFAULT_DEVICE
+from inference.textio import read_text
+
+
+# --- translate, segment ------------------------------------------------------------------------
+def _add_translate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("translate", help="translate a text file or standard input")
+    p.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="UTF-8 text file (default: stdin)")
+    p.add_argument("--from", dest="source", default="auto", choices=["ar", "en", "auto"])
+    p.add_argument("--to", dest="target", choices=["ar", "en"], help="default: the other language")
+    p.add_argument("--model", help="short name, Hub id or local folder (default: per direction)")
+    p.add_argument("--revision", help="Hub revision (branch, tag or commit)")
+    p.add_argument("--beam", type=int, default=DEFAULT_BEAM_SIZE, help="beam size (default %(default)s)")
+    p.add_argument("--backend", default=DEFAULT_BACKEND, choices=BACKENDS)
+    p.add_argument("--device", default=DEFAULT_DEVICE, choices=["auto", "cpu", "cuda"])
+    p.add_argument("--threads", type=int, help="CPU threads (default: $TARJAMA_THREADS or the usable CPUs)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the sentence cache")
+    p.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
+    p.add_argument("--json", action="store_true", help="print text, segments, model and stats as JSON")
+    p.set_defaults(handler=_translate)
+
+    p = sub.add_parser("segment", help="print one sentence per line, a blank line between paragraphs")
+    p.add_argument("file", nargs="?", default="-", metavar="FILE|-")
+    p.add_argument("--lang", default="auto", choices=["ar", "en", "auto"])
+    p.set_defaults(handler=_segment)
+
+
+def _translate(args: argparse.Namespace) -> int:
+    from translate import Translator
+
+    text = read_text(args.file)
+    pool = ModelPool(backend=args.backend, device=args.device, threads=args.threads)
+    translator = Translator(args.model, revision=args.revision, pool=pool, use_cache=not args.no_cache)
+    result = translator.translate(text, source=args.source, target=args.target, beam_size=args.beam)
+    if args.json:
+        emit(json.dumps(result.as_dict(), ensure_ascii=False, indent=2), args.output)
+    else:
+        emit(result.text, args.output)
+    return 0
+
+
+def _segment(args: argparse.Namespace) -> int:
+    from translate import detect_language, normalize_input, segment
+
+    text = normalize_input(read_text(args.file))
+    lang = detect_language(text) if args.lang == "auto" else args.lang
+    print("\n\n".join("\n".join(p.sentences) for p in segment(text, lang)))
+    return 0
+
+
+# --- models, cache -------------------------------------------------------------------------------
+def _add_models(sub: argparse._SubParsersAction) -> None:
+    models = sub.add_parser("models", help="list or pre-fetch models").add_subparsers(
+        dest="models_command", required=True, metavar="ACTION"
+    )
+    p = models.add_parser("list", help="the registered models")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_models_list)
+    p = models.add_parser("pull", help="download a model so it can be used offline")
+    p.add_argument("name", help="short name or Hub id")
+    p.add_argument("--revision")
+    p.set_defaults(handler=_models_pull)
+
+
+def _models_list(args: argparse.Namespace) -> int:
+    rows = [asdict(spec) for spec in MODELS.values()]
+    if args.json:
+        print_json(rows)
+        return 0
+    for spec in MODELS.values():
+        langs = "→".join(spec.languages) if spec.task == "translate" else ",".join(spec.languages)
+        print(f"{spec.name:<26} {spec.task:<10} {langs:<6} {spec.repo_id:<38} {spec.description}")
+    return 0
+
+
+def _models_pull(args: argparse.Namespace) -> int:
+    spec = MODELS.get(args.name)
+    resolved = pull_model(args.name, task=spec.task if spec else "translate", revision=args.revision)
+    print(f"{args.name}: {resolved.path} (revision {resolved.revision})")
+    return 0
+
+
+def _add_cache(sub: argparse._SubParsersAction) -> None:
+    cache = sub.add_parser("cache", help="sentence cache statistics and clearing").add_subparsers(
+        dest="cache_command", required=True, metavar="ACTION"
+    )
+    p = cache.add_parser("stats", help="entries, size, hits and misses")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_cache_stats)
+    cache.add_parser("clear", help="delete every cached sentence").set_defaults(handler=_cache_clear)
+
+
+def _cache_stats(args: argparse.Namespace) -> int:
+    stats = SentenceCache.open_default().stats()
+    if args.json:
+        print_json(asdict(stats))
+    else:
+        print(f"path     {stats.path}\nentries  {stats.entries}\nsize     {stats.size_bytes:,} bytes")
+        print(f"hits     {stats.hits}\nmisses   {stats.misses}")
+    return 0
+
+
+def _cache_clear(args: argparse.Namespace) -> int:
+    removed = SentenceCache.open_default().clear()
+    print(f"removed {removed} entries")
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Register translate, segment, models and cache."""
+    for add in (_add_translate, _add_models, _add_cache):
+        add(sub)
