@@ -46,6 +46,7 @@ SYSTEMS = {
     "f": "tarjama, warm cache",
 }
 T = TypeVar("T")
+WORKER_OPTIONS = ("tokens", "threads", "batch_size", "repeat", "max_batch_tokens")
 WARMUP = "الطقس جميل اليوم في المدينة."
 
 
@@ -245,15 +246,7 @@ def peak_rss_mb() -> float:
 def worker(args: argparse.Namespace) -> None:
     """One system, in this process: prints its result as JSON on the last line of stdout."""
     texts = json.loads(Path(args.inputs).read_text(encoding="utf-8"))
-    job = Job(
-        Path(args.model),
-        texts,
-        args.tokens,
-        args.threads,
-        args.batch_size,
-        args.repeat,
-        args.max_batch_tokens,
-    )
+    job = Job(Path(args.model), texts, *(getattr(args, name) for name in WORKER_OPTIONS))
     runs: dict[str, Callable[[], dict[str, Any]]] = {
         "a": lambda: run_plain(job, 1),
         "b": lambda: run_plain(job, job.batch_size),
@@ -269,27 +262,13 @@ def worker(args: argparse.Namespace) -> None:
 
 # --- the driver ------------------------------------------------------------------------------------
 def spawn(system: str, args: argparse.Namespace, model_dir: Path, inputs: Path) -> dict[str, Any]:
-    command = [
-        sys.executable,
-        "-m",
-        "bench.translate_speed",
-        "--worker",
-        system,
-        "--model",
-        str(model_dir),
-        "--inputs",
-        str(inputs),
-        "--tokens",
-        str(args.tokens),
-        "--threads",
-        str(args.threads),
-        "--batch-size",
-        str(args.batch_size),
-        "--repeat",
-        str(args.repeat),
-        "--max-batch-tokens",
-        str(args.max_batch_tokens),
-    ]
+    options = {
+        "--worker": system,
+        "--model": model_dir,
+        "--inputs": inputs,
+        **{f"--{name.replace('_', '-')}": getattr(args, name) for name in WORKER_OPTIONS},
+    }
+    command = [sys.executable, "-m", "bench.translate_speed", *(str(x) for kv in options.items() for x in kv)]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"system {system} failed:\n{done.stderr[-3000:]}")

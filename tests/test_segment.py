@@ -16,7 +16,7 @@ from translate.segment import Paragraph, normalize_input, segment, split_long, s
 
 HERE = Path(__file__).parent
 SEEDS = HERE.parent / "seeds"
-NTREX = HERE / "data" / "ntrex"
+NTREX = HERE.parent / "eval" / "data" / "ntrex"  # the bundled copy (CC BY-SA 4.0, eval/data/README.md)
 
 # --- sentence rules ------------------------------------------------------------------------------
 
