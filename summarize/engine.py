@@ -265,18 +265,13 @@ class Summarizer:
             translation = translator.translate("\n".join(first.sentences), source=lang, target=to)
             spent = time.perf_counter() - tick
             outputs = tuple(segment.translation for segment in translation.segments)
-            return Summary(
-                " ".join(outputs),
-                outputs,
-                method,
-                first.model,
-                lang,
-                to,
-                Timings(first.timings.segment, first.timings.summarize, spent),
-                indices=first.indices,
-                article_sentence_count=first.article_sentence_count,
-                chunks=first.chunks,
-                rounds=first.rounds,
+            return replace(
+                first,
+                summary=" ".join(outputs),
+                sentences=outputs,
+                method=method,
+                to=to,
+                timings=Timings(first.timings.segment, first.timings.summarize, spent),
                 cached=first.cached and all(s.cached for s in translation.segments),
                 order=order,
                 translation_model=translation.model,
@@ -285,17 +280,12 @@ class Summarizer:
         translation = translator.translate(text, source=lang, target=to)
         spent = time.perf_counter() - tick
         second = self._summarize(translation.text, to, request)
-        return Summary(
-            second.summary,
-            second.sentences,
-            method,
-            second.model,
-            lang,
-            to,
-            Timings(second.timings.segment, second.timings.summarize, spent),
-            article_sentence_count=second.article_sentence_count,
-            chunks=second.chunks,
-            rounds=second.rounds,
+        return replace(
+            second,
+            method=method,
+            lang=lang,
+            timings=Timings(second.timings.segment, second.timings.summarize, spent),
+            indices=(),  # positions in the translation, not in the article
             cached=second.cached and all(s.cached for s in translation.segments),
             order=order,
             translation_model=translation.model,
