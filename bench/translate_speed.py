@@ -12,7 +12,8 @@ checks that before it prints anything. Each system runs in a fresh subprocess, s
 
 Systems: (a) transformers, one sentence per ``generate`` call; (b) transformers, ``generate`` on batches of
 ``--batch-size`` sentences in input order; (c) tarjama, transformers backend; (d) tarjama, CTranslate2
-int8; (e) raw CTranslate2 ``translate_batch`` on the same tokens and the same converted model, one call;
+int8; (e) raw CTranslate2 ``translate_batch`` on the same tokens and the same converted model, one call
+with tarjama's engine settings (one single-threaded worker per thread, the call split across them);
 (f) tarjama, CTranslate2, every sentence already in the cache.
 """
 
@@ -198,13 +199,14 @@ def run_raw_ct2(job: Job) -> dict[str, Any]:
     import ctranslate2
     from transformers import AutoTokenizer
 
-    from inference.backends.ctranslate2_backend import converted_model
+    from inference.backends.ctranslate2_backend import converted_model, sub_batch_size, thread_split
     from inference.hub import resolve_model
 
     tokenizer = AutoTokenizer.from_pretrained(job.model_dir)
     path = converted_model(resolve_model(str(job.model_dir), task="translate"), "int8")
+    workers, intra_threads = thread_split("cpu", job.threads)  # the engine settings tarjama uses
     translator = ctranslate2.Translator(
-        str(path), device="cpu", compute_type="int8", intra_threads=job.threads
+        str(path), device="cpu", compute_type="int8", inter_threads=workers, intra_threads=intra_threads
     )
 
     def translate(texts: list[str]) -> list[list[str]]:
@@ -215,6 +217,7 @@ def run_raw_ct2(job: Job) -> dict[str, Any]:
             max_decoding_length=job.tokens,
             min_decoding_length=job.tokens,
             max_input_length=0,
+            max_batch_size=sub_batch_size(len(source), workers),
         )
         return [r.hypotheses[0] for r in results]
 

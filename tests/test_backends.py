@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import random
 import shutil
@@ -171,6 +172,58 @@ def test_other_families_agree_in_float32(
     assert ct2.token_lengths(texts, source=source, target=target) == TransformersBackend(
         model, device="cpu"
     ).token_lengths(texts, source=source, target=target)
+
+
+@pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
+def test_forced_target_language_token_is_not_in_the_output(
+    m2m100_tiny: Path, session_models_dir: Path, backend: str
+) -> None:
+    model = resolved(m2m100_tiny)
+    engine: Any = (
+        TransformersBackend(model, device="cpu")
+        if backend == "transformers"
+        else CTranslate2Backend(model, device="cpu", quantization="float32", models_root=session_models_dir)
+    )
+    texts = [" ".join(corpus_lines("ar")[i : i + 2]) for i in range(220, 226, 2)]
+    settings = GenerationSettings(beam_size=1, max_new_tokens=8, min_new_tokens=8, no_repeat_ngram_size=0)
+    outputs = engine.generate(texts, settings, source="ar", target="en")
+    assert len(outputs) == len(texts) and all(outputs)
+    assert not any(output.startswith("__en__") for output in outputs), outputs
+
+
+def test_generate_does_not_log_about_max_length(
+    memorised_backends: dict[str, Any], memorised_pairs: list[tuple[str, str]]
+) -> None:
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append  # type: ignore[method-assign]
+    library = logging.getLogger("transformers")  # transformers' own handler does not propagate to pytest's
+    library.addHandler(handler)
+    try:
+        settings = GenerationSettings(beam_size=1, max_new_tokens=8)
+        memorised_backends["transformers"].generate(
+            [memorised_pairs[0][0]], settings, source="ar", target="en"
+        )
+    finally:
+        library.removeHandler(handler)
+    assert not [r.getMessage() for r in records if "max_length" in r.getMessage()]
+
+
+@pytest.mark.parametrize(
+    ("device", "threads", "split", "count", "sub_batch"),
+    [
+        ("cpu", 2, (2, 1), 50, 25),  # one single-threaded worker per thread, the batch split evenly
+        ("cpu", 2, (2, 1), 51, 26),
+        ("cpu", 1, (1, 1), 7, 7),
+        ("cpu", 4, (4, 1), 1, 1),
+        ("cuda", 4, (1, 4), 50, 50),  # one worker drives the GPU
+    ],
+)
+def test_thread_split_and_sub_batches(
+    device: str, threads: int, split: tuple[int, int], count: int, sub_batch: int
+) -> None:
+    assert ct2_module.thread_split(device, threads) == split
+    assert ct2_module.sub_batch_size(count, split[0]) == sub_batch
 
 
 # --- conversions -----------------------------------------------------------------------------------

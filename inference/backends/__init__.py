@@ -84,8 +84,9 @@ def load_backend(
 ) -> Seq2SeqBackend:
     """Load ``resolved`` on the chosen backend (reads the weights: call once, through a pool).
 
-    ``threads`` (default :func:`resolve_threads`) sets CTranslate2's intra-op threads; for transformers on
-    CPU it sets torch's process-wide thread count, so both backends use the CPUs this process may use.
+    ``threads`` (default :func:`resolve_threads`) sets CTranslate2's threads (on CPU, one worker each); for
+    transformers on CPU it sets torch's process-wide thread count, so both backends use the CPUs this process
+    may use.
     """
     count = resolve_threads(threads)
     if choice.name == "ctranslate2":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, Protocol
 
 from inference.errors import InvalidInputError
@@ -71,3 +71,15 @@ def forced_bos_token(spec: ModelSpec, tokenizer: Any, target: str) -> str | None
     if spec.family == "m2m100":
         return str(tokenizer.get_lang_token(language_code(spec, target)))
     return None
+
+
+def without_forced_start(ids: Sequence[int], forced: int | None, specials: Collection[int]) -> list[int]:
+    """``ids`` without their leading special tokens and forced first token (NLLB's, M2M100's target language).
+
+    transformers 5 no longer lists the language tokens as special, so ``skip_special_tokens`` keeps them and
+    an output would begin with ``__en__``; both backends drop them here, before decoding.
+    """
+    start = 0
+    while start < len(ids) and (ids[start] in specials or ids[start] == forced):
+        start += 1
+    return list(ids[start:])

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from inference.backends.base import forced_bos_token, language_code, marian_prefix, resolve_device
+from inference.backends.base import (
+    forced_bos_token,
+    language_code,
+    marian_prefix,
+    resolve_device,
+    without_forced_start,
+)
 from inference.errors import InvalidInputError, ModelUnavailableError
 from inference.generation import GenerationSettings
 from inference.hub import ResolvedModel
@@ -34,6 +40,9 @@ class TransformersBackend:
                 resolved.name, f"its files in {resolved.path} cannot be loaded ({exc})"
             ) from exc
         self.model: Any = model.to(self.device).eval()
+        # generate() is always given max_new_tokens; a max_length from the model's generation config would
+        # only make transformers log "Both `max_new_tokens` and `max_length` set" on every call.
+        self.model.generation_config.max_length = None
         limit = getattr(self.model.config, "max_position_embeddings", None) or self.spec.max_input_tokens
         self.max_input_tokens = min(self.spec.max_input_tokens, int(limit))
         self.max_output_tokens = int(limit)
@@ -80,4 +89,6 @@ class TransformersBackend:
             options["forced_bos_token_id"] = self.tokenizer.convert_tokens_to_ids(bos)
         with torch.inference_mode():
             output = self.model.generate(**inputs.to(self.device), **options)
-        return [text.strip() for text in self.tokenizer.batch_decode(output, skip_special_tokens=True)]
+        forced, specials = options.get("forced_bos_token_id"), set(self.tokenizer.all_special_ids)
+        rows = [without_forced_start(row, forced, specials) for row in output.tolist()]
+        return [text.strip() for text in self.tokenizer.batch_decode(rows, skip_special_tokens=True)]
