@@ -83,3 +83,23 @@ def without_forced_start(ids: Sequence[int], forced: int | None, specials: Colle
     while start < len(ids) and (ids[start] in specials or ids[start] == forced):
         start += 1
     return list(ids[start:])
+
+
+class HFTokenized:
+    """Source tokenisation shared by the backends: a Hugging Face tokenizer and the model's conventions."""
+
+    spec: ModelSpec
+    tokenizer: Any
+
+    def _prepare(self, texts: Sequence[str], source: str, target: str | None) -> list[str]:
+        if self.spec.family in ("nllb", "m2m100"):
+            self.tokenizer.src_lang = language_code(self.spec, source)
+        prefix = marian_prefix(self.spec, self.tokenizer.get_vocab(), target) if target else ""
+        return [f"{prefix} {text}" if prefix else text for text in texts]
+
+    def token_lengths(self, texts: Sequence[str], *, source: str, target: str | None = None) -> list[int]:
+        """Source length in tokens, special and language tokens included."""
+        if not texts:
+            return []
+        encoded = self.tokenizer(self._prepare(texts, source, target), add_special_tokens=True)
+        return [len(ids) for ids in encoded["input_ids"]]

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from inference.backends.base import (
+    HFTokenized,
     forced_bos_token,
-    language_code,
-    marian_prefix,
     resolve_device,
     without_forced_start,
 )
@@ -75,9 +74,7 @@ def converted_model(resolved: ResolvedModel, quantization: str, *, root: Path | 
     try:
         out = work / "model"
         try:
-            _converter(resolved.path).convert(
-                str(out), quantization=quantization
-            )
+            _converter(resolved.path).convert(str(out), quantization=quantization)
         except (NotImplementedError, ValueError, OSError, RuntimeError) as exc:
             raise ModelUnavailableError(
                 resolved.name, f"it cannot be converted to CTranslate2 ({type(exc).__name__}: {exc})"
@@ -148,7 +145,7 @@ def _converter(path: Path) -> Any:
     return Converter(str(path), low_cpu_mem_usage=True)
 
 
-class CTranslate2Backend:
+class CTranslate2Backend(HFTokenized):
     """A model converted to CTranslate2 and loaded with ``ctranslate2.Translator``; one per model and type."""
 
     name = "ctranslate2"
@@ -211,19 +208,6 @@ class CTranslate2Backend:
         sequences = [list(self.tokenizer.convert_ids_to_tokens(ids)) for ids in bad_words]
         # The Marian converter drops <pad> from the vocabulary, so CT2 cannot emit it anyway.
         return [s for s in sequences if not (self.spec.family == "marian" and s == [pad])]
-
-    def _prepare(self, texts: Sequence[str], source: str, target: str | None) -> list[str]:
-        if self.spec.family in ("nllb", "m2m100"):
-            self.tokenizer.src_lang = language_code(self.spec, source)
-        prefix = marian_prefix(self.spec, self.tokenizer.get_vocab(), target) if target else ""
-        return [f"{prefix} {text}" if prefix else text for text in texts]
-
-    def token_lengths(self, texts: Sequence[str], *, source: str, target: str | None = None) -> list[int]:
-        """Source length in tokens, special and language tokens included."""
-        if not texts:
-            return []
-        encoded = self.tokenizer(self._prepare(texts, source, target), add_special_tokens=True)
-        return [len(ids) for ids in encoded["input_ids"]]
 
     def generate(
         self, texts: Sequence[str], settings: GenerationSettings, *, source: str, target: str

@@ -6,9 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from inference.backends.base import (
+    HFTokenized,
     forced_bos_token,
-    language_code,
-    marian_prefix,
     resolve_device,
     without_forced_start,
 )
@@ -17,7 +16,7 @@ from inference.generation import GenerationSettings
 from inference.hub import ResolvedModel
 
 
-class TransformersBackend:
+class TransformersBackend(HFTokenized):
     """A model loaded with ``AutoModelForSeq2SeqLM``; one instance per model, device and dtype."""
 
     name = "transformers"
@@ -46,19 +45,6 @@ class TransformersBackend:
         limit = getattr(self.model.config, "max_position_embeddings", None) or self.spec.max_input_tokens
         self.max_input_tokens = min(self.spec.max_input_tokens, int(limit))
         self.max_output_tokens = int(limit)
-
-    def _prepare(self, texts: Sequence[str], source: str, target: str | None) -> list[str]:
-        if self.spec.family in ("nllb", "m2m100"):
-            self.tokenizer.src_lang = language_code(self.spec, source)
-        prefix = marian_prefix(self.spec, self.tokenizer.get_vocab(), target) if target else ""
-        return [f"{prefix} {text}" if prefix else text for text in texts]
-
-    def token_lengths(self, texts: Sequence[str], *, source: str, target: str | None = None) -> list[int]:
-        """Source length in tokens, special and language tokens included."""
-        if not texts:
-            return []
-        encoded = self.tokenizer(self._prepare(texts, source, target), add_special_tokens=True)
-        return [len(ids) for ids in encoded["input_ids"]]
 
     def generate(
         self, texts: Sequence[str], settings: GenerationSettings, *, source: str, target: str
