@@ -20,11 +20,9 @@ with tarjama's engine settings (one single-threaded worker per thread, the call 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,10 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bench.speed_inputs import REPO, prepare_model, sentences
 from inference.settings import DEFAULT_MAX_BATCH_TOKENS
 
-REPO = Path(__file__).resolve().parents[1]
-NTREX = REPO / "tests" / "data" / "ntrex" / "newstest2019-eng-arb.tsv"
 SYSTEMS = {
     "a": "transformers, 1 sentence/call",
     "b": "transformers, batched",
@@ -49,52 +46,6 @@ SYSTEMS = {
 T = TypeVar("T")
 WORKER_OPTIONS = ("tokens", "threads", "batch_size", "repeat", "max_batch_tokens")
 WARMUP = "الطقس جميل اليوم في المدينة."
-
-
-# --- inputs and the stand-in ---------------------------------------------------------------------
-def sentences(count: int, max_tokens: int, tokenizer: Any) -> list[str]:
-    """The first ``count`` NTREX Arabic lines that tarjama segments as one sentence of words, within
-    ``max_tokens`` source tokens, so every system translates the same units."""
-    from translate import guards
-    from translate.segment import segment
-
-    with NTREX.open(encoding="utf-8", newline="") as handle:
-        rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        lines = [row["arb"].strip() for row in rows]
-    chosen: list[str] = []
-    for line in lines:
-        paragraphs = segment(line, "ar")
-        if len(paragraphs) != 1 or paragraphs[0].sentences != (line,) or not guards.has_words(line, "ar"):
-            continue
-        if len(tokenizer(line).input_ids) <= max_tokens and line not in chosen:
-            chosen.append(line)
-        if len(chosen) == count:
-            return chosen
-    raise SystemExit(f"only {len(chosen)} suitable NTREX sentences, asked for {count}")
-
-
-def prepare_model(work: Path) -> Path:
-    """The real-dimension stand-in, built once into ``work`` (keyed like ``tests/standins`` builds) with no
-    forced EOS in its generation config."""
-    from tests.standins.cache import cache_key
-    from tests.standins.marian import build_marian_real_dims
-
-    folder = work / f"marian-real-dims-{cache_key(build_marian_real_dims.__name__, {})}"
-    if (folder / "generation_config.json").is_file() and (folder / "model.safetensors").is_file():
-        return folder
-    work.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=".building-", dir=work))
-    try:
-        build_marian_real_dims(building)
-        config_file = building / "generation_config.json"
-        config = json.loads(config_file.read_text(encoding="utf-8"))
-        config.pop("forced_eos_token_id", None)
-        config_file.write_text(json.dumps(config, indent=2), encoding="utf-8")
-        if not folder.exists():
-            building.rename(folder)
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
-    return folder
 
 
 # --- the systems, each run in its own process --------------------------------------------------
