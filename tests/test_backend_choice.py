@@ -1,0 +1,259 @@
+"""Choosing, converting and threading backends; cache keys and token-budget batching across backends."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+
+from inference import GenerationSettings, InvalidInputError, ModelPool, ModelUnavailableError, SentenceCache
+from inference.backends import BackendChoice, choose_backend, load_backend, resolve_threads
+from inference.backends import ctranslate2_backend as ct2_module
+from inference.backends.ctranslate2_backend import CTranslate2Backend, conversion_key, converted_model
+from inference.cached import CachedGenerator
+from inference.hub import ResolvedModel, resolve_model
+from inference.pool import ModelRef
+from inference.settings import ENV_THREADS, default_threads
+from translate import Translator
+
+
+def resolved(folder: Path, task: str = "translate") -> ResolvedModel:
+    return resolve_model(str(folder), task=task)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("device", "threads", "split", "count", "sub_batch"),
+    [
+        ("cpu", 2, (2, 1), 50, 25),  # one single-threaded worker per thread, the batch split evenly
+        ("cpu", 2, (2, 1), 51, 26),
+        ("cpu", 1, (1, 1), 7, 7),
+        ("cpu", 4, (4, 1), 1, 1),
+        ("cuda", 4, (1, 4), 50, 50),  # one worker drives the GPU
+    ],
+)
+def test_thread_split_and_sub_batches(
+    device: str, threads: int, split: tuple[int, int], count: int, sub_batch: int
+) -> None:
+    assert ct2_module.thread_split(device, threads) == split
+    assert ct2_module.sub_batch_size(count, split[0]) == sub_batch
+
+
+# --- conversions -----------------------------------------------------------------------------------
+def test_conversion_is_kept_keyed_and_reused(
+    memorised_ar_en: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = resolved(memorised_ar_en)
+    root = tmp_path / "models"
+    first = converted_model(model, "int8", root=root)
+    fingerprint = model.revision.removeprefix("local-")
+    assert first == root / f"{fingerprint}-int8"
+    assert (first / "model.bin").is_file()
+    assert json.loads((first / "tarjama.json").read_text())["revision"] == model.revision
+    assert sorted(p.name for p in root.iterdir()) == [first.name]  # no temporary folder left behind
+
+    def no_conversion(path: Path) -> Any:
+        raise AssertionError("converted again")
+
+    monkeypatch.setattr(ct2_module, "_converter", no_conversion)
+    assert converted_model(model, "int8", root=root) == first
+    backend = CTranslate2Backend(model, device="cpu", quantization="int8", models_root=root)
+    assert backend.path == first
+    monkeypatch.undo()
+    assert converted_model(model, "float32", root=root) == root / f"{fingerprint}-float32"
+
+
+def test_a_changed_model_gets_its_own_conversion(memorised_ar_en: Path, tmp_path: Path) -> None:
+    copy = Path(shutil.copytree(memorised_ar_en, tmp_path / "copy"))
+    assert conversion_key(resolved(copy), "int8") == conversion_key(resolved(memorised_ar_en), "int8")
+    config = json.loads((copy / "generation_config.json").read_text())
+    (copy / "generation_config.json").write_text(json.dumps({**config, "num_beams": 5}))
+    assert conversion_key(resolved(copy), "int8") != conversion_key(resolved(memorised_ar_en), "int8")
+
+
+def test_failed_conversion_names_the_model_and_leaves_nothing(
+    memorised_ar_en: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Unsupported:
+        def convert(self, output_dir: str, quantization: str | None = None) -> str:
+            Path(output_dir).mkdir(parents=True)
+            raise NotImplementedError("no loader for this architecture")
+
+    monkeypatch.setattr(ct2_module, "_converter", lambda path: Unsupported())
+    root = tmp_path / "models"
+    with pytest.raises(ModelUnavailableError, match="cannot be converted to CTranslate2"):
+        converted_model(resolved(memorised_ar_en), "int8", root=root)
+    assert list(root.iterdir()) == []
+
+
+# --- choosing a backend, cache keys ----------------------------------------------------------------
+def test_auto_prefers_ctranslate2_with_int8_on_cpu() -> None:
+    assert choose_backend("auto", "cpu") == BackendChoice("ctranslate2", "cpu", "int8")
+
+
+def test_auto_falls_back_to_transformers_without_ctranslate2(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name: None if name == "ctranslate2" else real(name)
+    )
+    assert choose_backend("auto", "cpu") == BackendChoice("transformers", "cpu", "float32")
+    with pytest.raises(InvalidInputError, match="ctranslate2"):
+        choose_backend("ctranslate2", "cpu")
+
+
+@pytest.mark.parametrize(
+    ("backend", "quantization", "expected"),
+    [
+        ("ctranslate2", None, "int8"),
+        ("ctranslate2", "float32", "float32"),
+        ("ctranslate2", "int8_float32", "int8_float32"),
+        ("transformers", None, "float32"),
+        ("transformers", "float32", "float32"),
+        ("ctranslate2", "int3", InvalidInputError),
+        ("transformers", "int8", InvalidInputError),
+        ("onnx", None, InvalidInputError),
+    ],
+)
+def test_choose_backend_table(backend: str, quantization: str | None, expected: Any) -> None:
+    if isinstance(expected, str):
+        assert choose_backend(backend, "cpu", quantization) == BackendChoice(backend, "cpu", expected)
+    else:
+        with pytest.raises(expected):
+            choose_backend(backend, "cpu", quantization)
+
+
+def test_cache_keys_differ_by_backend_and_quantization(memorised_ar_en: Path) -> None:
+    model = resolved(memorised_ar_en)
+    settings = GenerationSettings(beam_size=1)
+    choices = [
+        choose_backend("transformers", "cpu"),
+        *(choose_backend("ctranslate2", "cpu", q) for q in ("int8", "float32")),
+    ]
+    keys = {
+        CachedGenerator(ModelRef(model, choice), None).key(
+            "نص", settings, task="translate", source="ar", target="en"
+        )
+        for choice in choices
+    }
+    assert len(keys) == 3
+
+
+def test_one_backend_never_serves_another_backends_cache(
+    memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]], tmp_path: Path
+) -> None:
+    cache = SentenceCache(tmp_path / "cache.sqlite3")
+    text = "\n".join(source for source, _ in memorised_pairs[:6])
+
+    def run(backend: str) -> Any:
+        return Translator(str(memorised_ar_en), backend=backend, device="cpu", cache=cache).translate(
+            text, source="ar", target="en", beam_size=1
+        )
+
+    first, other, again = run("transformers"), run("ctranslate2"), run("ctranslate2")
+    assert (first.stats.cached, other.stats.cached, again.stats.cached) == (0, 0, 6)
+    assert first.text == other.text == again.text
+
+
+# --- batching --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("budget", [20, 64, 2048])
+def test_batches_stay_within_budget_and_order_is_kept(
+    memorised_ar_en: Path,
+    memorised_pairs: list[tuple[str, str]],
+    budget: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pairs = memorised_pairs[:12]
+    order = [*range(len(pairs)), 0, 3, 3, 7]  # repeats are translated once
+    random.Random(budget).shuffle(order)
+    ref = ModelRef(resolved(memorised_ar_en), choose_backend("ctranslate2", "cpu"))
+    backend = ref.load()
+    calls: list[list[str]] = []
+    real_generate = backend.generate
+
+    def recording(
+        texts: Sequence[str], settings: GenerationSettings, *, source: str, target: str
+    ) -> list[str]:
+        calls.append(list(texts))
+        return real_generate(texts, settings, source=source, target=target)
+
+    monkeypatch.setattr(backend, "generate", recording)
+    generator = CachedGenerator(ref, None, max_batch_tokens=budget)
+    out = generator.generate(
+        [pairs[i][0] for i in order],
+        GenerationSettings(beam_size=1),
+        task="translate",
+        source="ar",
+        target="en",
+    )
+    assert [g.output for g in out] == [pairs[i][1] for i in order]
+    assert sorted(t for call in calls for t in call) == sorted(source for source, _ in pairs)
+    for call in calls:
+        padded = len(call) * max(backend.token_lengths(call, source="ar", target="en"))
+        assert padded <= budget or len(call) == 1
+    assert (len(calls) == 1) == (budget == 2048)
+
+
+# --- threads ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("env", "threads", "expected"),
+    [
+        (None, None, "cpus"),
+        ("3", None, 3),
+        ("3", 1, 1),  # an explicit setting beats the environment
+        ("zero", None, "cpus"),  # a bad value is ignored
+        (None, 5, 5),
+    ],
+)
+def test_thread_settings(
+    monkeypatch: pytest.MonkeyPatch, env: str | None, threads: int | None, expected: Any
+) -> None:
+    if env is None:
+        monkeypatch.delenv(ENV_THREADS, raising=False)
+    else:
+        monkeypatch.setenv(ENV_THREADS, env)
+    cpus = len(os.sched_getaffinity(0))
+    assert resolve_threads(threads) == (cpus if expected == "cpus" else expected)
+    assert default_threads() == (int(env) if env and env.isdigit() else cpus)
+
+
+def test_zero_threads_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="threads"):
+        resolve_threads(0)
+
+
+def test_threads_reach_both_backends(memorised_ar_en: Path) -> None:
+    pool = ModelPool(backend="ctranslate2", device="cpu", threads=1)
+    backend = pool.get(str(memorised_ar_en), task="translate").load()
+    assert isinstance(backend, CTranslate2Backend) and backend.threads == 1
+    before = torch.get_num_threads()
+    try:
+        load_backend(resolved(memorised_ar_en), choose_backend("transformers", "cpu"), threads=1)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_cli_threads_option(
+    memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]], tmp_path: Path
+) -> None:
+    import cli
+
+    source = tmp_path / "in.txt"
+    source.write_text(memorised_pairs[0][0], encoding="utf-8")
+    out = tmp_path / "out.txt"
+    before = torch.get_num_threads()
+    args = ["translate", str(source), "--model", str(memorised_ar_en), "--backend", "transformers"]
+    try:
+        assert cli.main([*args, "--threads", "1", "--beam", "1", "--no-cache", "-o", str(out)]) == 0
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
+    assert out.read_text(encoding="utf-8").strip() == memorised_pairs[0][1]
