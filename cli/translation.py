@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict
 
 from cli.common import emit, print_json
-from inference import MODELS, ModelPool, SentenceCache, pull_model
+from inference import MODELS, ModelPool, SentenceCache, get_spec, pull_model
 from inference.backends import BACKENDS
 from inference.settings import DEFAULT_BACKEND, DEFAULT_BEAM_SIZE, DEFAULT_DEVICE
 from inference.textio import read_text
@@ -85,7 +85,7 @@ def _models_list(args: argparse.Namespace) -> int:
 
 
 def _models_pull(args: argparse.Namespace) -> int:
-    spec = MODELS.get(args.name)
+    spec = get_spec(args.name)
     resolved = pull_model(args.name, task=spec.task if spec else "translate", revision=args.revision)
     print(f"{args.name}: {resolved.path} (revision {resolved.revision})")
     return 0

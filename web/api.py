@@ -189,24 +189,16 @@ def _text_param(
     return value.strip().lower() if code else value.strip()
 
 
-def _int_param(params: Mapping[str, Any], name: str) -> int | None:
+def _number_param(params: Mapping[str, Any], name: str, kind: type[int] | type[float]) -> Any:
+    """``params[name]`` as an ``int`` or a ``float``, ``None`` when absent; a 400 error when not a number."""
     value = params.get(name)
     if value is None or value == "":
         return None
     try:
-        return int(value)
+        return kind(value)
     except (TypeError, ValueError):
-        raise ApiError(400, f"Invalid request: {name} must be a whole number") from None
-
-
-def _float_param(params: Mapping[str, Any], name: str) -> float | None:
-    value = params.get(name)
-    if value is None or value == "":
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise ApiError(400, f"Invalid request: {name} must be a number") from None
+        what = "a whole number" if kind is int else "a number"
+        raise ApiError(400, f"Invalid request: {name} must be {what}") from None
 
 
 def create_router(service: TarjamaService, access: ApiAccess | None = None) -> APIRouter:
@@ -280,7 +272,7 @@ def create_router(service: TarjamaService, access: ApiAccess | None = None) -> A
         if detections:
             found = [d.as_dict() for d in detections]
             answer["detectedLanguage"] = found if is_list else found[0]
-        alternatives = _int_param(params, "alternatives")
+        alternatives = _number_param(params, "alternatives", int)
         if alternatives:
             answer["alternatives"] = [[] for _ in texts] if is_list else []
         return answer
@@ -295,7 +287,7 @@ def create_router(service: TarjamaService, access: ApiAccess | None = None) -> A
         source = _text_param(params, "source", "auto") or "auto"
         target = _text_param(params, "target")
         method = _text_param(params, "method")
-        sentences, ratio = _int_param(params, "sentences"), _float_param(params, "ratio")
+        sentences, ratio = _number_param(params, "sentences", int), _number_param(params, "ratio", float)
         results = []
         for text in texts:
             summary = await run_in_threadpool(
