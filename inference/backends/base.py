@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from functools import cached_property
 from typing import Any, Protocol
 
 from inference.errors import InvalidInputError
@@ -90,6 +91,11 @@ class HFTokenized:
 
     spec: ModelSpec
     tokenizer: Any
+
+    @cached_property
+    def special_ids(self) -> frozenset[int]:
+        """The tokenizer's special token ids, read once."""
+        return frozenset(self.tokenizer.all_special_ids)
 
     def _prepare(self, texts: Sequence[str], source: str, target: str | None) -> list[str]:
         if self.spec.family in ("nllb", "m2m100"):

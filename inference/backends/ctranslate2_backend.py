@@ -245,7 +245,5 @@ class CTranslate2Backend(HFTokenized):
         return [self._decode(result.hypotheses[0], forced) for result in results]
 
     def _decode(self, tokens: list[str], forced: int | None) -> str:
-        ids = without_forced_start(
-            self.tokenizer.convert_tokens_to_ids(tokens), forced, set(self.tokenizer.all_special_ids)
-        )
+        ids = without_forced_start(self.tokenizer.convert_tokens_to_ids(tokens), forced, self.special_ids)
         return str(self.tokenizer.decode(ids, skip_special_tokens=True)).strip()

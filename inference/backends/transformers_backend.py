@@ -75,6 +75,6 @@ class TransformersBackend(HFTokenized):
             options["forced_bos_token_id"] = self.tokenizer.convert_tokens_to_ids(bos)
         with torch.inference_mode():
             output = self.model.generate(**inputs.to(self.device), **options)
-        forced, specials = options.get("forced_bos_token_id"), set(self.tokenizer.all_special_ids)
-        rows = [without_forced_start(row, forced, specials) for row in output.tolist()]
+        forced = options.get("forced_bos_token_id")
+        rows = [without_forced_start(row, forced, self.special_ids) for row in output.tolist()]
         return [text.strip() for text in self.tokenizer.batch_decode(rows, skip_special_tokens=True)]
