@@ -16,7 +16,7 @@ class ModelUnavailableError(TarjamaError):
         super().__init__(
             f"Model '{model}' is not available: {reason}. "
             f"Fix: connect to the internet once, pre-fetch it with `tarjama models pull {model}`, "
-            "or pass a local folder with --model PATH."
+            "or give the path of a local model folder instead of the name."
         )
 
 
