@@ -13,7 +13,8 @@ checks that before it prints anything. Each system runs in a fresh subprocess, s
 Systems: (a) transformers, one sentence per ``generate`` call; (b) transformers, ``generate`` on batches of
 ``--batch-size`` sentences in input order; (c) tarjama, transformers backend; (d) tarjama, CTranslate2
 int8; (e) raw CTranslate2 ``translate_batch`` on the same tokens and the same converted model, one call
-with tarjama's engine settings (one single-threaded worker per thread, the call split across them);
+with tarjama's thread settings (one single-threaded worker per thread), ``max_batch_size`` cutting the call
+into one sub-batch per worker as CT2 documents (tarjama instead cuts each batch into shares of equal work);
 (f) tarjama, CTranslate2, every sentence already in the cache.
 """
 
@@ -150,7 +151,7 @@ def run_raw_ct2(job: Job) -> dict[str, Any]:
     import ctranslate2
     from transformers import AutoTokenizer
 
-    from inference.backends.ctranslate2_backend import converted_model, sub_batch_size, thread_split
+    from inference.backends.ctranslate2_backend import converted_model, thread_split
     from inference.hub import resolve_model
 
     tokenizer = AutoTokenizer.from_pretrained(job.model_dir)
@@ -168,7 +169,7 @@ def run_raw_ct2(job: Job) -> dict[str, Any]:
             max_decoding_length=job.tokens,
             min_decoding_length=job.tokens,
             max_input_length=0,
-            max_batch_size=sub_batch_size(len(source), workers),
+            max_batch_size=-(-len(source) // workers),  # CT2 sorts and cuts: one sub-batch per worker
         )
         return [r.hypotheses[0] for r in results]
 

@@ -29,20 +29,36 @@ def resolved(folder: Path, task: str = "translate") -> ResolvedModel:
 
 
 @pytest.mark.parametrize(
-    ("device", "threads", "split", "count", "sub_batch"),
+    ("device", "threads", "split"),
     [
-        ("cpu", 2, (2, 1), 50, 25),  # one single-threaded worker per thread, the batch split evenly
-        ("cpu", 2, (2, 1), 51, 26),
-        ("cpu", 1, (1, 1), 7, 7),
-        ("cpu", 4, (4, 1), 1, 1),
-        ("cuda", 4, (1, 4), 50, 50),  # one worker drives the GPU
+        ("cpu", 2, (2, 1)),  # one single-threaded worker per thread
+        ("cpu", 1, (1, 1)),
+        ("cpu", 4, (4, 1)),
+        ("cuda", 4, (1, 4)),  # one worker drives the GPU
     ],
 )
-def test_thread_split_and_sub_batches(
-    device: str, threads: int, split: tuple[int, int], count: int, sub_batch: int
-) -> None:
+def test_thread_split(device: str, threads: int, split: tuple[int, int]) -> None:
     assert ct2_module.thread_split(device, threads) == split
-    assert ct2_module.sub_batch_size(count, split[0]) == sub_batch
+
+
+@pytest.mark.parametrize(
+    ("lengths", "beam", "min_tokens", "steps", "workers", "shares"),
+    [
+        # fixed output (min = max): 10 + 48 per short source, 70 + 48 per long one; by count the long
+        # half would be 590 against 290, cut by work it is 408 against 472
+        ([10] * 5 + [70] * 5, 1, 48, 48, 2, [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9]]),
+        # output about as long as the source: cost is twice the length, so the cut follows the lengths
+        ([4, 4, 4, 4, 16], 1, 0, 64, 2, [[0, 1, 2, 3], [4]]),
+        ([30, 10, 20], 1, 0, 64, 1, [[1, 2, 0]]),  # one worker: the whole batch, sorted
+        ([5, 5], 1, 0, 64, 4, [[0], [1]]),  # never an empty share
+        ([8, 3], 4, 0, 64, 2, [[1], [0]]),  # shortest first
+    ],
+)
+def test_work_shares(
+    lengths: list[int], beam: int, min_tokens: int, steps: int, workers: int, shares: list[list[int]]
+) -> None:
+    settings = GenerationSettings(beam_size=beam, min_new_tokens=min_tokens)
+    assert ct2_module.work_shares(lengths, settings, steps, workers) == shares
 
 
 # --- conversions -----------------------------------------------------------------------------------

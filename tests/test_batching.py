@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from inference.batching import batches_by_tokens
+from inference.batching import batches_by_tokens, even_runs
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,48 @@ def test_random_budgets_never_exceeded() -> None:
 def test_bad_budget() -> None:
     with pytest.raises(ValueError, match="positive"):
         batches_by_tokens([1], 0)
+
+
+def _largest_run(costs: list[int], runs: list[list[int]]) -> int:
+    return max((sum(costs[i] for i in run) for run in runs), default=0)
+
+
+@pytest.mark.parametrize(
+    ("lengths", "costs", "parts", "runs"),
+    [
+        ([], [], 2, []),
+        ([3], [3], 4, [[0]]),
+        ([1, 1, 1, 1], [1, 1, 1, 1], 2, [[0, 1], [2, 3]]),
+        ([9, 1, 5], [9, 1, 5], 2, [[1, 2], [0]]),  # sorted by length, then cut
+        ([1, 2, 3, 4], [1, 1, 1, 9], 3, [[0, 1, 2], [3]]),  # a heavy item alone; no run split needlessly
+        ([5, 5, 5], [0, 0, 0], 2, [[0, 1, 2]]),  # no work to share: one run
+    ],
+)
+def test_even_runs_table(lengths: list[int], costs: list[int], parts: int, runs: list[list[int]]) -> None:
+    assert even_runs(lengths, costs, parts) == runs
+
+
+def test_even_runs_are_the_best_cut() -> None:
+    """Against every cut of the length order into at most ``parts`` runs, on random inputs."""
+    from itertools import combinations
+
+    rng = random.Random(11)
+    for _ in range(200):
+        count = rng.randint(1, 9)
+        lengths = [rng.randint(1, 60) for _ in range(count)]
+        costs = [n + rng.randint(0, 50) for n in lengths]
+        parts = rng.randint(1, 4)
+        runs = even_runs(lengths, costs, parts)
+        order = sorted(range(count), key=lambda i: (lengths[i], i))
+        assert [i for run in runs for i in run] == order and all(runs) and len(runs) <= parts
+        best = min(
+            _largest_run(costs, [order[a:b] for a, b in zip((0, *cuts), (*cuts, count), strict=True)])
+            for k in range(min(parts, count))
+            for cuts in combinations(range(1, count), k)
+        )
+        assert _largest_run(costs, runs) == best
+
+
+def test_even_runs_bad_parts() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        even_runs([1], [1], 0)
