@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
-import torch
+from transformers import AutoConfig, AutoTokenizer
 
 from inference import GenerationSettings
-from inference.backends.ctranslate2_backend import CTranslate2Backend
+from inference.backends.base import forced_bos_token
+from inference.backends.ctranslate2_backend import CTranslate2Backend, converted_model
 from inference.backends.transformers_backend import TransformersBackend
 from inference.hub import ResolvedModel, resolve_model
-from tests.standins import corpus_lines
+from tests.standins import build_cached, build_m2m100, build_nllb, corpus_lines
 from translate import Translator
 
 
@@ -22,47 +25,14 @@ def resolved(folder: Path, task: str = "translate") -> ResolvedModel:
     return resolve_model(str(folder), task=task)  # type: ignore[arg-type]
 
 
-def build_m2m100(out_dir: Path) -> Path:
-    """A tiny random M2M100 laid out like m2m100_418M: fairseq special ids, SentencePiece pieces, then 100
-    language tokens and 8 made-up words. The stand-in builders have no many-to-many model: it lives here."""
-    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
-
-    from tests.standins import sentencepiece_pieces, train_sentencepiece
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    lines = corpus_lines("ar")[:600] + corpus_lines("en")[:600]
-    spm_file = train_sentencepiece(lines, out_dir / "spm", 800, unk_id=3, bos_id=0, eos_id=2, pad_id=1)
-    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
-    for piece in sentencepiece_pieces(spm_file):
-        vocab.setdefault(piece, len(vocab))
-    (out_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    tokenizer = M2M100Tokenizer(str(out_dir / "vocab.json"), str(spm_file), language_codes="m2m100")
-    tokenizer.save_pretrained(str(out_dir))
-    config = M2M100Config(
-        vocab_size=len(vocab) + 100 + 8,
-        d_model=32,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=64,
-        decoder_ffn_dim=64,
-        max_position_embeddings=256,
-        pad_token_id=1,
-        bos_token_id=0,
-        eos_token_id=2,
-        decoder_start_token_id=2,
-        forced_eos_token_id=2,
-    )
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(0)
-        M2M100ForConditionalGeneration(config).save_pretrained(str(out_dir))
-    return out_dir
+@pytest.fixture(scope="session")
+def m2m100_tiny() -> Path:
+    return build_cached(build_m2m100)
 
 
 @pytest.fixture(scope="session")
-def m2m100_tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_m2m100(tmp_path_factory.mktemp("m2m100"))
+def nllb_tiny() -> Path:
+    return build_cached(build_nllb)
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +110,8 @@ def test_int8_reproduces_the_memorised_references(
         ("bart_en", "summarize", "en", "en"),  # forced <s>, forced </s>
         ("t5_multi", "summarize", "ar", "ar"),
         ("m2m100_tiny", "translate", "ar", "en"),  # target language as the forced first token
+        ("nllb_tiny", "translate", "ar", "en"),  # arb_Arab first in the source, eng_Latn forced, </s> forced
+        ("nllb_tiny", "translate", "en", "ar"),
     ],
 )
 def test_other_families_agree_in_float32(
@@ -165,21 +137,153 @@ def test_other_families_agree_in_float32(
     ).token_lengths(texts, source=source, target=target)
 
 
+def load_backend(backend: str, folder: Path, models_root: Path) -> Any:
+    model = resolved(folder)
+    if backend == "transformers":
+        return TransformersBackend(model, device="cpu")
+    return CTranslate2Backend(model, device="cpu", quantization="float32", models_root=models_root)
+
+
 @pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
+@pytest.mark.parametrize(
+    ("fixture", "source", "target", "forced"),
+    [
+        ("m2m100_tiny", "ar", "en", "__en__"),
+        ("nllb_tiny", "ar", "en", "eng_Latn"),
+        ("nllb_tiny", "en", "ar", "arb_Arab"),
+    ],
+)
 def test_forced_target_language_token_is_not_in_the_output(
-    m2m100_tiny: Path, session_models_dir: Path, backend: str
+    request: pytest.FixtureRequest,
+    session_models_dir: Path,
+    backend: str,
+    fixture: str,
+    source: str,
+    target: str,
+    forced: str,
 ) -> None:
-    model = resolved(m2m100_tiny)
-    engine: Any = (
-        TransformersBackend(model, device="cpu")
-        if backend == "transformers"
-        else CTranslate2Backend(model, device="cpu", quantization="float32", models_root=session_models_dir)
-    )
-    texts = [" ".join(corpus_lines("ar")[i : i + 2]) for i in range(220, 226, 2)]
+    engine = load_backend(backend, request.getfixturevalue(fixture), session_models_dir)
+    texts = [" ".join(corpus_lines(source)[i : i + 2]) for i in range(220, 226, 2)]
     settings = GenerationSettings(beam_size=1, max_new_tokens=8, min_new_tokens=8, no_repeat_ngram_size=0)
-    outputs = engine.generate(texts, settings, source="ar", target="en")
+    outputs = engine.generate(texts, settings, source=source, target=target)
     assert len(outputs) == len(texts) and all(outputs)
-    assert not any(output.startswith("__en__") for output in outputs), outputs
+    assert not any(output.startswith(forced) for output in outputs), outputs
+
+
+# --- many-to-many models: language tokens ----------------------------------------------------------
+NLLB_CODES = {"ar": "arb_Arab", "en": "eng_Latn"}
+
+
+@pytest.mark.parametrize(
+    ("fixture", "family", "codes"),
+    [("nllb_tiny", "nllb", NLLB_CODES), ("m2m100_tiny", "m2m100", {"ar": "ar", "en": "en"})],
+)
+def test_local_many_to_many_folder_gets_its_family_and_language_tokens(
+    request: pytest.FixtureRequest, fixture: str, family: str, codes: dict[str, str]
+) -> None:
+    folder = request.getfixturevalue(fixture)
+    spec = resolved(folder).spec
+    assert (spec.family, spec.lang_codes) == (family, codes)
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    for lang in ("ar", "en"):
+        token = forced_bos_token(spec, tokenizer, lang)
+        assert token == (codes[lang] if family == "nllb" else f"__{lang}__")
+        assert tokenizer.convert_tokens_to_ids(token) != tokenizer.unk_token_id
+
+
+@pytest.mark.parametrize("fixture", ["nllb_tiny", "m2m100_tiny"])
+def test_conversion_keeps_every_token_id(
+    request: pytest.FixtureRequest, session_models_dir: Path, fixture: str
+) -> None:
+    """The language tokens keep their ids in CTranslate2's vocabulary, so a forced prefix means the same."""
+    folder = request.getfixturevalue(fixture)
+    model = resolved(folder)
+    path = converted_model(model, "float32", root=session_models_dir)
+    vocabulary = json.loads((path / "shared_vocabulary.json").read_text(encoding="utf-8"))
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    ids = tokenizer.get_vocab()  # M2M100's language tokens are not in it under transformers 5
+    assert vocabulary[: len(ids)] == sorted(ids, key=ids.__getitem__)
+    assert len(vocabulary) == AutoConfig.from_pretrained(folder).vocab_size
+    for lang in ("ar", "en"):
+        token = forced_bos_token(model.spec, tokenizer, lang)
+        assert token is not None and vocabulary[tokenizer.convert_tokens_to_ids(token)] == token
+
+
+@dataclass
+class Fed:
+    """What a backend handed its model, per text: the encoder ids and the forced first output token."""
+
+    sources: list[list[int]] = field(default_factory=list)
+    forced: list[int] = field(default_factory=list)
+
+
+def record_feed(engine: Any, tokenizer: Any, monkeypatch: pytest.MonkeyPatch) -> Fed:
+    """Wrap the backend's model call (``generate`` or CT2's ``translate_batch``) to note what it is given."""
+    fed = Fed()
+    if isinstance(engine, CTranslate2Backend):
+        translator = engine.translator
+
+        def translate_batch(source: list[list[str]], **options: Any) -> Any:
+            fed.sources += [tokenizer.convert_tokens_to_ids(row) for row in source]
+            fed.forced += [tokenizer.convert_tokens_to_ids(prefix[0]) for prefix in options["target_prefix"]]
+            return translator.translate_batch(source, **options)
+
+        monkeypatch.setattr(engine, "translator", SimpleNamespace(translate_batch=translate_batch))
+        return fed
+    generate = engine.model.generate
+
+    def spy(**inputs: Any) -> Any:
+        rows = zip(inputs["input_ids"].tolist(), inputs["attention_mask"].tolist(), strict=True)
+        fed.sources += [[i for i, keep in zip(row, mask, strict=True) if keep] for row, mask in rows]
+        fed.forced += [inputs["forced_bos_token_id"]] * len(inputs["input_ids"])
+        return generate(**inputs)
+
+    monkeypatch.setattr(engine.model, "generate", spy)
+    return fed
+
+
+@pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
+@pytest.mark.parametrize(("source", "target"), [("ar", "en"), ("en", "ar")])
+def test_nllb_source_starts_with_its_language_and_output_with_the_target(
+    nllb_tiny: Path,
+    session_models_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    backend: str,
+    source: str,
+    target: str,
+) -> None:
+    engine = load_backend(backend, nllb_tiny, session_models_dir)
+    texts = corpus_lines(source)[230:234]
+    tokenizer = AutoTokenizer.from_pretrained(nllb_tiny)
+    source_id, target_id = tokenizer.convert_tokens_to_ids([NLLB_CODES[source], NLLB_CODES[target]])
+    assert tokenizer.unk_token_id not in (source_id, target_id)
+    words = tokenizer(texts, add_special_tokens=False)["input_ids"]
+    fed = record_feed(engine, tokenizer, monkeypatch)
+    engine.generate(texts, GenerationSettings(beam_size=1, max_new_tokens=4), source=source, target=target)
+    # NLLB's non-legacy layout, [src_lang] tokens </s>; CT2 gets the texts in shares of similar length
+    assert sorted(fed.sources) == sorted([source_id, *row, tokenizer.eos_token_id] for row in words)
+    assert fed.forced == [target_id] * len(texts)
+
+
+@pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
+@pytest.mark.parametrize(("source", "target"), [("ar", "en"), ("en", "ar")])
+def test_translator_runs_a_local_nllb_folder(nllb_tiny: Path, backend: str, source: str, target: str) -> None:
+    sentences = corpus_lines(source)[240:243]
+    result = Translator(str(nllb_tiny), backend=backend, device="cpu", use_cache=False).translate(
+        " ".join(sentences),
+        source=source,
+        target=target,
+        settings=GenerationSettings(beam_size=1, max_new_tokens=6, min_new_tokens=2),
+    )
+    assert (result.model, result.backend, result.source, result.target) == (
+        str(nllb_tiny),
+        backend,
+        source,
+        target,
+    )
+    assert [segment.source for segment in result.segments] == sentences
+    assert any(segment.translation for segment in result.segments), result.segments  # int8 may give ""
+    assert not any(code in result.text for code in NLLB_CODES.values()), result.text
 
 
 def test_generate_does_not_log_about_max_length(

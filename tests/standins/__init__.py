@@ -7,6 +7,7 @@ deterministic (fixed seeds). ``build_cached(builder, **params)`` keeps each buil
 
 from tests.standins.cache import ENV_STANDINS, build_cached, cache_key, standins_root
 from tests.standins.corpus import corpus_lines, load_memorised_pairs
+from tests.standins.many_to_many import build_m2m100, build_nllb
 from tests.standins.marian import build_marian, build_marian_real_dims, marian_vocab
 from tests.standins.memorised import (
     build_memorised_marian,
@@ -21,9 +22,11 @@ __all__ = [
     "ENV_STANDINS",
     "build_bart",
     "build_cached",
+    "build_m2m100",
     "build_marian",
     "build_marian_real_dims",
     "build_memorised_marian",
+    "build_nllb",
     "build_t5",
     "cache_key",
     "corpus_lines",
