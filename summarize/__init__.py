@@ -10,7 +10,7 @@ from summarize.batch import (
     errors_path,
     run_batch,
 )
-from summarize.engine import LANGUAGES, METHODS, ORDERS, Summarizer, Summary, Timings
+from summarize.engine import LANGUAGES, METHODS, ORDERS, Summarizer
 from summarize.extractive import (
     ExtractiveOptions,
     SentenceScores,
@@ -21,6 +21,7 @@ from summarize.extractive import (
 from summarize.features import content_words
 from summarize.records import BadRecord, Record, read_records
 from summarize.stopwords import ARABIC_STOP_WORDS, ENGLISH_STOP_WORDS, stop_words
+from summarize.summary import Summary, Timings
 from summarize.text import ArticleSentences, article_sentences, unwrap_lines
 
 __all__ = [

@@ -8,18 +8,21 @@ and summarised again, until one call covers everything (map-reduce). Nothing is 
 The finished summary of an article is stored in the sentence cache under its own key (task
 ``summarize-article``), so a rerun needs neither the model nor the chunking; the chunk summaries are
 cached as well, so an interrupted run loses nothing already generated.
+
+Many articles are summarised together (:meth:`AbstractiveSummarizer.summarize_many`): their rounds run
+in lockstep, so the chunks of all of them share the model's length-sorted batches.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from inference.cache import CacheEntry, SentenceCache, cache_key
 from inference.cached import CachedGenerator
-from inference.errors import InvalidInputError, LimitExceededError
+from inference.errors import InvalidInputError, LimitExceededError, TarjamaError
 from inference.generation import GenerationSettings
 from inference.pool import ModelRef
 from inference.settings import (
@@ -162,9 +165,37 @@ class AbstractiveSummarizer:
         settings: GenerationSettings | None = None,
     ) -> AbstractiveResult:
         """Summarise an article given as its sentences; ``settings`` overrides the length options."""
-        text = " ".join(sentences)
-        if not text.strip():
-            raise InvalidInputError("there is no text to summarize")
+        result = self.summarize_many(
+            [sentences], lang, sentences_wanted=sentences_wanted, ratio=ratio, settings=settings
+        )[0]
+        if isinstance(result, TarjamaError):
+            raise result
+        return result
+
+    def summarize_many(
+        self,
+        articles: Sequence[Sequence[str]],
+        lang: str,
+        *,
+        sentences_wanted: int | None = None,
+        ratio: float | None = None,
+        settings: GenerationSettings | None = None,
+    ) -> list[AbstractiveResult | TarjamaError]:
+        """Summaries of ``articles`` (each given as its sentences), in order, each as :meth:`summarize`
+        would make it alone; an article that cannot be summarised gets its error in its place.
+
+        Finished summaries are looked up in the cache all at once. The others run the map-reduce rounds
+        in lockstep: in each round, the chunks of every unfinished article that share decoding settings
+        go to the model in one :meth:`CachedGenerator.generate` call, batched by length across articles.
+        An article with a chunk so short that its output cap would depend on its batch neighbours
+        (:func:`_cap_is_fixed`) gets a call of its own, as it would alone. Identical articles are
+        summarised once (both report ``cached=False``).
+
+        The outputs are those of one-by-one calls as far as the backend's arithmetic is independent of
+        the batch: measured so in float32 (transformers, CTranslate2 ``float32``); CTranslate2's int8
+        decoding is not, and a few summaries can come out differently than alone (on a random 512-wide
+        BART, 2 of 12), as the chunks of one article or the sentences of a translation already can.
+        """
         request = {
             "version": CHUNKING_VERSION,
             "sentences": sentences_wanted,
@@ -173,56 +204,116 @@ class AbstractiveSummarizer:
             "limit": self.limit,
             "rounds": self.max_rounds,
         }
-        identity = self.model.identity
-        article_key = cache_key(task=ARTICLE_TASK, **identity, lang=lang, request=request, text=text)
-        if self.cache is not None:
-            stored = self.cache.get_many([article_key]).get(article_key)
-            if stored is not None:
-                data = json.loads(stored)
-                return AbstractiveResult(data["text"], data["chunks"], data["rounds"], cached=True)
-        result = self._generate(list(sentences), lang, sentences_wanted, ratio, settings)
-        if self.cache is not None:
-            payload = json.dumps({"text": result.text, "chunks": result.chunks, "rounds": result.rounds})
-            self.cache.put_many([CacheEntry(article_key, payload, ARTICLE_TASK, self.name)])
-        return result
+        results: dict[int, AbstractiveResult | TarjamaError] = {}
+        places: dict[str, list[int]] = {}  # article key -> positions of the articles with that key
+        for index, sentences in enumerate(articles):
+            text = " ".join(sentences)
+            if not text.strip():
+                results[index] = InvalidInputError("there is no text to summarize")
+                continue
+            key = cache_key(task=ARTICLE_TASK, **self.model.identity, lang=lang, request=request, text=text)
+            places.setdefault(key, []).append(index)
+        stored = self.cache.get_many(list(places)) if self.cache is not None and places else {}
+        for key, payload in stored.items():
+            data = json.loads(payload)
+            for index in places[key]:
+                results[index] = AbstractiveResult(data["text"], data["chunks"], data["rounds"], cached=True)
+        todo = {key: list(articles[spots[0]]) for key, spots in places.items() if key not in stored}
+        rounds = self._rounds(todo, lang, sentences_wanted, ratio, settings) if todo else iter(())
+        for finished in rounds:
+            entries = [
+                CacheEntry(key, _payload(result), ARTICLE_TASK, self.name)
+                for key, result in finished.items()
+                if isinstance(result, AbstractiveResult)
+            ]
+            if self.cache is not None and entries:
+                self.cache.put_many(entries)
+            for key, result in finished.items():
+                for index in places[key]:
+                    results[index] = result
+        return [results[index] for index in range(len(articles))]
 
-    def _generate(
+    def _rounds(
         self,
-        sentences: list[str],
+        todo: dict[str, list[str]],
         lang: str,
         sentences_wanted: int | None,
         ratio: float | None,
         settings: GenerationSettings | None,
-    ) -> AbstractiveResult:
+    ) -> Iterator[dict[str, AbstractiveResult | TarjamaError]]:
+        """The articles of ``todo`` (key -> sentences) summarised round by round: yields after each round
+        the articles it finished, then those still too long after the last round, with their error."""
         backend = self.model.load()
         limit = min(backend.max_input_tokens, self.limit or backend.max_input_tokens)
 
         def length(text: str) -> int:
             return backend.token_lengths([text], source=lang, target=lang)[0]
 
-        source_tokens = sum(backend.token_lengths(sentences, source=lang, target=lang))
-        final = settings or summary_settings(
-            sentences=sentences_wanted, ratio=ratio, source_tokens=source_tokens
-        )
-        first_chunks = 0
+        finals: dict[str, GenerationSettings] = {}
+        for key, sentences in todo.items():
+            source_tokens = None
+            if settings is None and sentences_wanted is None and ratio is not None:
+                source_tokens = sum(backend.token_lengths(sentences, source=lang, target=lang))
+            finals[key] = settings or summary_settings(
+                sentences=sentences_wanted, ratio=ratio, source_tokens=source_tokens
+            )
+        first_chunks: dict[str, int] = {}
+        active = dict(todo)
         for round_number in range(1, self.max_rounds + 1):
-            chunks = sentence_chunks(sentences, limit, length)
-            first_chunks = first_chunks or len(chunks)
-            if len(chunks) <= 1:
-                outputs = self.generator.generate(chunks, final, task=TASK, source=lang, target=lang)
-                text = _trim_sentences(outputs[0].output, lang, sentences_wanted) if outputs else ""
-                return AbstractiveResult(text, first_chunks, round_number, cached=False)
-            cap = chunk_cap(limit, len(chunks))
-            if settings is None:
-                each = summary_settings(cap=cap)
-            else:
-                each = replace(settings, max_new_tokens=min(settings.max_new_tokens or cap, cap))
-            outputs = self.generator.generate(chunks, each, task=TASK, source=lang, target=lang)
-            sentences = [s for o in outputs for s in split_sentences(o.output, lang)]
-        raise LimitExceededError(
+            # articles whose chunks' output caps depend on their batch neighbours get a call of their own
+            calls: dict[tuple[GenerationSettings, str], list[tuple[str, list[str]]]] = {}
+            for key, sentences in active.items():
+                chunks = sentence_chunks(sentences, limit, length)
+                first_chunks.setdefault(key, len(chunks))
+                each = finals[key] if len(chunks) <= 1 else _chunk_settings(settings, limit, len(chunks))
+                lengths = backend.token_lengths(chunks, source=lang, target=lang)
+                shared = all(_cap_is_fixed(each, n) for n in lengths)
+                calls.setdefault((each, "" if shared else key), []).append((key, chunks))
+            finished: dict[str, AbstractiveResult | TarjamaError] = {}
+            for (each, _), members in calls.items():
+                texts = [chunk for _, chunks in members for chunk in chunks]
+                outputs = iter(self.generator.generate(texts, each, task=TASK, source=lang, target=lang))
+                for key, chunks in members:
+                    mine = [next(outputs).output for _ in chunks]
+                    if len(chunks) > 1:
+                        active[key] = [s for output in mine for s in split_sentences(output, lang)]
+                        continue
+                    text = _trim_sentences(mine[0], lang, sentences_wanted) if mine else ""
+                    finished[key] = AbstractiveResult(text, first_chunks[key], round_number, cached=False)
+                    del active[key]
+            yield finished
+            if not active:
+                return
+        message = (
             f"the article is still longer than {self.name}'s input after {self.max_rounds} rounds of "
             "chunk summaries; summarise it in parts or with a model that reads longer inputs"
         )
+        yield {key: LimitExceededError(message) for key in active}
+
+
+def _chunk_settings(settings: GenerationSettings | None, limit: int, chunks: int) -> GenerationSettings:
+    """Decoding settings for each of ``chunks`` chunk summaries (``settings`` = the caller's override)."""
+    cap = chunk_cap(limit, chunks)
+    if settings is None:
+        return summary_settings(cap=cap)
+    return replace(settings, max_new_tokens=min(settings.max_new_tokens or cap, cap))
+
+
+def _cap_is_fixed(settings: GenerationSettings, tokens: int) -> bool:
+    """Whether a text of ``tokens`` source tokens gets the same output cap in any batch.
+
+    The backends cap a whole batch's outputs by its longest text (``max_length_ratio`` × tokens +
+    ``length_slack``, at most ``max_new_tokens``), so a short text's cap, and its summary, grows with
+    longer neighbours; a text long enough to reach ``max_new_tokens`` alone gets it in any batch.
+    """
+    if settings.max_new_tokens is None:
+        return False
+    return math.ceil(tokens * settings.max_length_ratio) + settings.length_slack >= settings.max_new_tokens
+
+
+def _payload(result: AbstractiveResult) -> str:
+    """A finished summary as stored in the cache."""
+    return json.dumps({"text": result.text, "chunks": result.chunks, "rounds": result.rounds})
 
 
 def _trim_sentences(text: str, lang: str, wanted: int | None) -> str:

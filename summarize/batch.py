@@ -12,7 +12,7 @@ import json
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -20,20 +20,21 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from inference.errors import InvalidInputError, LimitExceededError
+from inference.errors import InvalidInputError, TarjamaError
 from inference.settings import DEFAULT_BACKEND, DEFAULT_DEVICE, DEFAULT_SUMMARY_METHOD
 from summarize.engine import Summarizer
 from summarize.records import BadRecord, Record, read_records
+from summarize.summary import Summary
 
 ENGINES = ("local", "ray")
-GROUP_SIZE = 8  # records per task sent to a worker process
+GROUP_SIZE = 8  # records summarised together (one summarize_many call), and per task sent to a worker
 FSYNC_EVERY = 32  # lines between fsyncs (a flush after every line is enough against a killed process)
 Progress = Callable[[int, int], None]  # (records done, records in the input)
 
 
 @dataclass(frozen=True)
 class SummaryOptions:
-    """The options of each ``Summarizer.summarize`` call in a batch."""
+    """The options of each ``Summarizer.summarize_many`` call in a batch."""
 
     lang: str = "auto"
     to: str | None = None
@@ -51,6 +52,7 @@ class SummarizerConfig:
     translation_model: str | None = None
     backend: str = DEFAULT_BACKEND
     device: str = DEFAULT_DEVICE
+    quantization: str | None = None
     use_cache: bool = True
     local_files_only: bool | None = None
     max_input_tokens: int | None = None
@@ -80,27 +82,35 @@ def errors_path(output: Path) -> Path:
     return output.with_name(f"{name}.errors.jsonl")
 
 
-def result_line(record: Record, summarizer: Summarizer, options: SummaryOptions) -> dict[str, Any]:
-    """The output object for one record, or ``{"id", "where", "reason"}`` when it cannot be summarised.
+def result_lines(
+    records: Sequence[Record], summarizer: Summarizer, options: SummaryOptions
+) -> list[dict[str, Any]]:
+    """The output objects for ``records`` in order, summarised together
+    (:meth:`~summarize.engine.Summarizer.summarize_many`: abstractive summaries share the model's batches).
 
-    ``model`` is the summarisation model (``None`` for the extractive method); a summary in another
-    language also names its ``translation_model``.
+    A record that cannot be summarised gives ``{"id", "where", "reason"}``. ``model`` is the
+    summarisation model (``None`` for the extractive method); a summary in another language also names
+    its ``translation_model``. ``seconds`` is the record's share of the group's time
+    (:class:`~summarize.summary.Timings`).
     """
-    try:
-        summary = summarizer.summarize(record.text, **asdict(options))
-    except (InvalidInputError, LimitExceededError) as exc:
-        return {"id": record.id, "where": record.where, "reason": str(exc)}
+    outcomes = summarizer.summarize_many([record.text for record in records], **asdict(options))
+    return [_line(record, outcome) for record, outcome in zip(records, outcomes, strict=True)]
+
+
+def _line(record: Record, outcome: Summary | TarjamaError) -> dict[str, Any]:
+    if isinstance(outcome, TarjamaError):
+        return {"id": record.id, "where": record.where, "reason": str(outcome)}
     line = {
         "id": record.id,
-        "summary": summary.summary,
-        "method": summary.method,
-        "model": summary.model,
-        "lang": summary.lang,
-        "to": summary.to,
-        "seconds": round(summary.timings.total, 4),
+        "summary": outcome.summary,
+        "method": outcome.method,
+        "model": outcome.model,
+        "lang": outcome.lang,
+        "to": outcome.to,
+        "seconds": round(outcome.timings.total, 4),
     }
-    if summary.translation_model is not None:
-        line["translation_model"] = summary.translation_model
+    if outcome.translation_model is not None:
+        line["translation_model"] = outcome.translation_model
     return line
 
 
@@ -114,8 +124,7 @@ def summarize_group(
     records: Sequence[Record], config: SummarizerConfig, options: SummaryOptions
 ) -> list[dict[str, Any]]:
     """Output objects for ``records`` (runs in a worker process)."""
-    summarizer = worker_summarizer(config)
-    return [result_line(record, summarizer, options) for record in records]
+    return result_lines(records, worker_summarizer(config), options)
 
 
 class JsonlAppender:
@@ -254,18 +263,22 @@ def _results(
         return ray_results(todo, options, config, workers)
     if workers == 1:
         summarizer = config.build()
-        return (result_line(record, summarizer, options) for record in todo)
+        return (row for group in _groups(todo) for row in result_lines(group, summarizer, options))
     return _pool_results(todo, options, config, workers)
+
+
+def _groups(todo: list[Record]) -> Iterator[list[Record]]:
+    """``todo`` in input order, :data:`GROUP_SIZE` records at a time."""
+    return (todo[i : i + GROUP_SIZE] for i in range(0, len(todo), GROUP_SIZE))
 
 
 def _pool_results(
     todo: list[Record], options: SummaryOptions, config: SummarizerConfig, workers: int
 ) -> Iterator[dict[str, Any]]:
     """Results in input order from a process pool, with a bounded number of groups in flight."""
-    groups: Iterable[list[Record]] = (todo[i : i + GROUP_SIZE] for i in range(0, len(todo), GROUP_SIZE))
     pending: deque[Future[list[dict[str, Any]]]] = deque()
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        for group in groups:
+        for group in _groups(todo):
             pending.append(pool.submit(summarize_group, group, config, options))
             if len(pending) >= 4 * workers:
                 yield from pending.popleft().result()

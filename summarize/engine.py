@@ -1,84 +1,50 @@
-"""The summary engine: one class, one entry method, one result dataclass."""
+"""The summary engine: one class, two entry methods (one text, many texts), one result dataclass."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
-from typing import Any
+from dataclasses import dataclass, replace
 
 from inference.cache import SentenceCache
-from inference.errors import InvalidInputError, LimitExceededError
+from inference.errors import InvalidInputError, LimitExceededError, TarjamaError
 from inference.generation import GenerationSettings
 from inference.pool import ModelPool
 from inference.registry import DEFAULT_SUMMARY_MODELS, get_spec
-from inference.settings import (
-    DEFAULT_BACKEND,
-    DEFAULT_DEVICE,
-    DEFAULT_SUMMARY_METHOD,
-    DEFAULT_SUMMARY_SENTENCES,
-    MAX_INPUT_CHARS,
-)
+from inference.settings import DEFAULT_BACKEND, DEFAULT_DEVICE, DEFAULT_SUMMARY_METHOD, MAX_INPUT_CHARS
 from summarize.abstractive import TASK, AbstractiveSummarizer
-from summarize.extractive import ExtractiveOptions, select_sentences, summary_length
-from summarize.text import article_sentences
+from summarize.extractive import ExtractiveOptions
+from summarize.summary import Summary, Timings, extractive_summary
+from summarize.text import ArticleSentences, article_sentences
 from translate.detect import detect_language
-from translate.engine import Translator
+from translate.engine import Translation, Translator
 
 LANGUAGES = ("ar", "en")
 METHODS = ("extractive", "abstractive")
 ORDERS = ("auto", "summarize-first", "translate-first")
-
-
-@dataclass(frozen=True)
-class Timings:
-    """Seconds spent in each step of one summary."""
-
-    segment: float = 0.0
-    summarize: float = 0.0
-    translate: float = 0.0
-    total: float = 0.0
-
-
-@dataclass(frozen=True)
-class Summary:
-    """A summary and what made it.
-
-    ``sentences`` are the sentences chosen (extractive) or generated (abstractive), in the summary's
-    language; ``indices`` are the chosen sentences' positions among the article's sentences (extractive,
-    same language only). ``model`` is the summarisation model (``None`` for extractive) and
-    ``translation_model`` the model that crossed languages (``None`` when ``lang == to``).
-    """
-
-    summary: str
-    sentences: tuple[str, ...]
-    method: str
-    model: str | None
-    lang: str
-    to: str
-    timings: Timings
-    indices: tuple[int, ...] = ()
-    article_sentence_count: int = 0
-    chunks: int = 0
-    rounds: int = 0
-    cached: bool = False
-    order: str | None = None
-    translation_model: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain data for JSON output."""
-        return asdict(self)
+ITEM_ERRORS = (InvalidInputError, LimitExceededError)  # errors of one text; any other stops the call
 
 
 @dataclass(frozen=True)
 class _Request:
-    """What one ``summarize`` call asks for, besides the text and its languages."""
+    """What one call asks for, besides the texts and their languages."""
 
     method: str
     sentences: int | None
     ratio: float | None
     model: str | None
     settings: GenerationSettings | None
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One checked text: its position in the call, languages and (across languages) resolved order."""
+
+    index: int
+    text: str
+    lang: str
+    to: str
+    order: str | None
 
 
 class Summarizer:
@@ -88,7 +54,9 @@ class Summarizer:
     article's language) and ``translation_model`` the one used across languages. Models load on first
     use; the sentence cache is opened only when a model is needed (``use_cache=False`` bypasses it).
     ``max_input_tokens`` lowers the model's own input limit (longer articles are chunked). ``method`` is
-    the default method of :meth:`summarize`.
+    the default method of :meth:`summarize`. ``quantization`` is a CTranslate2 compute type (``None``:
+    int8 on CPU); ``float32`` makes batched summaries bit-identical to one-by-one ones (see
+    :meth:`summarize_many`).
     """
 
     def __init__(
@@ -99,6 +67,7 @@ class Summarizer:
         revision: str | None = None,
         backend: str = DEFAULT_BACKEND,
         device: str = DEFAULT_DEVICE,
+        quantization: str | None = None,
         cache: SentenceCache | None = None,
         use_cache: bool = True,
         pool: ModelPool | None = None,
@@ -114,6 +83,7 @@ class Summarizer:
         self.revision = revision
         self.backend = backend
         self.device = device
+        self.quantization = quantization
         self.use_cache = use_cache
         self.local_files_only = local_files_only
         self.max_input_tokens = max_input_tokens
@@ -135,7 +105,10 @@ class Summarizer:
         """The models, loaded on first use and shared with the translator."""
         if self._pool is None:
             self._pool = ModelPool(
-                backend=self.backend, device=self.device, local_files_only=self.local_files_only
+                backend=self.backend,
+                device=self.device,
+                local_files_only=self.local_files_only,
+                quantization=self.quantization,
             )
         return self._pool
 
@@ -152,7 +125,7 @@ class Summarizer:
             )
         return self._translator
 
-    # --- the entry method ----------------------------------------------------------------------
+    # --- the entry methods ---------------------------------------------------------------------
     def summarize(
         self,
         text: str,
@@ -178,118 +151,178 @@ class Summarizer:
         chosen from the original, and only the summary is translated) and in English for the
         abstractive one (the English summarisers are the stronger models).
         """
-        started = time.perf_counter()
-        if len(text) > MAX_INPUT_CHARS:
-            raise LimitExceededError(
-                f"the text has {len(text):,} characters; the limit is {MAX_INPUT_CHARS:,}"
-            )
-        if not text.strip():
-            raise InvalidInputError("there is no text to summarize")
-        method = method or self.method
-        _check_choice("method", method, METHODS)
-        _check_choice("order", order, ORDERS)
-        lang = detect_language(text) if lang == "auto" else lang
-        _check_choice("language", lang, LANGUAGES)
-        to = to or lang
-        _check_choice("summary language", to, LANGUAGES)
-        if sentences is not None and ratio is not None:
-            raise InvalidInputError("give the length as a number of sentences or as a ratio, not both")
-        request = _Request(method, sentences, ratio, model, settings)
-        if to == lang:
-            result = self._summarize(text, lang, request)
-        else:
-            result = self._across(text, lang, to, _resolve_order(order, method, to), request)
-        return replace(result, timings=replace(result.timings, total=time.perf_counter() - started))
+        result = self.summarize_many(
+            [text],
+            lang=lang,
+            to=to,
+            method=method,
+            sentences=sentences,
+            ratio=ratio,
+            model=model,
+            order=order,
+            settings=settings,
+        )[0]
+        if isinstance(result, TarjamaError):
+            raise result
+        return result
 
-    # --- one language --------------------------------------------------------------------------
-    def _summarize(self, text: str, lang: str, request: _Request) -> Summary:
-        method, sentences, ratio = request.method, request.sentences, request.ratio
+    def summarize_many(
+        self,
+        texts: Sequence[str],
+        *,
+        lang: str = "auto",
+        to: str | None = None,
+        method: str | None = None,
+        sentences: int | None = None,
+        ratio: float | None = None,
+        model: str | None = None,
+        order: str = "auto",
+        settings: GenerationSettings | None = None,
+    ) -> list[Summary | TarjamaError]:
+        """Summaries of ``texts`` with the options of :meth:`summarize`, in order; a text that cannot be
+        summarised (:class:`~inference.errors.InvalidInputError`,
+        :class:`~inference.errors.LimitExceededError`) gets its error in its place, and the others go on.
+
+        Each summary is the one :meth:`summarize` gives for that text alone (abstractive ones as far as
+        the backend's arithmetic allows: see :meth:`AbstractiveSummarizer.summarize_many` on CTranslate2
+        int8). Abstractive summaries of the texts that share a model and a language are made together
+        (their chunks share the model's batches); across languages, ``translate-first`` translates each
+        text and then summarises the translations together, ``summarize-first`` summarises together and
+        then translates each summary. Timings of shared work are split equally
+        (:class:`~summarize.summary.Timings`).
+        """
+        started = time.perf_counter()
+        request = _Request(method or self.method, sentences, ratio, model, settings)
+        outcomes: dict[int, Summary | TarjamaError] = {}
+        jobs: list[_Job] = []
+        for index, text in enumerate(texts):
+            try:
+                jobs.append(_check(index, text, lang, to, order, request))
+            except ITEM_ERRORS as exc:
+                outcomes[index] = exc
+        translations: dict[int, tuple[Translation, float]] = {}
+        sources: dict[int, tuple[str, str]] = {}  # text to summarise and its language, by position
+        for job in jobs:
+            if job.order == "translate-first":
+                try:
+                    translations[job.index] = self._translate(job.text, job.lang, job.to)
+                except ITEM_ERRORS as exc:
+                    outcomes[job.index] = exc
+                    continue
+                sources[job.index] = (translations[job.index][0].text, job.to)
+            else:
+                sources[job.index] = (job.text, job.lang)
+        summaries = self._summarize_all(sources, request)
+        for job in (j for j in jobs if j.index in summaries):
+            result = summaries[job.index]
+            if isinstance(result, Summary) and job.order == "translate-first":
+                result = _translated_first(result, job, *translations[job.index])
+            elif isinstance(result, Summary) and job.order == "summarize-first":
+                try:
+                    result = _summarized_first(
+                        result, job, *self._translate("\n".join(result.sentences), job.lang, job.to)
+                    )
+                except ITEM_ERRORS as exc:
+                    result = exc
+            outcomes[job.index] = result
+        return _with_totals([outcomes[index] for index in range(len(texts))], time.perf_counter() - started)
+
+    # --- steps ---------------------------------------------------------------------------------
+    def _translate(self, text: str, source: str, target: str) -> tuple[Translation, float]:
         tick = time.perf_counter()
-        article = article_sentences(text, lang)
-        if not article.sentences:
-            raise InvalidInputError("there is no text to summarize")
-        segmented = time.perf_counter()
-        if method == "extractive":
-            if sentences is None and ratio is None:
-                sentences = DEFAULT_SUMMARY_SENTENCES
-            count = summary_length(len(article.sentences), sentences=sentences, ratio=ratio)
-            indices = select_sentences(article.sentences, lang, count, self.extractive_options)
-            chosen = tuple(article.sentences[i] for i in indices)
-            done = time.perf_counter()
-            return Summary(
-                _join(chosen, [article.paragraphs[i] for i in indices]),
-                chosen,
-                method,
-                None,
-                lang,
-                lang,
-                Timings(segment=segmented - tick, summarize=done - segmented),
-                indices=tuple(indices),
-                article_sentence_count=len(article.sentences),
-            )
-        name = request.model or self.model or DEFAULT_SUMMARY_MODELS[lang]
+        translation = self.translator.translate(text, source=source, target=target)
+        return translation, time.perf_counter() - tick
+
+    def _summarize_all(
+        self, sources: dict[int, tuple[str, str]], request: _Request
+    ) -> dict[int, Summary | TarjamaError]:
+        """Same-language summaries of ``sources`` (position -> text, language); abstractive ones grouped
+        by model and language."""
+        done: dict[int, Summary | TarjamaError] = {}
+        groups: dict[tuple[str, str], list[tuple[int, ArticleSentences, float]]] = {}
+        for index, (text, lang) in sources.items():
+            tick = time.perf_counter()
+            article = article_sentences(text, lang)
+            segmented = time.perf_counter() - tick
+            if not article.sentences:
+                done[index] = InvalidInputError("there is no text to summarize")
+            elif request.method == "extractive":
+                try:
+                    done[index] = extractive_summary(
+                        article,
+                        lang,
+                        sentences=request.sentences,
+                        ratio=request.ratio,
+                        options=self.extractive_options,
+                        segment_seconds=segmented,
+                    )
+                except ITEM_ERRORS as exc:
+                    done[index] = exc
+            else:
+                name = request.model or self.model or DEFAULT_SUMMARY_MODELS[lang]
+                groups.setdefault((name, lang), []).append((index, article, segmented))
+        for (name, lang), members in groups.items():
+            done.update(self._abstractive(name, lang, members, request))
+        return done
+
+    def _abstractive(
+        self, name: str, lang: str, members: list[tuple[int, ArticleSentences, float]], request: _Request
+    ) -> dict[int, Summary | TarjamaError]:
+        """Abstractive summaries of segmented articles in ``lang``, all by model ``name`` in one go."""
         spec = get_spec(name)
         if spec is not None and (spec.task != TASK or lang not in spec.languages):
-            raise InvalidInputError(
+            error = InvalidInputError(
                 f"model {name} does not summarise {lang} text; use {DEFAULT_SUMMARY_MODELS[lang]}"
             )
+            return {index: error for index, _, _ in members}
         engine = AbstractiveSummarizer(
             self.pool.get(name, task=TASK, revision=self.revision), self.cache, limit=self.max_input_tokens
         )
-        result = engine.summarize(
-            article.sentences, lang, sentences_wanted=sentences, ratio=ratio, settings=request.settings
-        )
-        done = time.perf_counter()
-        generated = article_sentences(result.text, lang).sentences
-        return Summary(
-            result.text,
-            generated,
-            method,
-            name,
-            lang,
-            lang,
-            Timings(segment=segmented - tick, summarize=done - segmented),
-            article_sentence_count=len(article.sentences),
-            chunks=result.chunks,
-            rounds=result.rounds,
-            cached=result.cached,
-        )
-
-    # --- across languages ----------------------------------------------------------------------
-    def _across(self, text: str, lang: str, to: str, order: str, request: _Request) -> Summary:
-        translator = self.translator
-        method = request.method
-        if order == "summarize-first":
-            first = self._summarize(text, lang, request)
-            tick = time.perf_counter()
-            translation = translator.translate("\n".join(first.sentences), source=lang, target=to)
-            spent = time.perf_counter() - tick
-            outputs = tuple(segment.translation for segment in translation.segments)
-            return replace(
-                first,
-                summary=" ".join(outputs),
-                sentences=outputs,
-                method=method,
-                to=to,
-                timings=Timings(first.timings.segment, first.timings.summarize, spent),
-                cached=first.cached and all(s.cached for s in translation.segments),
-                order=order,
-                translation_model=translation.model,
-            )
         tick = time.perf_counter()
-        translation = translator.translate(text, source=lang, target=to)
-        spent = time.perf_counter() - tick
-        second = self._summarize(translation.text, to, request)
-        return replace(
-            second,
-            method=method,
-            lang=lang,
-            timings=Timings(second.timings.segment, second.timings.summarize, spent),
-            indices=(),  # positions in the translation, not in the article
-            cached=second.cached and all(s.cached for s in translation.segments),
-            order=order,
-            translation_model=translation.model,
+        results = engine.summarize_many(
+            [article.sentences for _, article, _ in members],
+            lang,
+            sentences_wanted=request.sentences,
+            ratio=request.ratio,
+            settings=request.settings,
         )
+        share = (time.perf_counter() - tick) / len(members)
+        done: dict[int, Summary | TarjamaError] = {}
+        for (index, article, segmented), result in zip(members, results, strict=True):
+            if isinstance(result, TarjamaError):
+                done[index] = result
+                continue
+            done[index] = Summary(
+                result.text,
+                article_sentences(result.text, lang).sentences,
+                "abstractive",
+                name,
+                lang,
+                lang,
+                Timings(segment=segmented, summarize=share),
+                article_sentence_count=len(article.sentences),
+                chunks=result.chunks,
+                rounds=result.rounds,
+                cached=result.cached,
+            )
+        return done
+
+
+def _check(index: int, text: str, lang: str, to: str | None, order: str, request: _Request) -> _Job:
+    """One text of a call checked against the call's options; raises the text's error."""
+    if len(text) > MAX_INPUT_CHARS:
+        raise LimitExceededError(f"the text has {len(text):,} characters; the limit is {MAX_INPUT_CHARS:,}")
+    if not text.strip():
+        raise InvalidInputError("there is no text to summarize")
+    _check_choice("method", request.method, METHODS)
+    _check_choice("order", order, ORDERS)
+    lang = detect_language(text) if lang == "auto" else lang
+    _check_choice("language", lang, LANGUAGES)
+    to = to or lang
+    _check_choice("summary language", to, LANGUAGES)
+    if request.sentences is not None and request.ratio is not None:
+        raise InvalidInputError("give the length as a number of sentences or as a ratio, not both")
+    return _Job(index, text, lang, to, None if to == lang else _resolve_order(order, request.method, to))
 
 
 def _check_choice(what: str, value: str, allowed: Sequence[str]) -> None:
@@ -306,11 +339,41 @@ def _resolve_order(order: str, method: str, to: str) -> str:
     return "translate-first" if to == "en" else "summarize-first"
 
 
-def _join(sentences: Sequence[str], paragraphs: Sequence[int]) -> str:
-    """Sentences of one paragraph joined by a space, paragraphs by a line break (a headline stays apart)."""
-    parts: list[str] = []
-    for i, sentence in enumerate(sentences):
-        if i:
-            parts.append(" " if paragraphs[i] == paragraphs[i - 1] else "\n")
-        parts.append(sentence)
-    return "".join(parts)
+def _summarized_first(first: Summary, job: _Job, translation: Translation, spent: float) -> Summary:
+    """A summary in the article's language, with its translation into ``job.to``."""
+    outputs = tuple(segment.translation for segment in translation.segments)
+    return replace(
+        first,
+        summary=" ".join(outputs),
+        sentences=outputs,
+        to=job.to,
+        timings=Timings(first.timings.segment, first.timings.summarize, spent),
+        cached=first.cached and all(s.cached for s in translation.segments),
+        order=job.order,
+        translation_model=translation.model,
+    )
+
+
+def _translated_first(second: Summary, job: _Job, translation: Translation, spent: float) -> Summary:
+    """A summary of the article's translation, told as a summary of the article."""
+    return replace(
+        second,
+        lang=job.lang,
+        timings=Timings(second.timings.segment, second.timings.summarize, spent),
+        indices=(),  # positions in the translation, not in the article
+        cached=second.cached and all(s.cached for s in translation.segments),
+        order=job.order,
+        translation_model=translation.model,
+    )
+
+
+def _with_totals(outcomes: list[Summary | TarjamaError], wall: float) -> list[Summary | TarjamaError]:
+    """Each summary's ``total``: its own steps plus an equal share of the rest of the call's ``wall`` time."""
+    summaries = [o for o in outcomes if isinstance(o, Summary)]
+    own = [s.timings.segment + s.timings.summarize + s.timings.translate for s in summaries]
+    rest = max(0.0, wall - sum(own)) / len(summaries) if summaries else 0.0
+    totals = iter(mine + rest for mine in own)
+    return [
+        replace(o, timings=replace(o.timings, total=next(totals))) if isinstance(o, Summary) else o
+        for o in outcomes
+    ]

@@ -15,14 +15,15 @@ from dataclasses import asdict
 from typing import Any
 
 from inference.errors import TarjamaError
-from summarize.batch import SummarizerConfig, SummaryOptions, result_line
+from summarize.batch import SummarizerConfig, SummaryOptions, result_lines
 from summarize.records import Record
 
 BATCH_SIZE = 16
 
 
 class SummarizeBatch:
-    """The Ray Data map over batches of ``{"id", "text", "where"}`` rows: one JSON ``line`` per row."""
+    """The Ray Data map over batches of ``{"id", "text", "where"}`` rows: one JSON ``line`` per row, the
+    batch's records summarised together (:func:`~summarize.batch.result_lines`)."""
 
     def __init__(self, config: dict[str, Any], options: dict[str, Any]) -> None:
         self.summarizer = SummarizerConfig(**config).build()
@@ -31,10 +32,11 @@ class SummarizeBatch:
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         import numpy as np
 
-        lines = [
-            json.dumps(result_line(Record(str(i), str(t), str(w)), self.summarizer, self.options))
+        records = [
+            Record(str(i), str(t), str(w))
             for i, t, w in zip(batch["id"], batch["text"], batch["where"], strict=True)
         ]
+        lines = [json.dumps(row) for row in result_lines(records, self.summarizer, self.options)]
         return {"line": np.asarray(lines, dtype=object)}
 
 

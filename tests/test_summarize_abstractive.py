@@ -4,12 +4,25 @@ the tests), and the chunking that keeps long articles whole."""
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from inference import InvalidInputError, ModelPool, ModelUnavailableError, SentenceCache
-from summarize import Summarizer, article_sentences, pack_chunks, sentence_chunks
+from inference import GenerationSettings, InvalidInputError, ModelPool, ModelUnavailableError, SentenceCache
+from inference.errors import LimitExceededError, TarjamaError
+from summarize import (
+    AbstractiveResult,
+    AbstractiveSummarizer,
+    Summarizer,
+    Summary,
+    Timings,
+    article_sentences,
+    pack_chunks,
+    sentence_chunks,
+)
 from summarize import abstractive as abstractive_module
 from summarize.abstractive import summary_settings
 
@@ -142,6 +155,133 @@ def test_an_english_model_refuses_arabic() -> None:
         Summarizer("bart-large-cnn").summarize(ANT[0]["text"], method="abstractive")
 
 
+# --- many articles at once ---------------------------------------------------------------------
+def sentences_of(text: str, first: int | None = None) -> tuple[str, ...]:
+    return article_sentences(text, "en").sentences[:first]
+
+
+# The first two sentences of each CNN/DailyMail article (74–179 tokens): one chunk each, long enough
+# (over 44 tokens) that a batch neighbour cannot raise their output cap; SHORT_EN (25 tokens) is not.
+OPENINGS = [sentences_of(a["article"], 2) for a in CNN]
+
+
+def exact_pool() -> ModelPool:
+    """CTranslate2 in float32: its int8 decoding is not bit-identical across batch compositions (see
+    AbstractiveSummarizer.summarize_many), and these tests compare batched with one-by-one outputs."""
+    return ModelPool(backend="ctranslate2", quantization="float32")
+
+
+def engine(model: Path, cache: SentenceCache | None, **kwargs: int) -> AbstractiveSummarizer:
+    return AbstractiveSummarizer(exact_pool().get(str(model), task="summarize"), cache, **kwargs)
+
+
+def cache_rows(cache: SentenceCache) -> list[tuple[str, str, str]]:
+    with sqlite3.connect(cache.path) as db:
+        return db.execute("SELECT key, output, task FROM entries ORDER BY key").fetchall()
+
+
+def spy_on_backend(summarizer: AbstractiveSummarizer, monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The texts of each call to the loaded backend's ``generate``."""
+    backend = summarizer.model.load()
+    calls: list[list[str]] = []
+    original = backend.generate
+
+    def counting(texts: Sequence[str], settings: GenerationSettings, **kwargs: str) -> list[str]:
+        calls.append(list(texts))
+        return original(texts, settings, **kwargs)
+
+    monkeypatch.setattr(backend, "generate", counting)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("max_rounds", "options"),
+    [
+        (1, {}),  # the long article fails: its error comes back in its place only
+        (4, {}),
+        (4, {"sentences_wanted": 1}),
+        (4, {"ratio": 0.2}),  # every article gets its own final settings
+    ],
+)
+def test_summarize_many_equals_summarize_article_by_article(
+    bart_en: Path, tmp_path: Path, max_rounds: int, options: dict
+) -> None:
+    # with limit=128: one chunk, one chunk (short), several chunks, one chunk, nothing
+    articles = [OPENINGS[0], sentences_of(SHORT_EN), sentences_of(CNN[0]["article"]), OPENINGS[2], ()]
+    caches = [SentenceCache(tmp_path / "alone.sqlite3"), SentenceCache(tmp_path / "many.sqlite3")]
+    alone = engine(bart_en, caches[0], limit=128, max_rounds=max_rounds)
+    expected: list[object] = []
+    for article in articles:
+        try:
+            expected.append(alone.summarize(article, "en", **options))
+        except TarjamaError as exc:
+            expected.append(exc)
+    together = engine(bart_en, caches[1], limit=128, max_rounds=max_rounds)
+    got = together.summarize_many(articles, "en", **options)
+    assert [type(g) for g in got] == [type(e) for e in expected]
+    assert [str(g) if isinstance(g, TarjamaError) else g for g in got] == [
+        str(e) if isinstance(e, TarjamaError) else e for e in expected
+    ]
+    assert isinstance(got[-1], InvalidInputError)
+    if max_rounds == 1:
+        assert isinstance(got[2], LimitExceededError)
+    else:
+        assert isinstance(got[2], AbstractiveResult) and got[2].chunks > 1
+    assert cache_rows(caches[1]) == cache_rows(caches[0])
+
+
+def test_articles_share_the_model_calls(bart_en: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    alone = engine(bart_en, None)
+    calls = spy_on_backend(alone, monkeypatch)
+    one_by_one = [alone.summarize(article, "en") for article in OPENINGS]
+    assert len(calls) == len(OPENINGS)
+    calls.clear()
+    articles = [*OPENINGS, sentences_of(SHORT_EN), OPENINGS[0]]  # a short one and a repeat
+    together = alone.summarize_many(articles, "en")
+    assert together[: len(OPENINGS)] == one_by_one and together[-1] == together[0]
+    # the openings in one call (656 tokens fit one 4096-token batch); the short article alone
+    assert sorted(map(len, calls)) == [1, len(OPENINGS)]
+    assert sorted(calls, key=len)[0] == [SHORT_EN]
+
+
+def test_summarize_many_again_is_cached_without_loading_the_model(bart_en: Path) -> None:
+    articles = [OPENINGS[0], sentences_of(CNN[3]["article"]), OPENINGS[4]]
+    first = results_only(
+        engine(bart_en, SentenceCache.open_default(), limit=128).summarize_many(articles, "en")
+    )
+    again = engine(bart_en, SentenceCache.open_default(), limit=128)
+    second = results_only(again.summarize_many(articles, "en"))
+    assert not again.model.loaded
+    assert [replace(r, cached=True) for r in first] == second
+    assert not any(r.cached for r in first) and all(r.cached for r in second)
+    assert max(r.chunks for r in first) > 1
+
+
+def results_only(outcomes: Sequence[AbstractiveResult | TarjamaError]) -> list[AbstractiveResult]:
+    results = [r for r in outcomes if isinstance(r, AbstractiveResult)]
+    assert len(results) == len(outcomes)
+    return results
+
+
+def without_timings(result: Summary | TarjamaError) -> object:
+    return replace(result, timings=Timings()) if isinstance(result, Summary) else str(result)
+
+
+def test_summarizer_many_keeps_errors_per_text(bart_en: Path) -> None:
+    summarizer = Summarizer(
+        str(bart_en), method="abstractive", use_cache=False, max_input_tokens=256, pool=exact_pool()
+    )
+    texts = [CNN[1]["article"], "12345 67890", "   ", CNN[2]["article"]]
+    results = summarizer.summarize_many(texts)
+    assert [type(r) for r in results] == [Summary, InvalidInputError, InvalidInputError, Summary]
+    assert "cannot tell the language" in str(results[1])
+    assert [without_timings(r) for r in results[::3]] == [
+        without_timings(summarizer.summarize(t)) for t in texts[::3]
+    ]
+    totals = [r.timings.total for r in results if isinstance(r, Summary)]
+    assert all(t > 0 for t in totals)
+
+
 # --- across languages ----------------------------------------------------------------------------
 def memorised_article(pairs: list[tuple[str, str]]) -> tuple[str, dict[str, str]]:
     """Twelve memorised Arabic sentences as a three-paragraph article, and each one's English."""
@@ -176,3 +316,27 @@ def test_abstractive_across_languages_summarises_in_english(
     result = summarizer.summarize(text, lang="ar", to="en", method="abstractive")
     assert result.order == "translate-first" and result.model == str(bart_en)
     assert result.summary and result.to == "en"
+
+
+@pytest.mark.parametrize(
+    ("method", "order"),
+    [("abstractive", "translate-first"), ("abstractive", "summarize-first"), ("extractive", "auto")],
+)
+def test_summarize_many_across_languages_equals_one_by_one(
+    bart_en: Path, memorised_ar_en: Path, memorised_pairs, method: str, order: str
+) -> None:
+    texts = [memorised_article(memorised_pairs[i : i + 12])[0] for i in (0, 12, 24)]
+    texts.insert(1, "  \n ")
+    models = {"model": str(bart_en), "translation_model": str(memorised_ar_en), "method": method}
+    summarizer = Summarizer(**models, pool=exact_pool())
+    options = {"lang": "ar", "to": "en", "order": order, "sentences": 2}
+    together = summarizer.summarize_many(texts, **options)
+    alone = Summarizer(**models, use_cache=False, pool=exact_pool())
+    expected = []
+    for text in texts:
+        try:
+            expected.append(alone.summarize(text, **options))
+        except InvalidInputError as exc:
+            expected.append(exc)
+    assert [without_timings(r) for r in together] == [without_timings(r) for r in expected]
+    assert all(r.to == "en" and r.translation_model for r in together if isinstance(r, Summary))

@@ -15,11 +15,20 @@ from typing import Any
 import pytest
 
 from inference.errors import InvalidInputError
-from summarize import SummaryOptions, errors_path, read_records, run_batch
+from summarize import (
+    Summarizer,
+    SummarizerConfig,
+    Summary,
+    SummaryOptions,
+    errors_path,
+    read_records,
+    run_batch,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data" / "summarize"
 ANT = [json.loads(line) for line in (DATA / "ant_one_sentence.jsonl").read_text("utf-8").splitlines()]
+CNN = [json.loads(line) for line in (DATA / "cnndm_sample.jsonl").read_text("utf-8").splitlines()]
 KEYS = {"id", "summary", "method", "model", "lang", "to", "seconds"}
 
 
@@ -189,3 +198,28 @@ def test_killed_runs_resume_with_every_id_exactly_once(tmp_path: Path) -> None:
     ids = [row["id"] for row in lines(out)]  # every line is whole JSON
     assert sorted(ids) == [r["id"] for r in rows]
     assert b"article" in stderr  # the progress bar
+
+
+def test_abstractive_batch_equals_article_by_article(tmp_path: Path, bart_en: Path) -> None:
+    texts = [a["article"][: 300 + 400 * i] for i, a in enumerate(CNN[:4])]  # the longer ones need chunks
+    rows = [{"id": f"cnn{i}", "text": t} for i, t in enumerate(texts)]
+    rows.insert(2, {"id": "digits", "text": "12345 67890"})  # in the middle of the first group
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    options = SummaryOptions(method="abstractive", model=str(bart_en))
+    # float32: CTranslate2's int8 decoding is not bit-identical across batch compositions
+    config = SummarizerConfig(backend="ctranslate2", quantization="float32", max_input_tokens=256)
+    report = run_batch(source, out, options=options, config=config)
+    alone = Summarizer(
+        str(bart_en), backend="ctranslate2", quantization="float32", max_input_tokens=256, use_cache=False
+    )
+    expected: list[Summary] = [alone.summarize(t, method="abstractive") for t in texts]
+    assert max(s.chunks for s in expected) > 1 and (report.written, report.errors) == (len(texts), 1)
+    assert without_seconds(lines(out)) == [
+        {"id": f"cnn{i}", "summary": s.summary, "method": "abstractive", "model": str(bart_en)}
+        | {"lang": "en", "to": "en"}
+        for i, s in enumerate(expected)
+    ]
+    assert [(e["id"], e["where"]) for e in lines(errors_path(out))] == [("digits", "line 3")]
+    assert "cannot tell the language" in lines(errors_path(out))[0]["reason"]
+    assert all(isinstance(r["seconds"], float) for r in lines(out))
