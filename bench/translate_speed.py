@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -288,6 +289,13 @@ def report(results: dict[str, dict[str, Any]], count: int, tokens: int) -> str:
         )
     if "d" in speed and "f" in speed:
         lines.append(f"(f) vs (d): {speed['f'] / speed['d']:.0f}x")
+    for name, base in (("d", "b"), ("d", "e")):
+        if name in results and base in results and len(results[name]["rounds"]) > 1:
+            paired = [b / n for n, b in zip(results[name]["rounds"], results[base]["rounds"], strict=False)]
+            lines.append(
+                f"({name}) vs ({base}) round by round: {' '.join(f'{r:.2f}x' for r in paired)} "
+                f"(median {statistics.median(paired):.2f}x)"
+            )
     return "\n".join(lines)
 
 
@@ -308,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_MAX_BATCH_TOKENS,
         help="tarjama's budget (default %(default)s)",
     )
-    parser.add_argument("--rounds", type=int, default=3, help="rounds over all systems (default %(default)s)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds over all systems (default %(default)s)")
     parser.add_argument("--repeat", type=int, default=1, help="timed runs per system and round")
     parser.add_argument("--systems", default="abcdef", help="which systems to run (default %(default)s)")
     parser.add_argument(

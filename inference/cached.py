@@ -141,9 +141,12 @@ class CachedGenerator:
         known = self.cache.get_many(new_keys) if self.cache is not None and new_keys else {}
         todo = [t for t in texts if keys[t] not in known]
         lengths = backend.token_lengths(todo, source=source, target=target)
+        batches = batches_by_tokens(lengths, self.max_batch_tokens) if todo else []
+        made_by_batch = backend.generate_batches(
+            ([todo[i] for i in batch] for batch in batches), settings, source=source, target=target
+        )
         done = 0
-        for batch in batches_by_tokens(lengths, self.max_batch_tokens) if todo else []:
-            outputs = backend.generate([todo[i] for i in batch], settings, source=source, target=target)
+        for batch, outputs in zip(batches, made_by_batch, strict=True):
             made = [
                 CacheEntry(keys[todo[i]], out, task, self.model.resolved.name)
                 for i, out in zip(batch, outputs, strict=True)

@@ -6,7 +6,6 @@ import json
 import os
 import random
 import shutil
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from inference.cached import CachedGenerator
 from inference.hub import ResolvedModel, resolve_model
 from inference.pool import ModelRef
 from inference.settings import ENV_THREADS, default_threads
+from tests.spies import record_batches
 from translate import Translator
 
 
@@ -191,16 +191,7 @@ def test_batches_stay_within_budget_and_order_is_kept(
     random.Random(budget).shuffle(order)
     ref = ModelRef(resolved(memorised_ar_en), choose_backend("ctranslate2", "cpu"))
     backend = ref.load()
-    calls: list[list[str]] = []
-    real_generate = backend.generate
-
-    def recording(
-        texts: Sequence[str], settings: GenerationSettings, *, source: str, target: str
-    ) -> list[str]:
-        calls.append(list(texts))
-        return real_generate(texts, settings, source=source, target=target)
-
-    monkeypatch.setattr(backend, "generate", recording)
+    calls = record_batches(backend, monkeypatch)
     generator = CachedGenerator(ref, None, max_batch_tokens=budget)
     out = generator.generate(
         [pairs[i][0] for i in order],

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from transformers import AutoConfig, AutoTokenizer
 
-from inference import GenerationSettings
+from inference import GenerationSettings, InvalidInputError
 from inference.backends.base import forced_bos_token
 from inference.backends.ctranslate2_backend import CTranslate2Backend, converted_model
 from inference.backends.transformers_backend import TransformersBackend
@@ -101,6 +101,34 @@ def test_int8_reproduces_the_memorised_references(
     assert memorised_backends["int8"].generate(sources, settings, source="ar", target="en") == [
         target for _, target in memorised_pairs
     ]
+
+
+@pytest.mark.parametrize("backend", ["transformers", "int8"])
+def test_generate_batches_gives_each_batch_as_generate_does(
+    memorised_backends: dict[str, Any], memorised_pairs: list[tuple[str, str]], backend: str
+) -> None:
+    engine = memorised_backends[backend]
+    sources = [source for source, _ in memorised_pairs[:10]]
+    batches = [sources[:3], sources[3:4], [], sources[4:]]
+    settings = GenerationSettings(beam_size=1)
+    got = list(engine.generate_batches(iter(batches), settings, source="ar", target="en"))
+    assert got == [engine.generate(batch, settings, source="ar", target="en") for batch in batches]
+    assert [t for batch in got for t in batch] == [target for _, target in memorised_pairs[:10]]
+
+
+@pytest.mark.parametrize("backend", ["transformers", "int8"])
+def test_a_bad_batch_comes_after_the_batches_before_it(
+    memorised_backends: dict[str, Any], memorised_pairs: list[tuple[str, str]], backend: str
+) -> None:
+    engine = memorised_backends[backend]
+    good = [memorised_pairs[0][0]]
+    too_long = [" ".join([memorised_pairs[1][0]] * 400)]
+    made = engine.generate_batches(
+        iter([good, too_long]), GenerationSettings(beam_size=1), source="ar", target="en"
+    )
+    assert next(made) == [memorised_pairs[0][1]]
+    with pytest.raises(InvalidInputError, match="input limit"):
+        next(made)
 
 
 @pytest.mark.parametrize(

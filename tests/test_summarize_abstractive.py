@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from inference import GenerationSettings, InvalidInputError, ModelPool, ModelUnavailableError, SentenceCache
+from inference import InvalidInputError, ModelPool, ModelUnavailableError, SentenceCache
 from inference.errors import LimitExceededError, TarjamaError
 from summarize import (
     AbstractiveResult,
@@ -25,6 +25,7 @@ from summarize import (
 )
 from summarize import abstractive as abstractive_module
 from summarize.abstractive import summary_settings
+from tests.spies import record_batches
 
 DATA = Path(__file__).parent / "data" / "summarize"
 CNN = [json.loads(line) for line in (DATA / "cnndm_sample.jsonl").read_text("utf-8").splitlines()]
@@ -181,17 +182,8 @@ def cache_rows(cache: SentenceCache) -> list[tuple[str, str, str]]:
 
 
 def spy_on_backend(summarizer: AbstractiveSummarizer, monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """The texts of each call to the loaded backend's ``generate``."""
-    backend = summarizer.model.load()
-    calls: list[list[str]] = []
-    original = backend.generate
-
-    def counting(texts: Sequence[str], settings: GenerationSettings, **kwargs: str) -> list[str]:
-        calls.append(list(texts))
-        return original(texts, settings, **kwargs)
-
-    monkeypatch.setattr(backend, "generate", counting)
-    return calls
+    """The texts of each batch the loaded backend decodes."""
+    return record_batches(summarizer.model.load(), monkeypatch)
 
 
 @pytest.mark.parametrize(

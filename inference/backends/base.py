@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from functools import cached_property
 from typing import Any, Protocol
 
@@ -30,6 +30,13 @@ class Seq2SeqBackend(Protocol):
         self, texts: Sequence[str], settings: GenerationSettings, *, source: str, target: str
     ) -> list[str]:
         """Outputs for ``texts``, in order; each text must fit ``max_input_tokens``."""
+        ...
+
+    def generate_batches(
+        self, batches: Iterable[Sequence[str]], settings: GenerationSettings, *, source: str, target: str
+    ) -> Iterator[list[str]]:
+        """Outputs batch by batch, as :meth:`generate` gives them; the backend may start on the next batch
+        before it hands back the current one."""
         ...
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -223,9 +223,34 @@ class CTranslate2Backend(HFTokenized):
     def generate(
         self, texts: Sequence[str], settings: GenerationSettings, *, source: str, target: str
     ) -> list[str]:
-        """Decode ``texts`` with ``settings`` in one ``translate_batch`` call; outputs in input order."""
+        """Decode ``texts`` with ``settings``, each worker on its share; outputs in input order."""
+        return self._submit(texts, settings, source, target)()
+
+    def generate_batches(
+        self, batches: Iterable[Sequence[str]], settings: GenerationSettings, *, source: str, target: str
+    ) -> Iterator[list[str]]:
+        """Outputs batch by batch, as :meth:`generate` gives them. The next batch is handed to the workers
+        before the current one is collected, so a worker done with its share starts on the next batch."""
+        pending: Callable[[], list[str]] | None = None
+        for batch in batches:
+            try:
+                submitted = self._submit(batch, settings, source, target)
+            except InvalidInputError:
+                if pending is not None:  # what is already decoded is handed back before the error
+                    yield pending()
+                raise
+            if pending is not None:
+                yield pending()
+            pending = submitted
+        if pending is not None:
+            yield pending()
+
+    def _submit(
+        self, texts: Sequence[str], settings: GenerationSettings, source: str, target: str
+    ) -> Callable[[], list[str]]:
+        """Hand ``texts`` to the workers, one share each; returns what waits for and decodes the outputs."""
         if not texts:
-            return []
+            return lambda: []
         ids = self.tokenizer(self._prepare(texts, source, target), add_special_tokens=True)["input_ids"]
         longest = max(len(row) for row in ids)
         if longest > self.max_input_tokens:
@@ -236,7 +261,7 @@ class CTranslate2Backend(HFTokenized):
         # CT2 cannot force it, so it stops one token earlier and the texts agree.
         steps = settings.max_tokens_for(longest, self.max_output_tokens) - int(self._forced_eos)
         if steps < 1:
-            return ["" for _ in texts]
+            return lambda: ["" for _ in texts]
         bos = forced_bos_token(self.spec, self.tokenizer, target) or self._forced_bos
         tokens = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
         options = {
@@ -265,11 +290,15 @@ class CTranslate2Backend(HFTokenized):
             for share in shares
         ]
         forced = self.tokenizer.convert_tokens_to_ids(bos) if bos else None
-        outputs = [""] * len(texts)
-        for share, results in pending:
-            for index, result in zip(share, results, strict=True):
-                outputs[index] = self._decode(result.result().hypotheses[0], forced)
-        return outputs
+
+        def collect() -> list[str]:
+            outputs = [""] * len(texts)
+            for share, results in pending:
+                for index, result in zip(share, results, strict=True):
+                    outputs[index] = self._decode(result.result().hypotheses[0], forced)
+            return outputs
+
+        return collect
 
     def _decode(self, tokens: list[str], forced: int | None) -> str:
         ids = without_forced_start(self.tokenizer.convert_tokens_to_ids(tokens), forced, self.special_ids)

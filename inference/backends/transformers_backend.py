@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from inference.backends.base import (
@@ -78,3 +78,10 @@ class TransformersBackend(HFTokenized):
         forced = options.get("forced_bos_token_id")
         rows = [without_forced_start(row, forced, self.special_ids) for row in output.tolist()]
         return [text.strip() for text in self.tokenizer.batch_decode(rows, skip_special_tokens=True)]
+
+    def generate_batches(
+        self, batches: Iterable[Sequence[str]], settings: GenerationSettings, *, source: str, target: str
+    ) -> Iterator[list[str]]:
+        """Outputs batch by batch, one :meth:`generate` call each."""
+        for batch in batches:
+            yield self.generate(batch, settings, source=source, target=target)
