@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from typing import Any
 
+from inference.backends import BACKENDS
+from inference.settings import (
+    DEFAULT_BACKEND,
+    DEFAULT_CT2_QUANTIZATION_CPU,
+    DEFAULT_CT2_QUANTIZATION_CUDA,
+    DEFAULT_DEVICE,
+)
 from inference.textio import write_text
 
 
@@ -20,3 +28,15 @@ def emit(text: str, output: str | None) -> None:
         write_text(output, text)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def add_engine_options(parser: argparse.ArgumentParser) -> None:
+    """``--backend``, ``--device`` and ``--quantization``, as every model-running command takes them."""
+    parser.add_argument("--backend", default=DEFAULT_BACKEND, choices=BACKENDS)
+    parser.add_argument("--device", default=DEFAULT_DEVICE, choices=["auto", "cpu", "cuda"])
+    parser.add_argument(
+        "--quantization",
+        metavar="TYPE",
+        help="CTranslate2 compute type, e.g. float32 for outputs that do not depend on the batch (default: "
+        f"{DEFAULT_CT2_QUANTIZATION_CPU} on CPU, {DEFAULT_CT2_QUANTIZATION_CUDA} on CUDA)",
+    )

@@ -7,8 +7,8 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from cli.common import print_json
-from inference.backends import BACKENDS
+from cli.common import add_engine_options, print_json
+from inference import ModelPool
 
 
 # --- eval ----------------------------------------------------------------------------------------
@@ -38,8 +38,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", help="short name, Hub id or local folder (default: per direction)")
     p.add_argument("--revision")
     p.add_argument("--beam", type=int, default=cfg.DEFAULT_BEAM_SIZE)
-    p.add_argument("--backend", default=cfg.DEFAULT_BACKEND, choices=BACKENDS)
-    p.add_argument("--device", default=cfg.DEFAULT_DEVICE, choices=["auto", "cpu", "cuda"])
+    add_engine_options(p)
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the sentence cache")
     p.set_defaults(handler=_eval_run)
     p = actions.add_parser(
@@ -121,13 +120,8 @@ def _eval_run(args: argparse.Namespace) -> int:
 
     target = args.target or ("en" if args.source == "ar" else "ar")
     testset = load_mt_testset(args.testset, args.source, target)
-    translator = Translator(
-        args.model,
-        revision=args.revision,
-        backend=args.backend,
-        device=args.device,
-        use_cache=not args.no_cache,
-    )
+    pool = ModelPool(backend=args.backend, device=args.device, quantization=args.quantization)
+    translator = Translator(args.model, revision=args.revision, pool=pool, use_cache=not args.no_cache)
 
     def translate(text: str) -> Any:
         return translator.translate(text, source=args.source, target=target, beam_size=args.beam)

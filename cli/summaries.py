@@ -7,8 +7,7 @@ import json
 import sys
 from dataclasses import asdict
 
-from cli.common import emit, print_json
-from inference.backends import BACKENDS
+from cli.common import add_engine_options, emit, print_json
 from inference.errors import InvalidInputError
 from inference.textio import read_text
 
@@ -37,8 +36,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", help="abstractive model: short name, Hub id or folder (default: per language)")
     p.add_argument("--translation-model", help="model used when --to differs from the article's language")
     p.add_argument("--order", default="auto", choices=["auto", "summarize-first", "translate-first"])
-    p.add_argument("--backend", default=cfg.DEFAULT_BACKEND, choices=BACKENDS)
-    p.add_argument("--device", default=cfg.DEFAULT_DEVICE, choices=["auto", "cpu", "cuda"])
+    add_engine_options(p)
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the sentence cache")
     p.add_argument("--json", action="store_true", help="print the summary and how it was made as JSON")
     p.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout (batch: OUT.jsonl)")
@@ -63,6 +61,7 @@ def _summarize(args: argparse.Namespace) -> int:
         translation_model=args.translation_model,
         backend=args.backend,
         device=args.device,
+        quantization=args.quantization,
         use_cache=not args.no_cache,
         method=args.method,
     )
@@ -91,6 +90,7 @@ def _summarize_batch(args: argparse.Namespace) -> int:
         translation_model=args.translation_model,
         backend=args.backend,
         device=args.device,
+        quantization=args.quantization,
         use_cache=not args.no_cache,
     )
     with tqdm(unit="article", file=sys.stderr, mininterval=0.5, delay=0.1, dynamic_ncols=True) as bar:

@@ -6,10 +6,9 @@ import argparse
 import json
 from dataclasses import asdict
 
-from cli.common import emit, print_json
+from cli.common import add_engine_options, emit, print_json
 from inference import MODELS, ModelPool, SentenceCache, get_spec, pull_model
-from inference.backends import BACKENDS
-from inference.settings import DEFAULT_BACKEND, DEFAULT_BEAM_SIZE, DEFAULT_DEVICE
+from inference.settings import DEFAULT_BEAM_SIZE
 from inference.textio import read_text
 
 
@@ -22,8 +21,7 @@ def _add_translate(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", help="short name, Hub id or local folder (default: per direction)")
     p.add_argument("--revision", help="Hub revision (branch, tag or commit)")
     p.add_argument("--beam", type=int, default=DEFAULT_BEAM_SIZE, help="beam size (default %(default)s)")
-    p.add_argument("--backend", default=DEFAULT_BACKEND, choices=BACKENDS)
-    p.add_argument("--device", default=DEFAULT_DEVICE, choices=["auto", "cpu", "cuda"])
+    add_engine_options(p)
     p.add_argument("--threads", type=int, help="CPU threads (default: $TARJAMA_THREADS or the usable CPUs)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the sentence cache")
     p.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
@@ -40,7 +38,9 @@ def _translate(args: argparse.Namespace) -> int:
     from translate import Translator
 
     text = read_text(args.file)
-    pool = ModelPool(backend=args.backend, device=args.device, threads=args.threads)
+    pool = ModelPool(
+        backend=args.backend, device=args.device, quantization=args.quantization, threads=args.threads
+    )
     translator = Translator(args.model, revision=args.revision, pool=pool, use_cache=not args.no_cache)
     result = translator.translate(text, source=args.source, target=args.target, beam_size=args.beam)
     if args.json:

@@ -58,6 +58,23 @@ def test_json_shape_and_second_run_cached(
     assert second["stats"]["cached"] == second["stats"]["segments"] == 6
 
 
+@pytest.mark.parametrize("quantization", ["float32", "int8"])
+def test_quantization_option(
+    memorised_ar_en: Path,
+    memorised_pairs,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    quantization: str,
+) -> None:
+    source = tmp_path / "article.txt"
+    source.write_text("\n\n".join(a for a, _ in memorised_pairs[:4]), encoding="utf-8")
+    args = ["translate", str(source), "--model", str(memorised_ar_en), "--beam", "1", "--json"]
+    assert cli.main([*args, "--backend", "ctranslate2", "--quantization", quantization]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert [s["translation"] for s in got["segments"]] == [e for _, e in memorised_pairs[:4]]
+    assert got["quantization"] == quantization
+
+
 def test_output_file_and_stdin(memorised_ar_en: Path, memorised_pairs, tmp_path: Path) -> None:
     out = tmp_path / "out.txt"
     done = run(
@@ -89,6 +106,8 @@ def test_output_file_and_stdin(memorised_ar_en: Path, memorised_pairs, tmp_path:
         (["translate"], b"\x00\x01\x02binary", "binary"),
         (["translate"], b"   \n ", "no text"),
         (["models", "pull", "opus-mt-ar-en"], None, "opus-mt-ar-en"),
+        (["translate", "--backend", "transformers", "--quantization", "int8"], b"Hello.", "runs float32"),
+        (["translate", "--backend", "ctranslate2", "--quantization", "int3"], b"Hello.", "cannot run int3"),
     ],
 )
 def test_errors_are_one_line_without_traceback(args: list[str], stdin: bytes | None, message: str) -> None:

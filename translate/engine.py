@@ -58,6 +58,7 @@ class Translation:
     target: str
     stats: TranslationStats
     paragraphs: int
+    quantization: str = ""  # the backend's compute type: int8, float32, ...
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of ``tarjama translate --json`` and the API."""
@@ -70,6 +71,7 @@ class Translation:
             "model": self.model,
             "revision": self.revision,
             "backend": self.backend,
+            "quantization": self.quantization,
             "source": self.source,
             "target": self.target,
             "stats": asdict(self.stats),
@@ -169,4 +171,5 @@ class Translator:
             target,
             stats,
             len(paragraphs),
+            identity["quantization"],
         )

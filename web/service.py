@@ -292,6 +292,7 @@ class TarjamaService:
             translation_model=self._crossing_model(),
             backend=self.pool.choice.name,
             device=self.pool.choice.device,
+            quantization=self.pool.choice.quantization,
             use_cache=self.cache is not None,
         )
 
