@@ -10,6 +10,7 @@ says otherwise and never creates a public share link.
 from __future__ import annotations
 
 import argparse
+import logging
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -34,6 +35,7 @@ from inference.settings import (
 from web import presenters
 from web.api import ApiAccess, add_api, load_api_keys
 from web.handlers import KEEP_SECONDS, Page
+from web.health import add_health
 from web.service import TarjamaService
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
@@ -321,6 +323,7 @@ def create_app(
     """The FastAPI app: the API routes first, then the page mounted at ``/``."""
     app = FastAPI(title="tarjama", description="Arabic ↔ English translation, LibreTranslate-compatible")
     add_api(app, service, access)
+    add_health(app, service)
     demo = build_demo(Page(service, workdir))
     demo.queue(default_concurrency_limit=concurrency, max_size=queue_size)
     return gr.mount_gradio_app(
@@ -357,18 +360,20 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve until interrupted; returns the exit status."""
     args = parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="tarjama: %(levelname)s: %(message)s")
+    logging.getLogger("inference").setLevel(logging.INFO)  # the cache failing and working again
     try:
         keys = load_api_keys(args.api_keys, args.req_limit) if args.api_keys else {}
+        service = TarjamaService(
+            mt_model=args.mt_model,
+            sum_model=args.sum_model,
+            backend=args.backend,
+            device=args.device,
+            concurrency=args.concurrency,
+        )
     except TarjamaError as exc:
         raise SystemExit(f"app.py: error: {exc}") from None
     access = ApiAccess(req_limit=args.req_limit, keys=keys, require_key=args.require_api_key)
-    service = TarjamaService(
-        mt_model=args.mt_model,
-        sum_model=args.sum_model,
-        backend=args.backend,
-        device=args.device,
-        concurrency=args.concurrency,
-    )
     workdir = Path(tempfile.mkdtemp(prefix="tarjama-ui-"))
     try:
         app = create_app(

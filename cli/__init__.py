@@ -6,7 +6,8 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from cli import evaluation, summaries, translation
+from cli import cache, evaluation, summaries, translation
+from cli.common import warnings_on_stderr
 from inference.errors import TarjamaError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -23,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     translation.add_commands(sub)
     summaries.add_commands(sub)
     evaluation.add_commands(sub)
+    cache.add_commands(sub)
     return parser
 
 
@@ -31,13 +33,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler = args.handler
-    try:
-        return handler(args)
-    except TarjamaError as exc:
-        print(f"tarjama: error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("tarjama: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
+    with warnings_on_stderr():
+        try:
+            return handler(args)
+        except TarjamaError as exc:
+            print(f"tarjama: error: {exc}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print("tarjama: interrupted", file=sys.stderr)
+            return 130
+        except BrokenPipeError:
+            return 0

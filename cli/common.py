@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from inference.backends import BACKENDS
@@ -40,3 +43,18 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
         help="CTranslate2 compute type, e.g. float32 for outputs that do not depend on the batch (default: "
         f"{DEFAULT_CT2_QUANTIZATION_CPU} on CPU, {DEFAULT_CT2_QUANTIZATION_CUDA} on CUDA)",
     )
+
+
+@contextmanager
+def warnings_on_stderr() -> Iterator[None]:
+    """While the block runs, the library's warnings (a cache that stopped working) are one line each on
+    stderr: ``tarjama: warning: ...``."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("tarjama: warning: %(message)s"))
+    library = logging.getLogger("inference")
+    library.addHandler(handler)
+    try:
+        yield
+    finally:
+        library.removeHandler(handler)

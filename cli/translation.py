@@ -1,4 +1,4 @@
-"""`tarjama translate | segment | models | cache`."""
+"""`tarjama translate | segment | models`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict
 
 from cli.common import add_engine_options, emit, print_json
-from inference import MODELS, ModelPool, SentenceCache, get_spec, pull_model
+from inference import MODELS, ModelPool, get_spec, pull_model
 from inference.settings import DEFAULT_BEAM_SIZE
 from inference.textio import read_text
 
@@ -59,7 +59,7 @@ def _segment(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- models, cache -------------------------------------------------------------------------------
+# --- models -------------------------------------------------------------------------------------
 def _add_models(sub: argparse._SubParsersAction) -> None:
     models = sub.add_parser("models", help="list or pre-fetch models").add_subparsers(
         dest="models_command", required=True, metavar="ACTION"
@@ -91,33 +91,7 @@ def _models_pull(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_cache(sub: argparse._SubParsersAction) -> None:
-    cache = sub.add_parser("cache", help="sentence cache statistics and clearing").add_subparsers(
-        dest="cache_command", required=True, metavar="ACTION"
-    )
-    p = cache.add_parser("stats", help="entries, size, hits and misses")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=_cache_stats)
-    cache.add_parser("clear", help="delete every cached sentence").set_defaults(handler=_cache_clear)
-
-
-def _cache_stats(args: argparse.Namespace) -> int:
-    stats = SentenceCache.open_default().stats()
-    if args.json:
-        print_json(asdict(stats))
-    else:
-        print(f"path     {stats.path}\nentries  {stats.entries}\nsize     {stats.size_bytes:,} bytes")
-        print(f"hits     {stats.hits}\nmisses   {stats.misses}")
-    return 0
-
-
-def _cache_clear(args: argparse.Namespace) -> int:
-    removed = SentenceCache.open_default().clear()
-    print(f"removed {removed} entries")
-    return 0
-
-
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    """Register translate, segment, models and cache."""
-    for add in (_add_translate, _add_models, _add_cache):
+    """Register translate, segment and models."""
+    for add in (_add_translate, _add_models):
         add(sub)

@@ -1,179 +1,227 @@
-"""The persistent sentence cache: SQLite in WAL mode, safe across threads and processes."""
+"""The persistent sentence cache: one interface over two stores, that never stops the work.
+
+:class:`SentenceCache` opens the store named by a location (an SQLite file's path, the default, or a
+``redis://`` URL) and turns every failure of it into "go on without the cache": a lookup that fails finds
+nothing, a write that fails is dropped, and the outputs are those a healthy cache would give. What still
+works keeps working (a read-only or full cache is still read). The problem is logged once per incident
+(logger ``inference.cache``, a warning the first time for each kind of problem; the CLI prints it as
+one line on stderr) and kept in :attr:`SentenceCache.status`
+for the server (``/health``, a notice in the page, a response header); the store is tried again after
+:data:`~inference.settings.CACHE_RETRY_SECONDS`.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import sqlite3
+import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from inference.errors import TarjamaError
-from inference.settings import cache_path
+from inference.cache_sqlite import MIGRATIONS, SqliteStore
+from inference.cache_store import CacheEntry, CacheError, CacheStats, CacheStore, cache_key
+from inference.settings import CACHE_RETRY_SECONDS, cache_location, cache_ttl, is_redis_url
 
-# The key is sha256 of canonical JSON: sorted keys, no spaces, ensure_ascii=False.
-# Changing this form (or the fields callers pass) changes every key: old entries are then never hit.
-KEY_VERSION = 1
-
-
-def cache_key(**fields: Any) -> str:
-    """Hash of the canonical JSON of ``fields`` (task, model, revision, settings, source text ...)."""
-    payload = json.dumps(
-        {"v": KEY_VERSION, **fields}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+logger = logging.getLogger(__name__)
+Operation = Literal["read", "write"]
+BOTH: tuple[Operation, ...] = ("read", "write")
 
 
-def _create_entries(db: sqlite3.Connection) -> None:
-    db.execute(
-        "CREATE TABLE entries (key TEXT PRIMARY KEY, output TEXT NOT NULL, task TEXT NOT NULL,"
-        " model TEXT NOT NULL, created REAL NOT NULL)"
-    )
+def open_store(location: str | Path, *, ttl: int | None = None) -> CacheStore:
+    """The store at ``location``: Redis for a ``redis://`` URL, else an SQLite file; ``ttl`` (seconds)
+    applies to Redis. Raises :class:`CacheError` when it cannot be opened."""
+    location = str(location)
+    if is_redis_url(location):
+        from inference.cache_redis import RedisStore  # redis-py is imported only for a Redis cache
 
-
-def _create_counters(db: sqlite3.Connection) -> None:
-    db.execute("CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
-    db.executemany("INSERT INTO counters VALUES (?, 0)", [("hits",), ("misses",)])
-
-
-# Named migrations, applied once each, in order (never edit one that has shipped: add another).
-MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
-    ("m001_entries", _create_entries),
-    ("m002_counters", _create_counters),
-)
+        return RedisStore(location, ttl=ttl)
+    return SqliteStore.open(Path(location))
 
 
 @dataclass(frozen=True)
-class CacheEntry:
-    """One value to store: the output for a key, with what made it."""
+class CacheStatus:
+    """Whether the cache is read and written; ``reason`` (no path, no password) when it is not."""
 
-    key: str
-    output: str
-    task: str
-    model: str
+    state: Literal["ok", "degraded"]
+    store: str
+    reads: bool
+    writes: bool
+    reason: str | None = None
 
+    @property
+    def degraded(self) -> bool:
+        """True while something the cache should do is not being done."""
+        return self.state != "ok"
 
-@dataclass(frozen=True)
-class CacheStats:
-    """What ``tarjama cache stats`` shows."""
-
-    path: str
-    entries: int
-    size_bytes: int
-    hits: int
-    misses: int
-
-
-@contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on error: one writer at a time across processes."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-
-
-class CacheError(TarjamaError):
-    """The cache file cannot be opened or written."""
+    def as_dict(self) -> dict[str, Any]:
+        """The status as JSON-ready data (``/health``)."""
+        return asdict(self)
 
 
 class SentenceCache:
-    """Key → output store. One connection per thread; SQLite's locking serialises processes."""
+    """Key → output, on the store at ``location``; never raises from :meth:`get_many` or :meth:`put_many`.
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self._local = threading.local()
-        self._migrate()
+    Thread-safe; several processes (or machines, with Redis) may share one store.
+    """
+
+    def __init__(
+        self,
+        location: str | Path,
+        *,
+        ttl: int | None = None,
+        retry_seconds: float = CACHE_RETRY_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.location = str(location)
+        self.ttl = ttl
+        self.retry_seconds = retry_seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._off: dict[Operation, CacheError] = {}  # what is not being done, and why
+        self._told: set[str] = set()  # the kinds of problem already logged as warnings
+        self._retry_at = 0.0
+        self._store: CacheStore | None = None
+        self._open()
 
     @classmethod
     def open_default(cls) -> SentenceCache:
-        """The cache at :func:`inference.settings.cache_path` (``$TARJAMA_CACHE``)."""
-        return cls(cache_path())
+        """The cache at ``$TARJAMA_CACHE`` (see :func:`inference.settings.cache_location`), with
+        ``$TARJAMA_CACHE_TTL``."""
+        return cls(cache_location(), ttl=cache_ttl())
 
-    def _connect(self) -> sqlite3.Connection:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=NORMAL")
-            except (OSError, sqlite3.Error) as exc:
-                raise CacheError(f"cannot open the cache at {self.path}: {exc}") from exc
-            self._local.db = db
-        return db
+    @property
+    def store_name(self) -> str:
+        """``redis`` or ``sqlite``."""
+        return "redis" if is_redis_url(self.location) else "sqlite"
 
-    def _migrate(self) -> None:
-        db = self._connect()
-        with _transaction(db):
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied REAL NOT NULL)"
-            )
-            done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
-            for name, apply in MIGRATIONS:
-                if name not in done:
-                    apply(db)
-                    db.execute("INSERT INTO _migrations VALUES (?, ?)", (name, time.time()))
+    @property
+    def status(self) -> CacheStatus:
+        """What the cache does now, and why not when it does not."""
+        with self._lock:
+            off = dict(self._off)
+        problem = off.get("read") or off.get("write")
+        return CacheStatus(
+            "degraded" if off else "ok",
+            self.store_name,
+            "read" not in off,
+            "write" not in off,
+            problem.reason if problem else None,
+        )
 
+    # --- the two operations the engines use --------------------------------------------------------
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
-        """Outputs for the keys that are present; counts hits and misses."""
+        """Outputs for the keys that are present (nothing when the store cannot be read); counts hits
+        and misses."""
         unique = list(dict.fromkeys(keys))
-        found: dict[str, str] = {}
-        db = self._connect()
+        store = self._store_for("read")
+        if store is None or not unique:
+            return {}
         try:
-            for start in range(0, len(unique), 500):
-                chunk = unique[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                found.update(db.execute(f"SELECT key, output FROM entries WHERE key IN ({marks})", chunk))
-            with _transaction(db):
-                db.execute("UPDATE counters SET value = value + ? WHERE name = 'hits'", (len(found),))
-                db.execute(
-                    "UPDATE counters SET value = value + ? WHERE name = 'misses'", (len(unique) - len(found),)
-                )
-        except sqlite3.Error as exc:
-            raise CacheError(f"cannot read the cache at {self.path}: {exc}") from exc
+            found = store.get_many(unique)
+        except CacheError as exc:
+            self._fail(BOTH, exc)
+            return {}
+        self._worked("read")
+        self._write(lambda target: target.count(len(found), len(unique) - len(found)))
         return found
 
     def put_many(self, entries: Iterable[CacheEntry]) -> None:
-        """Store outputs (an existing key is overwritten)."""
-        now = time.time()
-        rows = [(e.key, e.output, e.task, e.model, now) for e in entries]
-        if not rows:
-            return
-        try:
-            with _transaction(self._connect()) as db:
-                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
-        except sqlite3.Error as exc:
-            raise CacheError(f"cannot write the cache at {self.path}: {exc}") from exc
+        """Store outputs (an existing key is overwritten); dropped when the store cannot be written."""
+        rows = list(entries)
+        if rows:
+            self._write(lambda target: target.put_many(rows))
 
     def stats(self) -> CacheStats:
-        """Entries, size on disk, and hits/misses since the cache was created or cleared."""
-        db = self._connect()
-        entries = db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
-        counters: Mapping[str, int] = dict(db.execute("SELECT name, value FROM counters"))
-        size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
-        return CacheStats(str(self.path), entries, size, counters.get("hits", 0), counters.get("misses", 0))
+        """Entries, size, hits and misses; :class:`CacheError` when the store cannot be read."""
+        return self._required().stats()
 
     def clear(self) -> int:
-        """Delete every entry and reset the counters; returns how many entries were removed."""
-        db = self._connect()
-        with _transaction(db):
-            removed = db.execute("DELETE FROM entries").rowcount
-            db.execute("UPDATE counters SET value = 0")
-        db.execute("VACUUM")
-        return removed
+        """Delete every entry; how many were removed. :class:`CacheError` when the store cannot be written
+        (``tarjama cache clear`` also replaces a damaged file)."""
+        return self._required().clear()
+
+    def _required(self) -> CacheStore:
+        with self._lock:
+            store, problem = self._store, self._off.get("read")
+        if store is None:
+            assert problem is not None  # a store that did not open turned reads off
+            raise problem
+        return store
 
     def close(self) -> None:
-        """Close this thread's connection."""
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
+        """Let go of the store's connections (this thread's, for SQLite)."""
+        if self._store is not None:
+            self._store.close()
+
+    # --- degrading and recovering ------------------------------------------------------------------
+    def _open(self) -> None:
+        try:
+            store = open_store(self.location, ttl=self.ttl)
+        except CacheError as exc:
+            self._store = None
+            self._fail(BOTH, exc)
+            return
+        self._store = store
+        if store.read_only is not None:
+            self._fail(("write",), store.read_only)
+
+    def _store_for(self, operation: Operation) -> CacheStore | None:
+        """The store when ``operation`` works, or when it is time to try it again (reopened)."""
+        with self._lock:
+            if operation not in self._off:
+                return self._store
+            if self._clock() < self._retry_at:
+                return None
+            self._retry_at = self._clock() + self.retry_seconds
+        self._open()
+        with self._lock:
+            if self._store is None or (operation == "write" and self._store.read_only is not None):
+                return None
+            return self._store
+
+    def _write(self, action: Callable[[CacheStore], None]) -> None:
+        store = self._store_for("write")
+        if store is None:
+            return
+        try:
+            action(store)
+        except CacheError as exc:
+            self._fail(("write",) if exc.kind in ("full", "read-only", "busy") else BOTH, exc)
+            return
+        self._worked("write")
+
+    def _fail(self, operations: Sequence[Operation], exc: CacheError) -> None:
+        with self._lock:
+            new_incident = not self._off
+            for operation in operations:
+                self._off[operation] = exc
+            self._retry_at = self._clock() + self.retry_seconds
+            doing = "reading it only" if "read" not in self._off else "going on without it"
+            first_of_kind = exc.kind not in self._told
+            self._told.add(exc.kind)
+        if new_incident:  # a warning once per kind of problem: a flapping disk or server is not news
+            logger.log(logging.WARNING if first_of_kind else logging.INFO, "%s; %s", exc, doing)
+
+    def _worked(self, operation: Operation) -> None:
+        with self._lock:
+            if operation not in self._off:
+                return
+            del self._off[operation]
+            recovered = not self._off
+        if recovered and self._store is not None:
+            logger.info("the sentence cache at %s works again", self._store.location)
+
+
+__all__ = [
+    "MIGRATIONS",
+    "CacheEntry",
+    "CacheError",
+    "CacheStats",
+    "CacheStatus",
+    "CacheStore",
+    "SentenceCache",
+    "cache_key",
+    "open_store",
+]

@@ -26,3 +26,7 @@ class InvalidInputError(TarjamaError):
 
 class LimitExceededError(TarjamaError):
     """The input is over a configured limit (characters, upload size, rate)."""
+
+
+class ServiceError(TarjamaError):
+    """A fault on tarjama's side (storage, a service it depends on), not the caller's: servers answer 5xx."""

@@ -67,6 +67,11 @@ class ModelPool:
         self._refs: OrderedDict[tuple[str, str | None, Task], ModelRef] = OrderedDict()
         self._lock = threading.Lock()
 
+    def loaded_models(self) -> list[str]:
+        """The names of the models whose weights are in memory now."""
+        with self._lock:
+            return [ref.resolved.name for ref in self._refs.values() if ref.loaded]
+
     def get(self, name: str, *, task: Task, revision: str | None = None) -> ModelRef:
         """A reference to ``name``; resolving it may raise ``ModelUnavailableError``."""
         key = (name, revision, task)

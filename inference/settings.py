@@ -7,6 +7,8 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir
 
+from inference.errors import InvalidInputError
+
 # --- translation -------------------------------------------------------------------------------
 DEFAULT_BEAM_SIZE = 4
 DEFAULT_MAX_LENGTH_RATIO = 3.0  # output tokens at most this times the source tokens (+ slack)
@@ -52,17 +54,39 @@ DEFAULT_CONCURRENCY = 1  # model calls running at once, page and API together
 DEFAULT_QUEUE_SIZE = 32  # page events waiting; beyond this the page says the queue is full
 DEFAULT_REQ_LIMIT = 0  # API requests per minute per client (or per key); 0 = no limit
 
+# --- the sentence cache --------------------------------------------------------------------------
+CACHE_RETRY_SECONDS = 30.0  # a cache that failed is tried again after this long (Redis back, disk freed)
+CACHE_CONNECT_SECONDS = 2.0  # Redis: connecting may take this long before the work goes on without it
+CACHE_IO_SECONDS = 5.0  # Redis: one command may take this long
+
 ENV_CACHE = "TARJAMA_CACHE"
+ENV_CACHE_TTL = "TARJAMA_CACHE_TTL"
 ENV_MODELS_DIR = "TARJAMA_MODELS_DIR"
 ENV_THREADS = "TARJAMA_THREADS"
 
 
-def cache_path() -> Path:
-    """Where the sentence cache lives: ``$TARJAMA_CACHE`` or the platform's user cache folder."""
+def cache_location() -> str:
+    """Where the sentence cache lives: ``$TARJAMA_CACHE`` (an SQLite file's path or a ``redis://`` URL) or
+    an SQLite file in the platform's user cache folder."""
     env = os.environ.get(ENV_CACHE)
     if env:
-        return Path(env).expanduser()
-    return Path(user_cache_dir("tarjama")) / "cache.sqlite3"
+        return env if is_redis_url(env) else str(Path(env).expanduser())
+    return str(Path(user_cache_dir("tarjama")) / "cache.sqlite3")
+
+
+def is_redis_url(location: str) -> bool:
+    """True when ``location`` names a Redis server rather than an SQLite file."""
+    return location.startswith(("redis://", "rediss://", "unix://"))
+
+
+def cache_ttl() -> int | None:
+    """How long a Redis cache keeps an entry, in seconds: ``$TARJAMA_CACHE_TTL``; ``None`` = for ever."""
+    env = os.environ.get(ENV_CACHE_TTL, "").strip()
+    if not env:
+        return None
+    if not env.isdigit() or int(env) <= 0:
+        raise InvalidInputError(f"{ENV_CACHE_TTL} must be a whole number of seconds above 0, not {env!r}")
+    return int(env)
 
 
 def models_dir() -> Path:

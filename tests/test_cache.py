@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from inference.cache import MIGRATIONS, CacheEntry, SentenceCache, cache_key
-from inference.settings import cache_path
+from inference.cache import MIGRATIONS, CacheEntry, CacheError, SentenceCache, cache_key, open_store
+from inference.settings import cache_location
 
 BASE = {"task": "translate", "model": "m", "revision": "r", "settings": {"beam_size": 4}, "text": "مرحبا"}
 
@@ -36,9 +36,11 @@ def test_key_ignores_field_order() -> None:
 
 def test_default_path_honours_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TARJAMA_CACHE", str(tmp_path / "x.db"))
-    assert cache_path() == tmp_path / "x.db"
+    assert cache_location() == str(tmp_path / "x.db")
+    monkeypatch.setenv("TARJAMA_CACHE", "redis://127.0.0.1:6379/2")
+    assert cache_location() == "redis://127.0.0.1:6379/2"
     monkeypatch.delenv("TARJAMA_CACHE")
-    assert cache_path().name == "cache.sqlite3"
+    assert Path(cache_location()).name == "cache.sqlite3"
 
 
 def test_put_get_stats_clear(tmp_path: Path) -> None:
@@ -62,13 +64,11 @@ def test_wal_mode_and_migrations_recorded(tmp_path: Path) -> None:
     assert names == [name for name, _ in MIGRATIONS]
 
 
-def test_unwritable_path_gives_cache_error(tmp_path: Path) -> None:
-    from inference.cache import CacheError
-
+def test_unopenable_path_gives_cache_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(CacheError, match="cannot open the cache"):
-        SentenceCache(blocker / "sub" / "c.db")
+    with pytest.raises(CacheError, match="cannot be reached or opened"):
+        open_store(blocker / "sub" / "c.db")
 
 
 def _writer(path: str, worker: int) -> None:

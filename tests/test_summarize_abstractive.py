@@ -177,7 +177,7 @@ def engine(model: Path, cache: SentenceCache | None, **kwargs: int) -> Abstracti
 
 
 def cache_rows(cache: SentenceCache) -> list[tuple[str, str, str]]:
-    with sqlite3.connect(cache.path) as db:
+    with sqlite3.connect(cache.location) as db:
         return db.execute("SELECT key, output, task FROM entries ORDER BY key").fetchall()
 
 

@@ -25,7 +25,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
-from inference.errors import InvalidInputError, ModelUnavailableError, TarjamaError
+from inference.errors import InvalidInputError, ModelUnavailableError, ServiceError, TarjamaError
 from inference.settings import DEFAULT_REQ_LIMIT
 from translate import LANGUAGES
 from web.service import LANGUAGE_NAMES, TarjamaService, check_language, detect
@@ -45,8 +45,9 @@ class ApiError(Exception):
 
 
 def status_for(exc: TarjamaError) -> int:
-    """The HTTP status of a library error: the client's fault is 400, a missing model 503."""
-    if isinstance(exc, ModelUnavailableError):
+    """The HTTP status of a library error: the client's fault is 400, a missing model or a fault on the
+    server's side 503."""
+    if isinstance(exc, ModelUnavailableError | ServiceError):
         return 503
     return 400  # InvalidInputError, LimitExceededError and any other input problem
 

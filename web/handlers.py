@@ -58,6 +58,11 @@ class Page:
         folder.mkdir(parents=True)
         return folder
 
+    def cache_notice(self) -> str:
+        """The page's notice while the sentence cache does not work (empty while it does)."""
+        cache = self.service.cache
+        return presenters.cache_notice(cache.status if cache is not None else None)
+
     # --- Translate -------------------------------------------------------------------------------------
     def translate(
         self, text: str | None, direction: str, model: str | None, progress: Progress | None = None
@@ -75,7 +80,7 @@ class Page:
         txt, data = folder / f"{stem}.txt", folder / f"{stem}.json"
         txt.write_text(result.text, encoding="utf-8")
         data.write_text(json.dumps(result.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
-        status = presenters.translation_status(result, detected=source == "auto")
+        status = presenters.translation_status(result, detected=source == "auto") + self.cache_notice()
         return result.text, status, presenters.alignment_table(result), str(txt), str(data)
 
     # --- Summarise -----------------------------------------------------------------------------------
@@ -107,7 +112,8 @@ class Page:
             return "", presenters.error_box(str(exc), "Could not summarise"), "", None
         download = self.folder() / f"summary-{summary.lang}-{summary.to}.txt"
         download.write_text(summary.summary + "\n", encoding="utf-8")
-        return summary.summary, presenters.summary_status(summary), highlighted, str(download)
+        status = presenters.summary_status(summary) + self.cache_notice()
+        return summary.summary, status, highlighted, str(download)
 
     # --- Batch ---------------------------------------------------------------------------------------
     def batch(

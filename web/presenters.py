@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from eval.scores import Evaluation
+from inference.cache import CacheStatus
 from summarize import BatchReport, Summary
 from translate import Segment, Translation
 from translate.guards import missing_numbers
@@ -28,6 +29,7 @@ PAGE_CSS = """
 .tj-help { color: var(--body-text-color-subdued); }
 .tj-bidi textarea { unicode-bidi: plaintext; text-align: start; font-size: 1.05rem; line-height: 1.7; }
 .tj-status { font-size: 0.95rem; }
+.tj-notice { border-left: 4px solid #d98c00; padding-left: 0.6em; }
 .tj-error { border: 1px solid #d33; background: #fff1f0; color: #8a1f11; border-radius: 8px;
   padding: 0.7em 1em; white-space: pre-wrap; }
 .tj-error strong { display: block; margin-bottom: 0.2em; }
@@ -74,6 +76,17 @@ def model_label(model: str) -> str:
 def direction_label(source: str, target: str) -> str:
     """``Arabic → English``."""
     return f"{LANGUAGE_NAMES.get(source, source)} → {LANGUAGE_NAMES.get(target, target)}"
+
+
+def cache_notice(status: CacheStatus | None) -> str:
+    """A line of HTML telling the visitor that the sentence cache is not working (empty when it is)."""
+    if status is None or not status.degraded:
+        return ""
+    doing = "results are read from it but not stored" if status.reads else "everything is translated anew"
+    return (
+        f'<p class="tj-status tj-notice" role="status"><strong>Notice:</strong> {_esc(status.reason or "")}; '
+        f"{doing}. The results are the same, only slower.</p>"
+    )
 
 
 def translation_status(result: Translation, *, detected: bool) -> str:

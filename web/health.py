@@ -1,0 +1,50 @@
+"""``GET /health`` and the cache's response headers: what a load balancer, a monitor or a client reads to
+know that this server works, and what it works without. No Gradio here."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+
+from web.service import TarjamaService
+
+CACHE_HEADER = "X-Tarjama-Cache"  # "degraded" while the sentence cache is not read or written
+CACHE_REASON_HEADER = "X-Tarjama-Cache-Reason"
+Next = Callable[[Request], Awaitable[Response]]
+
+
+def health(service: TarjamaService) -> tuple[int, dict[str, Any]]:
+    """``(HTTP status, body)``: 200 and ``"ok"`` when everything works, 503 and ``"degraded"`` while the
+    server answers without something it should have (the sentence cache); the body says what and why."""
+    cache = service.cache.status.as_dict() if service.cache is not None else {"state": "off"}
+    degraded = cache["state"] == "degraded"
+    body = {
+        "status": "degraded" if degraded else "ok",
+        "cache": cache,
+        "models_loaded": service.pool.loaded_models(),
+    }
+    return (503 if degraded else 200), body
+
+
+def add_health(app: FastAPI, service: TarjamaService) -> None:
+    """Add ``GET /health`` to ``app``, and the cache headers to every answer while the cache is degraded."""
+
+    @app.get("/health", tags=["health"])
+    def get_health() -> JSONResponse:
+        """``{"status": "ok"|"degraded", "cache": {...}, "models_loaded": [...]}``; 503 when degraded."""
+        status, body = health(service)
+        return JSONResponse(body, status)
+
+    @app.middleware("http")
+    async def cache_headers(request: Request, call_next: Next) -> Response:
+        response = await call_next(request)
+        if service.cache is not None:
+            status = service.cache.status
+            if status.degraded:
+                response.headers[CACHE_HEADER] = "degraded"
+                reason = status.reason or ""
+                response.headers[CACHE_REASON_HEADER] = reason.encode("ascii", "replace").decode("ascii")
+        return response
