@@ -216,12 +216,23 @@ class SqliteStore:
         return removed
 
     def scan(self, batch: int) -> Iterator[list[CacheEntry]]:
-        """Every entry, in the order stored, ``batch`` at a time."""
+        """Every entry, in the order stored, ``batch`` at a time; in a damaged file, the entries before
+        the damage, then :class:`CacheError`."""
         db = self._connect()
-        with self._guard():
-            rows = db.execute("SELECT key, output, task, model FROM entries ORDER BY rowid")
-            while chunk := rows.fetchmany(batch):
-                yield [CacheEntry(*row) for row in chunk]
+        chunk: list[CacheEntry] = []
+        try:
+            for row in db.execute("SELECT key, output, task, model FROM entries ORDER BY rowid"):
+                chunk.append(CacheEntry(*row))
+                if len(chunk) == batch:
+                    yield chunk
+                    chunk = []
+        except (OSError, sqlite3.Error) as exc:
+            if chunk:
+                yield chunk
+            self.close()
+            raise problem(exc, self.path) from exc
+        if chunk:
+            yield chunk
 
     def check(self) -> int:
         """SQLite's own integrity check of every page; the number of entries."""
