@@ -92,7 +92,7 @@ def test_translation_goes_on_and_tells_once(
 ) -> None:
     path = broken_cache(broken, fault, tmp_path, memorised_ar_en, memorised_pairs)
     caplog.set_level(logging.INFO, logger="inference.cache")
-    cache = SentenceCache(path)
+    cache = SentenceCache(path, retry_seconds=0)  # tried again at every call: still told once
     translator = Translator(str(memorised_ar_en), cache=cache)
     first = translator.translate(arabic(memorised_pairs), beam_size=1)
     again = translator.translate(arabic(memorised_pairs), beam_size=1)
@@ -114,7 +114,7 @@ def test_disk_fills_up_mid_run(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     folder = fault.small_folder(tmp_path)
-    cache = SentenceCache(folder / "cache.sqlite3")
+    cache = SentenceCache(folder / "cache.sqlite3", retry_seconds=0)
     translator = Translator(str(memorised_ar_en), cache=cache, max_batch_tokens=1)  # a batch per sentence
     batches: list[int] = []
 
