@@ -73,7 +73,7 @@ def problem(exc: BaseException, path: Path) -> CacheError:
 
 
 def _disk_full(path: Path) -> bool:
-    folder = next((p for p in (path.parent, *path.parents) if p.is_dir()), None)
+    folder = next((p for p in (path.resolve().parent, *path.resolve().parents) if p.is_dir()), None)
     return folder is not None and shutil.disk_usage(folder).free < FULL_BELOW_BYTES
 
 
