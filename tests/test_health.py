@@ -12,6 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
+from inference.cache import CacheError
+from inference.errors import InvalidInputError, LimitExceededError, ModelUnavailableError, TarjamaError
 from tests.appserver import running_app
 from tests.faults import Faults, faults
 from tests.test_api import gradio_call
@@ -105,3 +107,18 @@ def test_the_disk_fills_up_under_a_server(
             assert health.json()["cache"]["writes"] is False and "full" in health.json()["cache"]["reason"]
             again = translate(client, [memorised_pairs[0][0]])  # still read from the full cache
             assert again.status_code == 200 and again.json()["translatedText"] == [memorised_pairs[0][1]]
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (InvalidInputError("empty"), 400),
+        (LimitExceededError("too long"), 400),
+        (ModelUnavailableError("m", "offline"), 503),
+        (CacheError("full", "database or disk is full", "/srv/cache.sqlite3"), 503),
+    ],
+)
+def test_the_server_s_own_faults_are_never_400(error: TarjamaError, status: int) -> None:
+    from web.api import status_for
+
+    assert status_for(error) == status
