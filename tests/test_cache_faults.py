@@ -77,6 +77,23 @@ def broken_cache(broken: Broken, fault: Faults, tmp_path: Path, model: Path, pai
     return path
 
 
+@pytest.fixture
+def cli_cache(
+    broken: Broken,
+    fault: Faults,
+    tmp_path: Path,
+    memorised_ar_en: Path,
+    memorised_pairs: list,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Path:
+    """The broken cache of the test's ``broken`` state, as ``$TARJAMA_CACHE``; nothing printed yet."""
+    path = broken_cache(broken, fault, tmp_path, memorised_ar_en, memorised_pairs)
+    monkeypatch.setenv("TARJAMA_CACHE", str(path))
+    capsys.readouterr()
+    return path
+
+
 def cache_warnings(records: list[logging.LogRecord]) -> list[str]:
     return [r.getMessage() for r in records if r.name == "inference.cache" and r.levelno >= logging.WARNING]
 
@@ -138,18 +155,15 @@ def test_disk_fills_up_mid_run(
 @pytest.mark.parametrize("broken", BROKEN, ids=str)
 def test_cli_translates_and_warns_in_one_line(
     broken: Broken,
-    fault: Faults,
+    cli_cache: Path,
     tmp_path: Path,
     memorised_ar_en: Path,
     memorised_pairs: list,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    path = broken_cache(broken, fault, tmp_path, memorised_ar_en, memorised_pairs)
-    monkeypatch.setenv("TARJAMA_CACHE", str(path))
+    path = cli_cache
     article = tmp_path / "article.txt"
     article.write_text(arabic(memorised_pairs), encoding="utf-8")
-    capsys.readouterr()
     assert cli.main(["translate", str(article), "--model", str(memorised_ar_en), "--beam", "1"]) == 0
     out, err = capsys.readouterr()
     assert out == english(memorised_pairs) + "\n"
@@ -160,16 +174,12 @@ def test_cli_translates_and_warns_in_one_line(
 @pytest.mark.parametrize("broken", BROKEN, ids=str)
 def test_check_reports_and_repair_renews(
     broken: Broken,
-    fault: Faults,
-    tmp_path: Path,
+    cli_cache: Path,
     memorised_ar_en: Path,
     memorised_pairs: list,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    path = broken_cache(broken, fault, tmp_path, memorised_ar_en, memorised_pairs)
-    monkeypatch.setenv("TARJAMA_CACHE", str(path))
-    capsys.readouterr()
+    path = cli_cache
     assert cli.main(["cache", "check"]) == 1
     assert capsys.readouterr().out.startswith(f"{broken.kind}: the sentence cache at {path} ")
     if not broken.repairable:
@@ -193,17 +203,8 @@ def test_check_reports_and_repair_renews(
 
 @pytest.mark.parametrize("broken", [b for b in BROKEN if b.repairable], ids=str)
 def test_clear_renews_a_damaged_file(
-    broken: Broken,
-    fault: Faults,
-    tmp_path: Path,
-    memorised_ar_en: Path,
-    memorised_pairs: list,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    broken: Broken, cli_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = broken_cache(broken, fault, tmp_path, memorised_ar_en, memorised_pairs)
-    monkeypatch.setenv("TARJAMA_CACHE", str(path))
-    capsys.readouterr()
     assert cli.main(["cache", "clear"]) == 0
     out, err = capsys.readouterr()
     assert out.startswith("moved the damaged cache aside to ") and err == ""
