@@ -1,0 +1,60 @@
+"""Rate limits shared through a real Redis: replicas and processes count into the same buckets."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import time
+
+import pytest
+
+from tests.appserver import free_port
+from web.limits_redis import RedisRateLimits
+
+
+def test_replicas_share_a_bucket(redis_url: str) -> None:
+    replicas = [RedisRateLimits(redis_url), RedisRateLimits(redis_url)]
+    waits = [replicas[i % 2].hit("ip:10.0.0.1", 3, 60) for i in range(4)]
+    assert waits[:3] == [0.0, 0.0, 0.0]
+    assert 0 < waits[3] <= 60
+    assert replicas[1].hit("ip:10.0.0.2", 3, 60) == 0.0  # another client, its own bucket
+
+
+@pytest.mark.parametrize(("limit", "allowed"), [(0, 5), (1, 1), (4, 4), (9, 5)])
+def test_limits(redis_url: str, limit: int, allowed: int) -> None:
+    limits = RedisRateLimits(redis_url)
+    assert sum(limits.hit("key:k", limit, 60) == 0 for _ in range(5)) == allowed
+
+
+def test_the_window_slides(redis_url: str) -> None:
+    limits = RedisRateLimits(redis_url)
+    assert [limits.hit("key:s", 2, 0.5) for _ in range(2)] == [0.0, 0.0]
+    wait = limits.hit("key:s", 2, 0.5)
+    assert 0 < wait <= 0.5
+    time.sleep(wait + 0.05)
+    assert limits.hit("key:s", 2, 0.5) == 0.0
+
+
+def _hits(url: str, count: int, allowed: multiprocessing.Queue) -> None:
+    limits = RedisRateLimits(url)
+    allowed.put(sum(limits.hit("ip:shared", 6, 60) == 0 for _ in range(count)))
+
+
+def test_two_processes_hold_one_limit(redis_url: str) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    allowed: multiprocessing.Queue = ctx.Queue()
+    procs = [ctx.Process(target=_hits, args=(redis_url, 5, allowed)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0, 0]
+    assert allowed.get(timeout=5) + allowed.get(timeout=5) == 6
+
+
+def test_redis_down_lets_requests_through_and_says_so_once(caplog: pytest.LogCaptureFixture) -> None:
+    limits = RedisRateLimits(f"redis://:hunter2@127.0.0.1:{free_port()}/0")
+    assert [limits.hit("ip:x", 1, 60) for _ in range(3)] == [0.0, 0.0, 0.0]
+    told = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(told) == 1 and "cannot be reached" in told[0] and "hunter2" not in told[0]
+    assert limits.working is False
