@@ -28,11 +28,14 @@ def test_limits(redis_url: str, limit: int, allowed: int) -> None:
 
 def test_the_window_slides(redis_url: str) -> None:
     limits = RedisRateLimits(redis_url)
-    assert [limits.hit("key:s", 2, 0.5) for _ in range(2)] == [0.0, 0.0]
-    wait = limits.hit("key:s", 2, 0.5)
-    assert 0 < wait <= 0.5
+    assert limits.hit("key:s", 2, 2.0) == 0.0  # A
+    time.sleep(1.0)
+    assert limits.hit("key:s", 2, 2.0) == 0.0  # B, a second after A
+    wait = limits.hit("key:s", 2, 2.0)
+    assert 0 < wait <= 1.0  # until A leaves the window
     time.sleep(wait + 0.05)
-    assert limits.hit("key:s", 2, 0.5) == 0.0
+    assert limits.hit("key:s", 2, 2.0) == 0.0  # A's place
+    assert limits.hit("key:s", 2, 2.0) > 0  # B is still in the window
 
 
 def _hits(url: str, count: int, allowed: multiprocessing.Queue) -> None:
