@@ -201,10 +201,15 @@ def test_check_reports_and_repair_renews(
     assert all(s.cached for s in again.segments)  # the new cache works
 
 
-@pytest.mark.parametrize("broken", [b for b in BROKEN if b.repairable], ids=str)
-def test_clear_renews_a_damaged_file(
+@pytest.mark.parametrize("broken", BROKEN, ids=str)
+def test_clear_renews_a_damaged_file_and_explains_the_rest(
     broken: Broken, cli_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    if not broken.repairable:
+        assert cli.main(["cache", "clear"]) == 1
+        err = capsys.readouterr().err
+        assert len(err.splitlines()) == 1 and err.startswith("tarjama: error: the sentence cache at"), err
+        return
     assert cli.main(["cache", "clear"]) == 0
     out, err = capsys.readouterr()
     assert out.startswith("moved the damaged cache aside to ") and err == ""
