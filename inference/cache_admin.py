@@ -102,6 +102,8 @@ def copy_cache(source: str, destination: str) -> int:
     or a Redis URL); entries already there are overwritten. Returns how many were copied."""
     if source == destination:
         raise InvalidInputError("the source and the destination are the same cache")
+    if not is_redis_url(source) and not Path(source).exists():
+        raise InvalidInputError(f"there is no cache at {source}")
     reader = open_store(source)
     try:
         writer = open_store(destination)

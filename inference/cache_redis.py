@@ -54,8 +54,12 @@ class RedisStore:
             )
         except ValueError as exc:
             raise CacheError("unavailable", f"not a Redis URL: {exc}", self.location) from None
-        with self._guard():
-            self._client.ping()
+        try:
+            with self._guard():
+                self._client.ping()
+        except CacheError:
+            self._client.close()
+            raise
 
     @contextmanager
     def _guard(self) -> Iterator[None]:

@@ -85,6 +85,23 @@ def test_copy_between_stores(
     assert json.loads(capsys.readouterr().out)["entries"] == 700
 
 
+@pytest.mark.parametrize(
+    ("source", "destination", "message"),
+    [
+        ("missing.sqlite3", "copy.sqlite3", "there is no cache at"),
+        ("same.sqlite3", "same.sqlite3", "the same cache"),
+    ],
+)
+def test_copy_refuses(
+    source: str, destination: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    SentenceCache(tmp_path / "same.sqlite3").put_many(entries(1))
+    assert cli.main(["cache", "copy", str(tmp_path / source), str(tmp_path / destination)]) == 1
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and message in err
+    assert not (tmp_path / "missing.sqlite3").exists() and not (tmp_path / "copy.sqlite3").exists()
+
+
 def test_a_seeded_cluster_hits_what_the_laptop_translated(
     memorised_ar_en: Path, memorised_pairs: list, redis_url: str, tmp_path: Path
 ) -> None:
