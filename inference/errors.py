@@ -26,3 +26,7 @@ class InvalidInputError(TarjamaError):
 
 class LimitExceededError(TarjamaError):
     """The input is over a configured limit (characters, upload size, rate)."""
+
+
+class OutputError(TarjamaError):
+    """An output file cannot be used or written: not this job's, held by another run, a full disk."""

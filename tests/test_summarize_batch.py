@@ -15,15 +15,8 @@ from typing import Any
 import pytest
 
 from inference.errors import InvalidInputError
-from summarize import (
-    Summarizer,
-    SummarizerConfig,
-    Summary,
-    SummaryOptions,
-    errors_path,
-    read_records,
-    run_batch,
-)
+from inference.jobs import JobProgress, errors_path, read_records
+from summarize import Summarizer, SummarizerConfig, Summary, SummaryOptions, run_batch
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data" / "summarize"
@@ -141,7 +134,11 @@ def test_resume_skips_done_ids_and_repairs_a_cut_line(tmp_path: Path, articles: 
     complete = out.read_bytes().splitlines(keepends=True)
     out.write_bytes(b"".join(complete[:2]) + complete[2][:25])  # killed in the middle of line 3
     progress: list[tuple[int, int]] = []
-    report = run_batch(source, out, progress=lambda done, total: progress.append((done, total)))
+
+    def record(where: JobProgress) -> None:
+        progress.append((where.done, where.total))
+
+    report = run_batch(source, out, progress=record)
     rows = lines(out)
     assert [r["id"] for r in rows] == [a["id"] for a in articles]
     assert without_seconds(rows) == without_seconds([json.loads(line) for line in complete])

@@ -24,8 +24,9 @@ from eval.scores import Evaluation
 from eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS, load_mt_testset, load_summary_testset
 from inference.arabic import arabic_ratio
 from inference.errors import InvalidInputError
+from inference.jobs import JobProgress, JobReport, errors_path
 from inference.settings import UPLOAD_SUFFIXES
-from summarize import BatchReport, SummaryOptions, errors_path, run_batch
+from summarize import SummaryOptions, run_batch
 from web.service import Limits, TarjamaService, check_language
 
 Progress = Callable[[int, int], None]
@@ -148,7 +149,7 @@ def evaluate_testset(
 class BatchOutcome:
     """What a batch run did and its downloads: results as JSONL and CSV, and the errors file."""
 
-    report: BatchReport
+    report: JobReport
     results_jsonl: Path
     results_csv: Path
     errors: Path
@@ -219,6 +220,13 @@ def jsonl_to_csv(jsonl: Path, target: Path) -> Path:
     return target
 
 
+def _adapt(progress: Progress | None) -> Callable[[JobProgress], None] | None:
+    """The page's ``(done, total)`` progress as the job runner's callback."""
+    if progress is None:
+        return None
+    return lambda where: progress(where.done, where.total)
+
+
 def summarize_batch(
     service: TarjamaService,
     paths: Sequence[str | Path],
@@ -232,7 +240,7 @@ def summarize_batch(
     results = out / "summaries.jsonl"
     with service.slot():
         report = run_batch(
-            source, results, options=options, config=service.summarizer_config(), progress=progress
+            source, results, options=options, config=service.summarizer_config(), progress=_adapt(progress)
         )
     for path in (results, errors_path(results)):
         path.touch()

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from eval.scores import Evaluation
-from summarize import BatchReport, Summary
+from inference.jobs import JobReport
+from summarize import Summary
 from translate import Segment, Translation
 from translate.guards import missing_numbers
 from web.service import LANGUAGE_NAMES
@@ -155,7 +156,7 @@ def summary_status(summary: Summary) -> str:
     return f'<p class="tj-status">{" · ".join(parts)}</p>'
 
 
-def batch_status(report: BatchReport) -> str:
+def batch_status(report: JobReport) -> str:
     """What a batch run did, in one line of HTML; the reasons for errors in a short list."""
     parts = [
         f"<strong>{report.written} of {report.records} articles summarised</strong>",
