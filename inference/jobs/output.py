@@ -29,7 +29,10 @@ _LINE_START = b'{"id": '  # how every line this module writes begins
 
 def _describe(exc: OSError, path: Path) -> str:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"the disk holding {path.name} is full"
+        return (
+            f"the disk holding {path.name} is full; free some space and run the same command again: "
+            "it goes on where it stopped"
+        )
     return f"cannot write {path.name}: {exc.strerror or exc}"
 
 
