@@ -5,8 +5,8 @@ from translate.batch import (
     TranslationOptions,
     TranslationTask,
     TranslatorConfig,
-    repeated_share,
     run_translation_batch,
+    worker_translator,
 )
 from translate.detect import detect_language
 from translate.engine import LANGUAGES, Plan, Segment, Translation, TranslationStats, Translator
@@ -26,9 +26,9 @@ __all__ = [
     "TranslatorConfig",
     "detect_language",
     "normalize_input",
-    "repeated_share",
     "run_translation_batch",
     "segment",
     "split_long",
     "split_sentences",
+    "worker_translator",
 ]
