@@ -217,18 +217,12 @@ def run_translation_batch(
     return run_job(input_path, output, task, workers=workers, engine=engine, progress=progress)
 
 
-def repeated_share(counts: dict[str, int]) -> float:
-    """The share of a run's sentences that repeated an earlier one of the corpus (0 when there were none)."""
-    return counts.get("repeated", 0) / counts["sentences"] if counts.get("sentences") else 0.0
-
-
 __all__ = [
     "COUNTS",
     "CorpusTranslator",
     "TranslationOptions",
     "TranslationTask",
     "TranslatorConfig",
-    "repeated_share",
     "run_translation_batch",
     "worker_translator",
 ]
