@@ -130,3 +130,28 @@ def test_the_ray_engine_gives_the_local_output(
     assert without(lines(tmp_path / "ray.jsonl"), *drop) == without(lines(tmp_path / "local.jsonl"), *drop)
     assert lines(errors_path(tmp_path / "ray.jsonl")) == lines(errors_path(tmp_path / "local.jsonl"))
     assert ray.counts["sentences"] == local.counts["sentences"] == 3 * len(rows)
+
+
+def test_the_page_translates_a_batch_and_shows_an_empty_one_as_an_error(
+    memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]], tmp_path: Path
+) -> None:
+    import csv
+    import io
+
+    from web.handlers import Page
+    from web.service import TarjamaService
+
+    page = Page(TarjamaService(mt_model=str(memorised_ar_en)), tmp_path / "work")
+    rows, english = corpus(memorised_pairs, 5)
+    upload = write_jsonl(tmp_path / "articles.jsonl", [*rows, {"id": "x", "text": ""}])
+    status, files = page.batch([str(upload)], "extractive", 3, "same", job="translate")
+    assert "5 of 6 articles translated" in status and "15 sentences" in status and "empty text: 1" in status
+    jsonl, table, errors = map(Path, files)
+    assert [r["translation"] for r in lines(jsonl)] == english
+    records = list(csv.DictReader(io.StringIO(table.read_text("utf-8-sig"))))
+    assert [r["translation"] for r in records] == english and records[0]["flags"] == ""
+    assert [e["id"] for e in lines(errors)] == ["x"]
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"\n")
+    status, files = page.batch([str(empty)], "extractive", 3, "same", job="translate")
+    assert "holds no record" in status and files == []
