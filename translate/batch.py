@@ -36,12 +36,14 @@ COUNTS = ("sentences", "repeated", "cached", "translated")  # the tallies of a t
 
 @dataclass(frozen=True)
 class TranslationOptions:
-    """The direction and decoding of every article of a batch; ``sentences`` adds each line's sentences."""
+    """The direction and decoding of every article of a batch; ``sentences`` adds each line's sentences.
+    ``settings``, when given, are the whole decoding settings (``beam_size`` is then theirs)."""
 
     source: str = "auto"
     target: str | None = None
     beam_size: int = DEFAULT_BEAM_SIZE
     sentences: bool = False
+    settings: GenerationSettings | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ class CorpusTranslator:
                 plans.append(self.translator.plan(text, source=options.source, target=options.target))
             except (InvalidInputError, LimitExceededError) as exc:
                 plans.append(exc)
-        settings = GenerationSettings(beam_size=options.beam_size)
+        settings = options.settings or GenerationSettings(beam_size=options.beam_size)
         by_direction: dict[tuple[str, str, str], list[Plan]] = defaultdict(list)
         for plan in plans:
             if isinstance(plan, Plan):
