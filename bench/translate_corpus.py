@@ -66,8 +66,9 @@ def corpus(
 
     options = TranslationOptions(source="ar", target="en", settings=settings_for(tokens))
     config = TranslatorConfig(model=str(model), device="cpu", threads=threads, use_cache=False)
-    if engine == "local":
-        worker_translator(config).translate_many([WARMUP], options)  # load the model before timing
+    if engine == "local":  # a fresh worker (no sentence remembered from a round before), loaded before timing
+        worker_translator.cache_clear()
+        worker_translator(config).translate_many([WARMUP], options)
     with tempfile.TemporaryDirectory(prefix="tarjama-bench-") as tmp:
         source = Path(tmp) / "in.jsonl"
         source.write_text(

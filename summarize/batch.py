@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from inference.errors import TarjamaError
 from inference.jobs import GroupResult, JobReport, Progress, Record, error_line, run_job
@@ -70,9 +70,9 @@ class SummaryTask:
 
     options: SummaryOptions = SummaryOptions()
     config: SummarizerConfig = SummarizerConfig()
-    what: str = "summaries"
-    result_key: str = "summary"
-    group_size: int = GROUP_SIZE
+    what: ClassVar[str] = "summaries"
+    result_key: ClassVar[str] = "summary"
+    group_size: ClassVar[int] = GROUP_SIZE
 
     def run(self, records: Sequence[Record]) -> GroupResult:
         """The summary lines for ``records``."""

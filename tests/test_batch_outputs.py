@@ -302,3 +302,25 @@ def test_killed_parent_leaves_no_worker_behind(
     while any(running(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in workers if running(pid)], "workers outlived their killed parent"
+
+
+def test_a_worker_killed_mid_run_is_a_clear_error_and_the_rerun_completes(
+    arabic: list[str], tmp_path: Path
+) -> None:
+    rows = articles(arabic, 3000)
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    args = batch("summarize", source, out, ["--sentences", "1", "--workers", "2"])
+    process = start(args)
+    stop_after_lines(process, out, 1)
+    workers = [
+        p for p in descendants(process.pid) if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()
+    ]
+    os.kill(workers[0], signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    process.send_signal(signal.SIGCONT)
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 1 and "Traceback" not in err.decode()
+    assert err.decode().splitlines()[-1].startswith("tarjama: error: a worker process died")
+    done = run(args)
+    assert done.returncode == 0, done.stderr
+    assert sorted(r["id"] for r in lines(out)) == [r["id"] for r in rows]

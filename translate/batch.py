@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from inference.cached import Generated
 from inference.errors import InvalidInputError, LimitExceededError, TarjamaError
@@ -167,9 +167,9 @@ class TranslationTask:
 
     options: TranslationOptions = TranslationOptions()
     config: TranslatorConfig = TranslatorConfig()
-    what: str = "translations"
-    result_key: str = "translation"
-    group_size: int = TRANSLATION_GROUP_SIZE
+    what: ClassVar[str] = "translations"
+    result_key: ClassVar[str] = "translation"
+    group_size: ClassVar[int] = TRANSLATION_GROUP_SIZE
 
     def run(self, records: Sequence[Record]) -> GroupResult:
         """The translation lines for ``records``, translated together."""

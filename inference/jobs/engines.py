@@ -12,8 +12,10 @@ import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 
+from inference.errors import TarjamaError
 from inference.jobs.records import Record
 from inference.jobs.task import GroupResult, JobTask
 
@@ -41,13 +43,20 @@ def _pool_results(todo: Sequence[Record], task: JobTask, workers: int) -> Iterat
         max_workers=workers, mp_context=get_context("spawn"), initializer=end_with_parent,
         initargs=(os.getpid(),),
     )  # fmt: skip
-    with pool:
+    try:
         for group in groups(todo, task.group_size):
             pending.append(pool.submit(task.run, group))
             if len(pending) >= IN_FLIGHT_PER_WORKER * workers:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    except BrokenProcessPool:
+        raise TarjamaError(
+            "a worker process died (out of memory, or killed); run the same command again to go on, "
+            "with fewer --workers if memory is short"
+        ) from None
+    finally:  # on an error (a full disk) the queued groups are dropped, not waited for
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def end_with_parent(parent: int) -> None:

@@ -65,7 +65,7 @@ def ray_results(todo: Sequence[Record], task: JobTask, workers: int) -> Iterator
             RunGroups,
             fn_constructor_kwargs={"task": task},
             batch_size=task.group_size,
-            concurrency=workers,
+            compute=ray.data.ActorPoolStrategy(size=workers),
             num_cpus=1,
         )
         for row in dataset.iter_rows():
