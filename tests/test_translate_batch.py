@@ -155,3 +155,19 @@ def test_the_page_translates_a_batch_and_shows_an_empty_one_as_an_error(
     empty.write_bytes(b"\n")
     status, files = page.batch([str(empty)], "extractive", 3, "same", job="translate")
     assert "holds no record" in status and files == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["translate", "batch", "in.jsonl"], "usage: tarjama translate batch INPUT -o OUT.jsonl"),
+        (["translate", "a.txt", "b.txt"], "translate takes one FILE"),
+        (["translate", "a.txt", "--workers", "2"], "apply to `tarjama translate batch` only"),
+        (["translate", "a.txt", "--sentences"], "apply to `tarjama translate batch` only"),
+    ],
+)
+def test_command_line_refusals(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import cli
+
+    assert cli.main(args) == 1
+    assert message in capsys.readouterr().err
