@@ -191,18 +191,23 @@ def _summarize_tab(page: Page) -> None:
 def _batch_tab(page: Page) -> None:
     limits = page.service.limits
     gr.Markdown(
-        f"Summarise many articles at once: upload `.txt` files (one article each), a `.zip` of them, a "
-        f'`.jsonl` file (`{{"id": ..., "text": ...}}` per line) or a `.csv` file with the columns `id` '
-        f"and `text`. Up to {limits.batch_documents:,} articles and {limits.upload_bytes // 2**20} MB. "
-        "Articles that cannot be summarised are listed in the errors file; the rest go on.",
+        "Summarise or translate many articles at once: upload `.txt` files (one article each), a `.zip` of "
+        f'them, a `.jsonl` file (`{{"id": ..., "text": ...}}` per line) or a `.csv` file with the columns '
+        f"`id` and `text`. Up to {limits.batch_documents:,} articles and {limits.upload_bytes // 2**20} MB. "
+        "Articles that cannot be done are listed in the errors file; the rest go on. A translation goes "
+        "into the chosen language (by default the other one).",
         elem_classes=["tj-help"],
     )
     files = gr.File(
         label="Articles", file_count="multiple", file_types=[".txt", ".zip", ".jsonl", ".csv"],
         elem_id="tj-batch-files",
     )  # fmt: skip
+    job = gr.Radio(
+        [("Summarise", "summarize"), ("Translate", "translate")], value="summarize", label="Job",
+        elem_id="tj-batch-job",
+    )  # fmt: skip
     method, sentences, to = _summary_options()
-    button = gr.Button("Summarise all", variant="primary", elem_id="tj-batch-run")
+    button = gr.Button("Run on all", variant="primary", elem_id="tj-batch-run")
     status = gr.HTML(elem_id="tj-batch-status")
     results = gr.File(
         label="Results: JSONL, CSV and the errors file",
@@ -216,13 +221,15 @@ def _batch_tab(page: Page) -> None:
         method: str,
         sentences: float,
         to: str,
+        job: str,
         progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[str, list[str]]:
-        return page.batch(files, method, sentences, to, _reporter(progress, "Summarising", "articles"))
+        doing = "Translating" if job == "translate" else "Summarising"
+        return page.batch(files, method, sentences, to, _reporter(progress, doing, "articles"), job=job)
 
     button.click(
         run,
-        inputs=[files, method, sentences, to],
+        inputs=[files, method, sentences, to, job],
         outputs=[status, results],
         api_name="batch",
         concurrency_id=MODELS_CONCURRENCY,

@@ -7,6 +7,7 @@ import json
 import sys
 from dataclasses import asdict
 
+from cli.batch import add_batch_options, closing_line, run_with_bar, workers
 from cli.common import add_engine_options, emit, print_json
 from inference.errors import InvalidInputError
 from inference.textio import read_text
@@ -40,10 +41,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the sentence cache")
     p.add_argument("--json", action="store_true", help="print the summary and how it was made as JSON")
     p.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout (batch: OUT.jsonl)")
-    batch = p.add_argument_group("batch only")
-    workers_help = f"processes (default {cfg.DEFAULT_BATCH_WORKERS})"
-    batch.add_argument("--workers", type=int, metavar="N", help=workers_help)
-    batch.add_argument("--engine", choices=["local", "ray"], help="local processes (default) or Ray Data")
+    add_batch_options(p)
     p.set_defaults(handler=_summarize)
 
 
@@ -75,9 +73,6 @@ def _summarize(args: argparse.Namespace) -> int:
 
 
 def _summarize_batch(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
-    from inference.settings import DEFAULT_BATCH_WORKERS
     from summarize import SummarizerConfig, SummaryOptions, run_batch
 
     if len(args.inputs) != 2 or not args.output:
@@ -93,22 +88,19 @@ def _summarize_batch(args: argparse.Namespace) -> int:
         quantization=args.quantization,
         use_cache=not args.no_cache,
     )
-    with tqdm(unit="article", file=sys.stderr, mininterval=0.5, delay=0.1, dynamic_ncols=True) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
-        report = run_batch(
-            args.inputs[1], args.output, options=options, config=config,
-            workers=args.workers or DEFAULT_BATCH_WORKERS, engine=args.engine or "local", progress=progress,
-        )  # fmt: skip
+    report = run_with_bar(
+        lambda progress: run_batch(
+            args.inputs[1],
+            args.output,
+            options=options,
+            config=config,
+            workers=workers(args),
+            engine=args.engine or "local",
+            progress=progress,
+        )
+    )
     if args.json:
         print_json(asdict(report))
     else:
-        print(
-            f"{report.written} written, {report.skipped} already done, {report.errors} errors "
-            f"({report.errors_path}) in {report.seconds:.1f} s",
-            file=sys.stderr,
-        )
+        print(closing_line(report, "summaries"), file=sys.stderr)
     return 0

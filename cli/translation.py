@@ -4,18 +4,32 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import asdict
 
+from cli.batch import add_batch_options, closing_line, run_with_bar, workers
 from cli.common import add_engine_options, emit, print_json
-from inference import MODELS, ModelPool, get_spec, pull_model
+from inference import MODELS, InvalidInputError, ModelPool, get_spec, pull_model
 from inference.settings import DEFAULT_BEAM_SIZE
 from inference.textio import read_text
 
-
 # --- translate, segment ------------------------------------------------------------------------
+_TRANSLATE_USAGE = """tarjama translate [FILE|-] [options]
+       tarjama translate batch INPUT -o OUT.jsonl [options] [--sentences]
+         [--workers N] [--engine local|ray]"""
+
+
 def _add_translate(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("translate", help="translate a text file or standard input")
-    p.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="UTF-8 text file (default: stdin)")
+    p = sub.add_parser(
+        "translate",
+        help="translate a text file or standard input, or a batch of articles (translate batch INPUT -o OUT)",
+        usage=_TRANSLATE_USAGE,
+        description="Translate one text (FILE, or stdin), or with `batch` every article of INPUT: a folder "
+        "of .txt files (id = file name), a JSONL file or a CSV file with id and text.",
+    )
+    p.add_argument(
+        "inputs", nargs="*", metavar="FILE|-", help="UTF-8 text file (default: stdin), or: batch INPUT"
+    )
     p.add_argument("--from", dest="source", default="auto", choices=["ar", "en", "auto"])
     p.add_argument("--to", dest="target", choices=["ar", "en"], help="default: the other language")
     p.add_argument("--model", help="short name, Hub id or local folder (default: per direction)")
@@ -24,8 +38,10 @@ def _add_translate(sub: argparse._SubParsersAction) -> None:
     add_engine_options(p)
     p.add_argument("--threads", type=int, help="CPU threads (default: $TARJAMA_THREADS or the usable CPUs)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the sentence cache")
-    p.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
+    p.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout (batch: OUT.jsonl)")
     p.add_argument("--json", action="store_true", help="print text, segments, model and stats as JSON")
+    p.add_argument("--sentences", action="store_true", help="batch: each line also holds its sentences")
+    add_batch_options(p)
     p.set_defaults(handler=_translate)
 
     p = sub.add_parser("segment", help="print one sentence per line, a blank line between paragraphs")
@@ -37,7 +53,13 @@ def _add_translate(sub: argparse._SubParsersAction) -> None:
 def _translate(args: argparse.Namespace) -> int:
     from translate import Translator
 
-    text = read_text(args.file)
+    if args.inputs[:1] == ["batch"]:
+        return _translate_batch(args)
+    if len(args.inputs) > 1:
+        raise InvalidInputError("translate takes one FILE (or `batch INPUT -o OUT.jsonl` for many)")
+    if args.workers is not None or args.engine is not None or args.sentences:
+        raise InvalidInputError("--workers, --engine and --sentences apply to `tarjama translate batch` only")
+    text = read_text(args.inputs[0] if args.inputs else "-")
     pool = ModelPool(
         backend=args.backend, device=args.device, quantization=args.quantization, threads=args.threads
     )
@@ -47,6 +69,34 @@ def _translate(args: argparse.Namespace) -> int:
         emit(json.dumps(result.as_dict(), ensure_ascii=False, indent=2), args.output)
     else:
         emit(result.text, args.output)
+    return 0
+
+
+def _translate_batch(args: argparse.Namespace) -> int:
+    from translate import TranslationOptions, TranslatorConfig, run_translation_batch
+
+    if len(args.inputs) != 2 or not args.output:
+        raise InvalidInputError("usage: tarjama translate batch INPUT -o OUT.jsonl")
+    options = TranslationOptions(args.source, args.target, args.beam, args.sentences)
+    config = TranslatorConfig(
+        model=args.model, revision=args.revision, backend=args.backend, device=args.device,
+        quantization=args.quantization, threads=args.threads, use_cache=not args.no_cache,
+    )  # fmt: skip
+    report = run_with_bar(
+        lambda progress: run_translation_batch(
+            args.inputs[1],
+            args.output,
+            options=options,
+            config=config,
+            workers=workers(args),
+            engine=args.engine or "local",
+            progress=progress,
+        )
+    )
+    if args.json:
+        print_json(asdict(report))
+    else:
+        print(closing_line(report, "translations"), file=sys.stderr)
     return 0
 
 

@@ -30,3 +30,7 @@ class LimitExceededError(TarjamaError):
 
 class ServiceError(TarjamaError):
     """A fault on tarjama's side (storage, a service it depends on), not the caller's: servers answer 5xx."""
+
+
+class OutputError(TarjamaError):
+    """An output file cannot be used or written: not this job's, held by another run, a full disk."""

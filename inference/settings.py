@@ -32,6 +32,8 @@ DEFAULT_SUMMARY_REPETITION_PENALTY = 1.2
 DEFAULT_SUMMARY_LENGTH_PENALTY = 2.0
 DEFAULT_SUMMARY_MAX_ROUNDS = 4  # map-reduce rounds for articles longer than the model's input
 DEFAULT_BATCH_WORKERS = 1
+TRANSLATION_GROUP_SIZE = 32  # articles of a translation batch whose sentences share the model's batches
+CORPUS_MEMO_SENTENCES = 200_000  # distinct sentences a batch worker remembers (repeats translated once)
 
 # --- evaluation --------------------------------------------------------------------------------
 DEFAULT_BOOTSTRAP_SAMPLES = 1000  # sacrebleu's default for --paired-bs-n and --confidence-n

@@ -2,14 +2,7 @@
 languages, one article or a resumable batch."""
 
 from summarize.abstractive import AbstractiveResult, AbstractiveSummarizer, pack_chunks, sentence_chunks
-from summarize.batch import (
-    ENGINES,
-    BatchReport,
-    SummarizerConfig,
-    SummaryOptions,
-    errors_path,
-    run_batch,
-)
+from summarize.batch import SummarizerConfig, SummaryOptions, SummaryTask, run_batch
 from summarize.engine import LANGUAGES, METHODS, ORDERS, Summarizer
 from summarize.extractive import (
     ExtractiveOptions,
@@ -19,14 +12,12 @@ from summarize.extractive import (
     summary_length,
 )
 from summarize.features import content_words
-from summarize.records import BadRecord, Record, read_records
 from summarize.stopwords import ARABIC_STOP_WORDS, ENGLISH_STOP_WORDS, stop_words
 from summarize.summary import Summary, Timings
 from summarize.text import ArticleSentences, article_sentences, unwrap_lines
 
 __all__ = [
     "ARABIC_STOP_WORDS",
-    "ENGINES",
     "ENGLISH_STOP_WORDS",
     "LANGUAGES",
     "METHODS",
@@ -34,21 +25,17 @@ __all__ = [
     "AbstractiveResult",
     "AbstractiveSummarizer",
     "ArticleSentences",
-    "BadRecord",
-    "BatchReport",
     "ExtractiveOptions",
-    "Record",
     "SentenceScores",
     "Summarizer",
     "SummarizerConfig",
     "Summary",
     "SummaryOptions",
+    "SummaryTask",
     "Timings",
     "article_sentences",
     "content_words",
-    "errors_path",
     "pack_chunks",
-    "read_records",
     "run_batch",
     "score_sentences",
     "select_sentences",

@@ -3,43 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
-import random
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from inference.errors import InvalidInputError
-from summarize import (
-    Summarizer,
-    SummarizerConfig,
-    Summary,
-    SummaryOptions,
-    errors_path,
-    read_records,
-    run_batch,
-)
+from inference.jobs import JobProgress, errors_path, read_records
+from summarize import Summarizer, SummarizerConfig, Summary, SummaryOptions, run_batch
+from tests.batchrun import kill, lines, run, start, stop_after_lines, write_jsonl
 
-REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data" / "summarize"
 ANT = [json.loads(line) for line in (DATA / "ant_one_sentence.jsonl").read_text("utf-8").splitlines()]
 CNN = [json.loads(line) for line in (DATA / "cnndm_sample.jsonl").read_text("utf-8").splitlines()]
 KEYS = {"id", "summary", "method", "model", "lang", "to", "seconds"}
-
-
-def lines(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
-
-
-def write_jsonl(path: Path, rows: list[Any], extra: bytes = b"") -> Path:
-    body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
-    path.write_bytes(body + extra)
-    return path
 
 
 def without_seconds(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -110,6 +87,29 @@ def test_csv_input_with_quoted_newlines(tmp_path: Path, articles: list[dict[str,
     assert reasons == ["missing id", "duplicate id", "undecodable bytes"]
 
 
+@pytest.mark.parametrize(
+    ("csv_text", "ids", "errors"),
+    [
+        ('id,text\na,"first text\nb,second text\nc,third text\n', [], ["row 1 (lines 2-4)"]),
+        ('id,text\na,"first "text\nb,second\n', ["b"], ["row 1 (line 2)"]),
+        ('id,text\na,"first text\nb,"second" text\nc,third\n', ["c"], ["row 1 (lines 2-3)"]),
+        ("id,text\na,first\nb,second,extra\nc\nd,fourth\n", ["a", "d"], ["row 2 (line 3)", "row 3 (line 4)"]),
+    ],
+    ids=["open to the end", "stray quote", "closed on a later row", "field counts"],
+)
+def test_damaged_csv_rows_go_to_the_errors_file(
+    tmp_path: Path, csv_text: str, ids: list[str], errors: list[str]
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(csv_text, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    report = run_batch(source, out)
+    assert ([r["id"] for r in lines(out)] if out.exists() else []) == ids
+    assert [e["where"] for e in lines(errors_path(out))] == errors
+    assert all(e["reason"].startswith("damaged CSV row") for e in lines(errors_path(out)))
+    assert (report.written, report.errors) == (len(ids), len(errors))
+
+
 def test_csv_needs_id_and_text_columns(tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     source.write_text("name,body\na,b\n", encoding="utf-8")
@@ -141,7 +141,11 @@ def test_resume_skips_done_ids_and_repairs_a_cut_line(tmp_path: Path, articles: 
     complete = out.read_bytes().splitlines(keepends=True)
     out.write_bytes(b"".join(complete[:2]) + complete[2][:25])  # killed in the middle of line 3
     progress: list[tuple[int, int]] = []
-    report = run_batch(source, out, progress=lambda done, total: progress.append((done, total)))
+
+    def record(where: JobProgress) -> None:
+        progress.append((where.done, where.total))
+
+    report = run_batch(source, out, progress=record)
     rows = lines(out)
     assert [r["id"] for r in rows] == [a["id"] for a in articles]
     assert without_seconds(rows) == without_seconds([json.loads(line) for line in complete])
@@ -169,35 +173,23 @@ def test_ray_engine_gives_the_same_output(tmp_path: Path, articles: list[dict[st
     assert lines(errors_path(tmp_path / "ray.jsonl")) == lines(errors_path(tmp_path / "local.jsonl"))
 
 
-def _cli(source: Path, out: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "cli", "summarize", "batch", str(source), "-o", str(out)]
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-def test_killed_runs_resume_with_every_id_exactly_once(tmp_path: Path) -> None:
-    rows = [{"id": f"a{i:04d}", "text": ANT[i % len(ANT)]["text"]} for i in range(400)]
+@pytest.mark.parametrize("workers", [1, 2])
+def test_killed_runs_resume_with_every_id_exactly_once(tmp_path: Path, workers: int) -> None:
+    rows = [{"id": f"a{i:04d}", "text": ANT[i % len(ANT)]["text"]} for i in range(3000)]
     source = write_jsonl(tmp_path / "in.jsonl", rows)
     out = tmp_path / "out.jsonl"
-    rng = random.Random(7)
+    args = ["summarize", "batch", str(source), "-o", str(out), "--workers", str(workers)]
     counts = []
-    for _ in range(3):
-        process = _cli(source, out)
-        deadline = time.monotonic() + 60
-        while (not out.exists() or out.stat().st_size == 0) and process.poll() is None:
-            assert time.monotonic() < deadline, "the batch never started writing"
-            time.sleep(0.02)
-        time.sleep(rng.uniform(0.0, 0.3))
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        counts.append(out.read_bytes().count(b"\n"))
+    for after in (40, 400, 800):  # kill -9 once the output holds this many lines
+        process = start(args)
+        counts.append(stop_after_lines(process, out, after))
+        kill(process)
     assert counts[0] < len(rows)  # the first kill landed in the middle of the run
-    finished = _cli(source, out)
-    _, stderr = finished.communicate(timeout=120)
-    assert finished.returncode == 0, stderr.decode()
+    finished = run(args)
+    assert finished.returncode == 0, finished.stderr
     ids = [row["id"] for row in lines(out)]  # every line is whole JSON
     assert sorted(ids) == [r["id"] for r in rows]
-    assert b"article" in stderr  # the progress bar
+    assert "article" in finished.stderr  # the progress bar
 
 
 def test_abstractive_batch_equals_article_by_article(tmp_path: Path, bart_en: Path) -> None:

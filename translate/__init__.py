@@ -1,19 +1,34 @@
 """Arabic ↔ English translation: segmentation, the cached engine and its guards."""
 
+from translate.batch import (
+    CorpusTranslator,
+    TranslationOptions,
+    TranslationTask,
+    TranslatorConfig,
+    run_translation_batch,
+    worker_translator,
+)
 from translate.detect import detect_language
-from translate.engine import LANGUAGES, Segment, Translation, TranslationStats, Translator
+from translate.engine import LANGUAGES, Plan, Segment, Translation, TranslationStats, Translator
 from translate.segment import Paragraph, normalize_input, segment, split_long, split_sentences
 
 __all__ = [
     "LANGUAGES",
+    "CorpusTranslator",
     "Paragraph",
+    "Plan",
     "Segment",
     "Translation",
+    "TranslationOptions",
     "TranslationStats",
+    "TranslationTask",
     "Translator",
+    "TranslatorConfig",
     "detect_language",
     "normalize_input",
+    "run_translation_batch",
     "segment",
     "split_long",
     "split_sentences",
+    "worker_translator",
 ]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from inference.cache import SentenceCache
-from inference.cached import CachedGenerator, Progress
+from inference.cached import CachedGenerator, Generated, Progress
 from inference.errors import InvalidInputError, LimitExceededError
 from inference.generation import GenerationSettings
-from inference.pool import ModelPool
+from inference.pool import ModelPool, ModelRef
 from inference.registry import default_translation_model, get_spec, supports
 from inference.settings import (
     DEFAULT_BACKEND,
@@ -21,7 +22,7 @@ from inference.settings import (
 )
 from translate import guards
 from translate.detect import detect_language
-from translate.segment import normalize_input, segment, split_long
+from translate.segment import Paragraph, normalize_input, segment, split_long
 
 LANGUAGES = ("ar", "en")
 TASK = "translate"
@@ -43,6 +44,19 @@ class TranslationStats:
     segments: int
     cached: int
     seconds: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A checked text on its way to a translation: direction, model, and sentences by paragraph."""
+
+    model: str
+    ref: ModelRef
+    source: str
+    target: str
+    paragraphs: list[Paragraph]
+    sentences: list[str]
+    paragraph_of: list[int]  # the paragraph of each sentence
 
 
 @dataclass(frozen=True)
@@ -116,6 +130,16 @@ class Translator:
     ) -> Translation:
         """Translate ``text``; paragraphs come out as they went in, one per input line."""
         started = time.perf_counter()
+        plan = self.plan(text, source=source, target=target)
+        settings = settings or GenerationSettings(beam_size=beam_size)
+        outputs = self.generator(plan).generate(
+            plan.sentences, settings, task=TASK, source=plan.source, target=plan.target, progress=progress
+        )
+        return self.finish(plan, outputs, time.perf_counter() - started)
+
+    def plan(self, text: str, *, source: str = "auto", target: str | None = None) -> Plan:
+        """Check ``text`` and the direction, pick the model and split the text into sentences; raises
+        :class:`~inference.errors.InvalidInputError` or :class:`~inference.errors.LimitExceededError`."""
         if len(text) > MAX_INPUT_CHARS:
             raise LimitExceededError(
                 f"the text has {len(text):,} characters; the limit is {MAX_INPUT_CHARS:,}"
@@ -131,45 +155,47 @@ class Translator:
         spec = get_spec(name)
         if spec is not None and (spec.task != TASK or not supports(spec, source, target)):
             raise InvalidInputError(f"model {name} does not translate {source}→{target}")
-        settings = settings or GenerationSettings(beam_size=beam_size)
         ref = self.pool.get(name, task=TASK, revision=self.revision)
-        generator = CachedGenerator(
-            ref,
+        paragraphs = segment(text, source)
+        indexed = [(i, s) for i, p in enumerate(paragraphs) for s in p.sentences]
+        return Plan(name, ref, source, target, paragraphs, [s for _, s in indexed], [i for i, _ in indexed])
+
+    def generator(self, plan: Plan) -> CachedGenerator:
+        """The cached generator for ``plan``'s model and source language."""
+        source = plan.source
+        return CachedGenerator(
+            plan.ref,
             self.cache,
             max_batch_tokens=self.max_batch_tokens,
             splitter=split_long,
             passthrough=lambda s: not guards.has_words(s, source),
         )
-        paragraphs = segment(text, source)
-        sentences = [(i, s) for i, p in enumerate(paragraphs) for s in p.sentences]
-        outputs = generator.generate(
-            [s for _, s in sentences], settings, task=TASK, source=source, target=target, progress=progress
-        )
+
+    def finish(self, plan: Plan, outputs: Sequence[Generated], seconds: float) -> Translation:
+        """The translation of ``plan`` from its sentences' ``outputs``: checked, reassembled by paragraph."""
         segments: list[Segment] = []
-        by_paragraph: list[list[str]] = [[] for _ in paragraphs]
-        for (index, sentence), out in zip(sentences, outputs, strict=True):
-            if guards.has_words(sentence, source):
-                flags = guards.check(sentence, out.output, source_lang=source)
+        by_paragraph: list[list[str]] = [[] for _ in plan.paragraphs]
+        for index, sentence, out in zip(plan.paragraph_of, plan.sentences, outputs, strict=True):
+            if guards.has_words(sentence, plan.source):
+                flags = guards.check(sentence, out.output, source_lang=plan.source)
             else:
                 flags = (guards.COPIED,)
             segments.append(Segment(sentence, out.output, index, out.cached, flags))
             by_paragraph[index].append(out.output)
         joined = "".join(
-            " ".join(parts) + p.separator for parts, p in zip(by_paragraph, paragraphs, strict=True)
+            " ".join(parts) + p.separator for parts, p in zip(by_paragraph, plan.paragraphs, strict=True)
         )
-        stats = TranslationStats(
-            len(segments), sum(s.cached for s in segments), time.perf_counter() - started
-        )
-        identity = ref.identity
+        stats = TranslationStats(len(segments), sum(s.cached for s in segments), seconds)
+        identity = plan.ref.identity
         return Translation(
             joined,
             segments,
-            name,
+            plan.model,
             identity["revision"],
             identity["backend"],
-            source,
-            target,
+            plan.source,
+            plan.target,
             stats,
-            len(paragraphs),
+            len(plan.paragraphs),
             identity["quantization"],
         )

@@ -16,7 +16,9 @@ from pathlib import Path
 
 from inference.errors import InvalidInputError, TarjamaError
 from summarize import Summary, SummaryOptions, article_sentences
+from translate import TranslationOptions
 from web import presenters
+from web.batches import translate_batch
 from web.jobs import EvalOutcome, evaluate_files, evaluate_testset, summarize_batch
 from web.service import TarjamaService
 
@@ -123,17 +125,23 @@ class Page:
         sentences: float | None,
         to: str | None,
         progress: Progress | None = None,
+        job: str = "summarize",
     ) -> BatchOutputs:
-        """Summarise every uploaded article: ``(status, [results.jsonl, results.csv, errors.jsonl])``."""
-        options = SummaryOptions(
-            method=method, sentences=int(sentences or 3), to=to if to in ("ar", "en") else None
-        )
+        """Summarise (``job="summarize"``) or translate (``job="translate"``, into ``to``: by default the
+        other language) every uploaded article: ``(status, [results.jsonl, results.csv, errors.jsonl])``."""
+        target = to if to in ("ar", "en") else None
         try:
-            outcome = summarize_batch(self.service, _paths(files), options, self.folder(), progress)
+            if job == "translate":
+                options = TranslationOptions(target=target)
+                outcome = translate_batch(self.service, _paths(files), options, self.folder(), progress)
+            else:
+                summary = SummaryOptions(method=method, sentences=int(sentences or 3), to=target)
+                outcome = summarize_batch(self.service, _paths(files), summary, self.folder(), progress)
         except TarjamaError as exc:
             return presenters.error_box(str(exc), "Could not run the batch"), []
         files_out = [outcome.results_jsonl, outcome.results_csv, outcome.errors]
-        return presenters.batch_status(outcome.report), [str(f) for f in files_out]
+        done = "translated" if job == "translate" else "summarised"
+        return presenters.batch_status(outcome.report, done), [str(f) for f in files_out]
 
     # --- Evaluate --------------------------------------------------------------------------------------
     def _eval_outputs(self, outcome: EvalOutcome) -> EvalOutputs:

@@ -24,8 +24,9 @@ from eval.scores import Evaluation
 from eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS, load_mt_testset, load_summary_testset
 from inference.arabic import arabic_ratio
 from inference.errors import InvalidInputError
+from inference.jobs import JobProgress, JobReport, errors_path
 from inference.settings import UPLOAD_SUFFIXES
-from summarize import BatchReport, SummaryOptions, errors_path, run_batch
+from summarize import SummaryOptions, run_batch
 from web.service import Limits, TarjamaService, check_language
 
 Progress = Callable[[int, int], None]
@@ -148,7 +149,7 @@ def evaluate_testset(
 class BatchOutcome:
     """What a batch run did and its downloads: results as JSONL and CSV, and the errors file."""
 
-    report: BatchReport
+    report: JobReport
     results_jsonl: Path
     results_csv: Path
     errors: Path
@@ -209,14 +210,46 @@ def prepare_batch_input(paths: Sequence[str | Path], folder: Path, limits: Limit
     return folder
 
 
-def jsonl_to_csv(jsonl: Path, target: Path) -> Path:
-    """The batch results as a CSV file (UTF-8 with a BOM, so spreadsheet programs read Arabic right)."""
+def jsonl_to_csv(jsonl: Path, target: Path, columns: Sequence[str] = CSV_COLUMNS) -> Path:
+    """The batch results as a CSV file (UTF-8 with a BOM, so spreadsheet programs read Arabic right); a
+    list (a translation's flags) becomes its items separated by spaces."""
     rows = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines() if line.strip()]
     with target.open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(
+            {k: " ".join(v) if isinstance(v, list) else v for k, v in row.items()} for row in rows
+        )
     return target
+
+
+def _adapt_progress(progress: Progress | None) -> Callable[[JobProgress], None] | None:
+    """The page's ``(done, total)`` progress as the job runner's callback."""
+    if progress is None:
+        return None
+    return lambda where: progress(where.done, where.total)
+
+
+def run_uploaded_batch(
+    service: TarjamaService,
+    paths: Sequence[str | Path],
+    out: Path,
+    name: str,
+    job: Callable[[Path, Path, Callable[[JobProgress], None] | None], JobReport],
+    columns: Sequence[str],
+    progress: Progress | None = None,
+) -> BatchOutcome:
+    """``job(input, results, progress)`` on the uploaded articles, in one of the server's model slots:
+    ``NAME.jsonl``, ``NAME.csv`` (``columns``) and ``NAME.errors.jsonl`` (empty when all went through)."""
+    source = prepare_batch_input(paths, out / "input", service.limits)
+    results = out / f"{name}.jsonl"
+    with service.slot():
+        report = job(source, results, _adapt_progress(progress))
+    for path in (results, errors_path(results)):
+        path.touch()
+    return BatchOutcome(
+        report, results, jsonl_to_csv(results, out / f"{name}.csv", columns), errors_path(results)
+    )
 
 
 def summarize_batch(
@@ -227,16 +260,13 @@ def summarize_batch(
     progress: Progress | None = None,
 ) -> BatchOutcome:
     """Summarise every uploaded article into ``out``: ``summaries.jsonl``, ``summaries.csv`` and
-    ``summaries.errors.jsonl`` (empty when every article went through)."""
-    source = prepare_batch_input(paths, out / "input", service.limits)
-    results = out / "summaries.jsonl"
-    with service.slot():
-        report = run_batch(
-            source, results, options=options, config=service.summarizer_config(), progress=progress
-        )
-    for path in (results, errors_path(results)):
-        path.touch()
-    return BatchOutcome(report, results, jsonl_to_csv(results, out / "summaries.csv"), errors_path(results))
+    ``summaries.errors.jsonl`` (:func:`run_uploaded_batch`)."""
+    config = service.summarizer_config()
+
+    def job(source: Path, results: Path, report: Callable[[JobProgress], None] | None) -> JobReport:
+        return run_batch(source, results, options=options, config=config, progress=report)
+
+    return run_uploaded_batch(service, paths, out, "summaries", job, CSV_COLUMNS, progress)
 
 
 __all__ = [
@@ -247,5 +277,6 @@ __all__ = [
     "evaluate_testset",
     "jsonl_to_csv",
     "prepare_batch_input",
+    "run_uploaded_batch",
     "summarize_batch",
 ]

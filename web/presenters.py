@@ -11,7 +11,8 @@ from pathlib import Path
 
 from eval.scores import Evaluation
 from inference.cache import CacheStatus
-from summarize import BatchReport, Summary
+from inference.jobs import JobReport
+from summarize import Summary
 from translate import Segment, Translation
 from translate.guards import missing_numbers
 from web.service import LANGUAGE_NAMES
@@ -168,13 +169,17 @@ def summary_status(summary: Summary) -> str:
     return f'<p class="tj-status">{" · ".join(parts)}</p>'
 
 
-def batch_status(report: BatchReport) -> str:
+def batch_status(report: JobReport, done: str = "summarised") -> str:
     """What a batch run did, in one line of HTML; the reasons for errors in a short list."""
     parts = [
-        f"<strong>{report.written} of {report.records} articles summarised</strong>",
+        f"<strong>{report.written} of {report.records} articles {done}</strong>",
         f"{report.errors} with errors" if report.errors else "no errors",
-        f"{report.seconds:.1f} s",
     ]
+    sentences = report.counts.get("sentences")
+    if sentences:
+        repeated = report.counts.get("repeated", 0)
+        parts.append(f"{sentences:,} sentences, {repeated / sentences:.0%} repeated in the corpus")
+    parts.append(f"{report.seconds:.1f} s")
     reasons = "".join(
         f"<li>{_esc(reason)}: {count}</li>" for reason, count in sorted(report.error_reasons.items())
     )

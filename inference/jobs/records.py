@@ -1,4 +1,9 @@
-"""Batch input: a folder of ``.txt`` files, a JSONL file or a CSV file, as records and bad records."""
+"""Batch input: a folder of ``.txt`` files, a JSONL file or a CSV file, as records and bad records.
+
+Input that holds nothing to work on (no record at all, or a binary file) is an error, not an empty run; a
+damaged part of a file (an undecodable line, a CSV row cut by an unterminated quote) is a bad record that
+the run reports while the rest goes on.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ _ESCAPED = re.compile("[\udc80-\udcff]")
 
 @dataclass(frozen=True)
 class Record:
-    """One article to summarise; ``where`` says where it came from (file name, line or row)."""
+    """One article of a batch; ``where`` says where it came from (file name, line or row)."""
 
     id: str
     text: str
@@ -29,7 +34,7 @@ class Record:
 
 @dataclass(frozen=True)
 class BadRecord:
-    """An input record that cannot be summarised, and why; ``id`` is ``None`` when it has none."""
+    """An input record that cannot be used, and why; ``id`` is ``None`` when it has none."""
 
     id: str | None
     where: str
@@ -51,8 +56,10 @@ def input_format(path: Path) -> str:
 
 
 def read_records(path: str | Path) -> list[Record | BadRecord]:
-    """Every record of the input in order; bad ones (no id, repeated id, empty or undecodable text) are
-    :class:`BadRecord` so that a run can report them and go on. The first of two records with one id wins.
+    """Every record of the input in order; bad ones (no id, repeated id, empty or undecodable text, damaged
+    CSV rows) are :class:`BadRecord` so that a run can report them and go on. The first of two records with
+    one id wins. An input with no record at all, or a binary file, raises
+    :class:`~inference.errors.InvalidInputError`.
     """
     path = Path(path)
     readers = {"folder": _folder, "jsonl": _jsonl, "csv": _csv}
@@ -67,7 +74,21 @@ def read_records(path: str | Path) -> list[Record | BadRecord]:
             else:
                 seen[item.id] = item.where
         records.append(item)
+    if not records:
+        what = "no .txt file" if path.is_dir() else "no record"
+        raise InvalidInputError(f"{path.name} holds {what}: there is nothing to do")
     return records
+
+
+def _read_table(path: Path) -> bytes:
+    """The bytes of a JSONL or CSV input; a binary file is refused (as a single text file is)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read {path.name}: {exc.strerror}") from None
+    if b"\x00" in data[:8192]:
+        raise InvalidInputError(f"{path.name} looks like a binary file, not {path.suffix[1:].upper()} text")
+    return data
 
 
 def _folder(path: Path) -> Iterator[Record | BadRecord]:
@@ -103,7 +124,7 @@ def _record(row: dict[str, Any], where: str) -> Record | BadRecord:
 
 
 def _jsonl(path: Path) -> Iterator[Record | BadRecord]:
-    for number, raw in enumerate(path.read_bytes().split(b"\n"), 1):
+    for number, raw in enumerate(_read_table(path).split(b"\n"), 1):
         where = f"line {number}"
         if not raw.strip():
             continue
@@ -124,11 +145,37 @@ def _jsonl(path: Path) -> Iterator[Record | BadRecord]:
 
 
 def _csv(path: Path) -> Iterator[Record | BadRecord]:
-    text = path.read_bytes().decode("utf-8-sig", errors="surrogateescape")
+    """Rows parsed strictly: a quote left open (which a lenient reader would close on a later line, merging
+    the rows in between into one text) makes the lines it spans one bad record, and parsing resumes after
+    them; a row with more or fewer fields than the header is bad too."""
+    text = _read_table(path).decode("utf-8-sig", errors="surrogateescape")
     csv.field_size_limit(max(csv.field_size_limit(), MAX_INPUT_CHARS + 1))
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    fields = reader.fieldnames or []
+    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    try:
+        fields = next(reader, [])
+    except csv.Error as exc:
+        raise InvalidInputError(f"{path.name}: the header row is damaged ({exc})") from None
     if "id" not in fields or "text" not in fields:
-        raise InvalidInputError(f"{path} needs a header row with the columns id and text (found {fields})")
-    for number, row in enumerate(reader, 1):
-        yield _record(row, f"row {number}")
+        raise InvalidInputError(
+            f"{path.name} needs a header row with the columns id and text (found {fields})"
+        )
+    number = 0
+    while True:
+        first = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            number += 1
+            lines = f"lines {first}-{reader.line_num}" if reader.line_num > first else f"line {first}"
+            yield BadRecord(None, f"row {number} ({lines})", f"damaged CSV row, not read ({exc})")
+            continue
+        if not row:
+            continue
+        number += 1
+        if len(row) != len(fields):
+            reason = f"damaged CSV row: {len(row)} fields, the header has {len(fields)}"
+            yield BadRecord(None, f"row {number} (line {first})", reason)
+            continue
+        yield _record(dict(zip(fields, row, strict=True)), f"row {number}")

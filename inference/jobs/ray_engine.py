@@ -1,8 +1,8 @@
-"""The batch job on Ray Data: the same records, the same summaries, the same output as the local engine.
+"""The Ray Data engine: the same groups, the same lines, the same output as the local engine.
 
 Ray is an optional extra (``pip install tarjama[ray]``). Without ``RAY_ADDRESS`` a local Ray is started
 with ``workers`` CPUs and shut down afterwards; with it, the job joins that cluster (which must be able
-to import tarjama). Each Ray actor holds one :class:`~summarize.engine.Summarizer`.
+to import tarjama). Each Ray actor holds the task, whose engine loads its models once per actor.
 """
 
 from __future__ import annotations
@@ -10,24 +10,20 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterator
-from dataclasses import asdict
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from inference.errors import TarjamaError
-from summarize.batch import SummarizerConfig, SummaryOptions, result_lines
-from summarize.records import Record
-
-BATCH_SIZE = 16
+from inference.jobs.records import Record
+from inference.jobs.task import GroupResult, JobTask
 
 
-class SummarizeBatch:
-    """The Ray Data map over batches of ``{"id", "text", "where"}`` rows: one JSON ``line`` per row, the
-    batch's records summarised together (:func:`~summarize.batch.result_lines`)."""
+class RunGroups:
+    """The Ray Data map over batches of ``{"id", "text", "where"}`` rows: each batch is one group of the
+    task; each row gets its JSON ``line``, and the batch's first row the group's ``counts``."""
 
-    def __init__(self, config: dict[str, Any], options: dict[str, Any]) -> None:
-        self.summarizer = SummarizerConfig(**config).build()
-        self.options = SummaryOptions(**options)
+    def __init__(self, task: JobTask) -> None:
+        self.task = task
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         import numpy as np
@@ -36,14 +32,14 @@ class SummarizeBatch:
             Record(str(i), str(t), str(w))
             for i, t, w in zip(batch["id"], batch["text"], batch["where"], strict=True)
         ]
-        lines = [json.dumps(row) for row in result_lines(records, self.summarizer, self.options)]
-        return {"line": np.asarray(lines, dtype=object)}
+        result = self.task.run(records)
+        lines = [json.dumps(row, ensure_ascii=False) for row in result.lines]
+        counts = [json.dumps(result.counts)] + ["{}"] * (len(lines) - 1)
+        return {"line": np.asarray(lines, dtype=object), "counts": np.asarray(counts, dtype=object)}
 
 
-def ray_results(
-    todo: list[Record], options: SummaryOptions, config: SummarizerConfig, workers: int
-) -> Iterator[dict[str, Any]]:
-    """Result objects for ``todo`` in input order, computed by ``workers`` Ray actors."""
+def ray_results(todo: Sequence[Record], task: JobTask, workers: int) -> Iterator[GroupResult]:
+    """Results for ``todo`` in input order (one per record), computed by ``workers`` Ray actors."""
     try:
         import ray
         import ray.data
@@ -66,14 +62,14 @@ def ray_results(
         context.print_on_execution_start = False
         rows = [{"id": r.id, "text": r.text, "where": r.where} for r in todo]
         dataset = ray.data.from_items(rows).map_batches(
-            SummarizeBatch,
-            fn_constructor_kwargs={"config": asdict(config), "options": asdict(options)},
-            batch_size=BATCH_SIZE,
-            concurrency=workers,
+            RunGroups,
+            fn_constructor_kwargs={"task": task},
+            batch_size=task.group_size,
+            compute=ray.data.ActorPoolStrategy(size=workers),
             num_cpus=1,
         )
         for row in dataset.iter_rows():
-            yield json.loads(row["line"])
+            yield GroupResult([json.loads(row["line"])], json.loads(row["counts"]))
     finally:
         if started_here:
             ray.shutdown()

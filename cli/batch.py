@@ -1,0 +1,58 @@
+"""What `summarize batch` and `translate batch` share: the progress bar and the closing line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from inference.jobs import JobProgress, JobReport, Progress
+from inference.settings import DEFAULT_BATCH_WORKERS
+
+
+def add_batch_options(parser: argparse.ArgumentParser) -> None:
+    """``--workers`` and ``--engine``."""
+    batch = parser.add_argument_group("batch only")
+    workers_help = f"processes or Ray actors (default {DEFAULT_BATCH_WORKERS})"
+    batch.add_argument("--workers", type=int, metavar="N", help=workers_help)
+    batch.add_argument("--engine", choices=["local", "ray"], help="local processes (default) or Ray Data")
+
+
+def workers(args: argparse.Namespace) -> int:
+    """``--workers`` as given (0 and below are refused by the runner), or the default."""
+    return DEFAULT_BATCH_WORKERS if args.workers is None else args.workers
+
+
+def run_with_bar(run: Callable[[Progress], JobReport]) -> JobReport:
+    """``run(progress)`` with a progress bar of articles (and sentences, when the task counts them) on
+    standard error."""
+    from tqdm import tqdm
+
+    with tqdm(unit="article", file=sys.stderr, mininterval=0.5, delay=0.1, dynamic_ncols=True) as bar:
+
+        def progress(where: JobProgress) -> None:
+            bar.total = where.total
+            if "sentences" in where.counts:
+                bar.set_postfix_str(f"{where.counts['sentences']:,} sentences", refresh=False)
+            bar.update(where.done - bar.n)
+
+        return run(progress)
+
+
+def closing_line(report: JobReport, noun: str) -> str:
+    """One line saying what the run did; it names the errors file only when there is one."""
+    parts = [f"{report.written} {noun} written", f"{report.skipped} already done"]
+    if report.errors:
+        parts.append(f"{report.errors} errors ({report.errors_path})")
+    else:
+        parts.append("no errors")
+    if report.repaired:
+        parts.append(f"{report.repaired} repeated lines removed from the earlier output")
+    sentences = report.counts.get("sentences")
+    if sentences:
+        counts = report.counts
+        parts.append(
+            f"{sentences:,} sentences: {counts.get('repeated', 0) / sentences:.0%} repeated in the corpus, "
+            f"{counts.get('cached', 0):,} from the cache, {counts.get('translated', 0):,} translated"
+        )
+    return f"{', '.join(parts)} in {report.seconds:.1f} s"

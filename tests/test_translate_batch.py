@@ -1,0 +1,173 @@
+"""`tarjama translate batch`: real English from the memorised stand-in, sentences shared across a corpus,
+kill -9 and rerun, and the Ray engine's output equal to the local one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from inference.jobs import errors_path
+from tests.batchrun import kill, lines, run, start, stop_after_lines, write_jsonl
+from translate import TranslationOptions, TranslatorConfig, run_translation_batch, worker_translator
+
+KEYS = {
+    "id",
+    "translation",
+    "source",
+    "target",
+    "model",
+    "revision",
+    "segments",
+    "cached",
+    "flags",
+    "seconds",
+}
+BYLINE = 0  # the memorised pair that ends every article, like a byline or "Follow us on ..."
+
+
+@pytest.fixture(autouse=True)
+def fresh_workers() -> Iterator[None]:
+    """Translators built in this process hold this test's cache: none outlives the test."""
+    yield
+    worker_translator.cache_clear()
+
+
+def corpus(pairs: list[tuple[str, str]], count: int) -> tuple[list[dict[str, str]], list[str]]:
+    """``count`` articles (two sentences each and the shared last line) and their English translations."""
+    rows, english = [], []
+    for i in range(count):
+        picked = [pairs[1 + i % 39], pairs[1 + (5 * i + 2) % 39], pairs[BYLINE]]
+        rows.append({"id": f"t{i:04d}", "text": "\n".join(ar for ar, _ in picked)})
+        english.append("\n".join(en for _, en in picked))
+    return rows, english
+
+
+def without(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
+    return [{k: v for k, v in row.items() if k not in keys} for row in rows]
+
+
+def test_a_corpus_in_english_each_repeated_sentence_translated_once(
+    memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]], tmp_path: Path
+) -> None:
+    rows, english = corpus(memorised_pairs, 80)  # more than two groups: repeats cross groups
+    source = write_jsonl(tmp_path / "in.jsonl", [*rows[:40], {"id": "blank", "text": " "}, *rows[40:]])
+    out = tmp_path / "out.jsonl"
+    args = ["translate", "batch", str(source), "-o", str(out), "--model", str(memorised_ar_en), "--beam", "1"]
+    done = run([*args, "--no-cache", "--sentences", "--json"])
+    assert done.returncode == 0, done.stderr
+    got = lines(out)
+    assert [r["id"] for r in got] == [r["id"] for r in rows]
+    assert [r["translation"] for r in got] == english
+    assert all(set(r) == KEYS | {"sentences"} for r in got)
+    assert all((r["source"], r["target"], r["segments"], r["flags"]) == ("ar", "en", 3, []) for r in got)
+    assert all(r["model"] == str(memorised_ar_en) for r in got)
+    assert [s["translation"] for s in got[0]["sentences"]] == english[0].split("\n")
+    assert [s["paragraph"] for s in got[0]["sentences"]] == [0, 1, 2]
+    assert [(e["id"], e["where"]) for e in lines(errors_path(out))] == [("blank", "line 41")]
+    counts = json.loads(done.stdout)["counts"]
+    sentences = [s for r in rows for s in r["text"].split("\n")]
+    assert counts["sentences"] == len(sentences) == 240
+    assert counts["translated"] == len(set(sentences))  # once per corpus, without any cache
+    assert counts["repeated"] == len(sentences) - len(set(sentences))
+    assert "sentences" in done.stderr and "article" in done.stderr  # the progress bar
+
+    distinct = len(set(sentences))
+    share = 1 - distinct / len(sentences)
+    for name, cached, translated in (
+        ("fill", 0, distinct),
+        ("again", distinct, 0),
+    ):  # the cache, then from it
+        done = run([*args[:4], str(tmp_path / f"{name}.jsonl"), *args[5:]])
+        assert done.returncode == 0, done.stderr
+        closing = done.stderr.splitlines()[-1]
+        assert f"{len(sentences)} sentences: {share:.0%} repeated in the corpus" in closing
+        assert f"{cached} from the cache, {translated} translated" in closing
+        assert [r["translation"] for r in lines(tmp_path / f"{name}.jsonl")] == english
+
+
+def test_killed_translation_runs_resume_with_every_id_exactly_once(
+    memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]], tmp_path: Path
+) -> None:
+    rows, english = corpus(memorised_pairs, 3000)
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    args = ["translate", "batch", str(source), "-o", str(out), "--model", str(memorised_ar_en), "--beam", "1"]
+    counts = []
+    for after in (1, 500, 1500):  # kill -9 once the output holds this many lines
+        process = start(args)
+        counts.append(stop_after_lines(process, out, after))
+        kill(process)
+    assert counts[0] < len(rows)
+    done = run(args)
+    assert done.returncode == 0, done.stderr
+    got = lines(out)
+    assert sorted(r["id"] for r in got) == [r["id"] for r in rows]
+    assert {r["id"]: r["translation"] for r in got} == {
+        r["id"]: e for r, e in zip(rows, english, strict=True)
+    }
+
+
+@pytest.mark.parametrize("workers", [2])
+def test_the_ray_engine_gives_the_local_output(
+    memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]], tmp_path: Path, workers: int
+) -> None:
+    rows, english = corpus(memorised_pairs, 70)
+    source = write_jsonl(tmp_path / "in.jsonl", [*rows, {"id": rows[0]["id"], "text": "again"}])
+    options = TranslationOptions(beam_size=1, sentences=True)
+    config = TranslatorConfig(model=str(memorised_ar_en))
+    local = run_translation_batch(source, tmp_path / "local.jsonl", options=options, config=config)
+    ray = run_translation_batch(
+        source, tmp_path / "ray.jsonl", options=options, config=config, engine="ray", workers=workers
+    )
+    assert (ray.written, ray.errors) == (local.written, local.errors) == (len(rows), 1)
+    assert [r["translation"] for r in lines(tmp_path / "ray.jsonl")] == english
+    # which article first meets a repeated sentence depends on the scheduling; everything else is equal
+    drop = ("seconds", "cached", "sentences")
+    assert without(lines(tmp_path / "ray.jsonl"), *drop) == without(lines(tmp_path / "local.jsonl"), *drop)
+    assert lines(errors_path(tmp_path / "ray.jsonl")) == lines(errors_path(tmp_path / "local.jsonl"))
+    assert ray.counts["sentences"] == local.counts["sentences"] == 3 * len(rows)
+
+
+def test_the_page_translates_a_batch_and_shows_an_empty_one_as_an_error(
+    memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]], tmp_path: Path
+) -> None:
+    import csv
+    import io
+
+    from web.handlers import Page
+    from web.service import TarjamaService
+
+    page = Page(TarjamaService(mt_model=str(memorised_ar_en)), tmp_path / "work")
+    rows, english = corpus(memorised_pairs, 5)
+    upload = write_jsonl(tmp_path / "articles.jsonl", [*rows, {"id": "x", "text": ""}])
+    status, files = page.batch([str(upload)], "extractive", 3, "same", job="translate")
+    assert "5 of 6 articles translated" in status and "15 sentences" in status and "empty text: 1" in status
+    jsonl, table, errors = map(Path, files)
+    assert [r["translation"] for r in lines(jsonl)] == english
+    records = list(csv.DictReader(io.StringIO(table.read_text("utf-8-sig"))))
+    assert [r["translation"] for r in records] == english and records[0]["flags"] == ""
+    assert [e["id"] for e in lines(errors)] == ["x"]
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"\n")
+    status, files = page.batch([str(empty)], "extractive", 3, "same", job="translate")
+    assert "holds no record" in status and files == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["translate", "batch", "in.jsonl"], "usage: tarjama translate batch INPUT -o OUT.jsonl"),
+        (["translate", "a.txt", "b.txt"], "translate takes one FILE"),
+        (["translate", "a.txt", "--workers", "2"], "apply to `tarjama translate batch` only"),
+        (["translate", "a.txt", "--sentences"], "apply to `tarjama translate batch` only"),
+    ],
+)
+def test_command_line_refusals(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import cli
+
+    assert cli.main(args) == 1
+    assert message in capsys.readouterr().err

@@ -1,0 +1,46 @@
+"""The page's translation batch: the same job as `tarjama translate batch`, on uploaded articles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from inference.jobs import JobProgress, JobReport
+from inference.registry import get_spec
+from translate import TranslationOptions, TranslatorConfig, run_translation_batch
+from web.jobs import BatchOutcome, Progress, run_uploaded_batch
+from web.service import TarjamaService
+
+TRANSLATION_CSV_COLUMNS = (
+    "id", "translation", "source", "target", "model", "revision", "segments", "cached", "flags", "seconds",
+)  # fmt: skip
+
+
+def translator_config(service: TarjamaService) -> TranslatorConfig:
+    """How a batch run builds its translator: this server's own model (when it is not a registered
+    one-direction model: those serve only their direction), backend and cache setting."""
+    own = service.mt_model if service.mt_model and get_spec(service.mt_model) is None else None
+    return TranslatorConfig(
+        model=own,
+        backend=service.pool.choice.name,
+        device=service.pool.choice.device,
+        quantization=service.pool.choice.quantization,
+        use_cache=service.cache is not None,
+    )
+
+
+def translate_batch(
+    service: TarjamaService,
+    paths: Sequence[str | Path],
+    options: TranslationOptions,
+    out: Path,
+    progress: Progress | None = None,
+) -> BatchOutcome:
+    """Translate every uploaded article into ``out``: ``translations.jsonl``, ``translations.csv`` and
+    ``translations.errors.jsonl`` (:func:`~web.jobs.run_uploaded_batch`)."""
+    config = translator_config(service)
+
+    def job(source: Path, results: Path, report: Callable[[JobProgress], None] | None) -> JobReport:
+        return run_translation_batch(source, results, options=options, config=config, progress=report)
+
+    return run_uploaded_batch(service, paths, out, "translations", job, TRANSLATION_CSV_COLUMNS, progress)
