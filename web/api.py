@@ -150,7 +150,7 @@ def _number_param(params: Mapping[str, Any], name: str, kind: type[int] | type[f
         number = kind(value)
     except (TypeError, ValueError, OverflowError):
         raise ApiError(400, f"Invalid request: {name} must be {what}") from None
-    if not (math.isfinite(number) and -MAX_NUMBER <= number <= MAX_NUMBER):
+    if not -MAX_NUMBER <= number <= MAX_NUMBER:  # also false for NaN
         raise ApiError(400, f"Invalid request: {name} must be {what} between {-MAX_NUMBER} and {MAX_NUMBER}")
     return number
 

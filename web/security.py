@@ -94,18 +94,27 @@ class _Refused(Exception):
 
 
 class BodyLimit:
-    """Refuse request bodies over ``limit`` bytes (``upload_limit`` for Gradio's uploads) with 413, and
-    bodies that stop arriving for ``idle_seconds`` with 408; nothing over the limit is ever held."""
+    """Refuse request bodies over ``limit`` bytes (``upload_limit`` for Gradio's uploads) with 413, bodies
+    that stop arriving for ``idle_seconds`` with 408 and headers over ``header_limit`` bytes with 431;
+    nothing over a limit is ever held."""
 
-    def __init__(self, app: App, *, limit: int, upload_limit: int, idle_seconds: float) -> None:
+    def __init__(
+        self, app: App, *, limit: int, upload_limit: int, idle_seconds: float, header_limit: int
+    ) -> None:
         self.app = app
         self.limit = limit
+        self.header_limit = header_limit
         self.upload_limit = upload_limit
         self.idle_seconds = idle_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if sum(len(key) + len(value) for key, value in scope.get("headers", [])) > self.header_limit:
+            await send_error(
+                send, 431, f"the request headers are over the limit of {self.header_limit:,} bytes"
+            )
             return
         limit = self.upload_limit if scope["path"] == UPLOAD_PATH else self.limit
         too_large = f"the request body is over the limit of {limit:,} bytes"
