@@ -32,20 +32,34 @@ def status_of(answer: bytes) -> int:
     return int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/") else 0
 
 
-def gradio_call(
+def gradio_event(
     client: httpx.Client, name: str, data: list[Any], headers: dict[str, str] | None = None
-) -> list[Any]:
-    """Call a page event through Gradio's API and return its outputs."""
-    started = client.post(f"/gradio_api/call/{name}", json={"data": data}, headers=headers)
+) -> tuple[str, Any]:
+    """Call a page event through Gradio's API: ``("complete", outputs)`` or ``("error", message)``."""
+    body = json.dumps({"data": data}).encode()  # as browsers send it: lone surrogates escaped
+    started = client.post(
+        f"/gradio_api/call/{name}",
+        content=body,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
     assert started.status_code == 200, started.text
     stream = client.get(f"/gradio_api/call/{name}/{started.json()['event_id']}", headers=headers)
     event = None
     for line in stream.text.splitlines():
         if line.startswith("event:"):
             event = line.split(":", 1)[1].strip()
-        elif line.startswith("data:") and event == "complete":
-            return list(json.loads(line.split(":", 1)[1]))
-    raise AssertionError(f"no complete event in {stream.text[:500]}")
+        elif line.startswith("data:") and event in ("complete", "error"):
+            return event, json.loads(line.split(":", 1)[1])
+    raise AssertionError(f"no complete or error event in {stream.text[:500]}")
+
+
+def gradio_call(
+    client: httpx.Client, name: str, data: list[Any], headers: dict[str, str] | None = None
+) -> list[Any]:
+    """Call a page event through Gradio's API and return its outputs."""
+    event, outputs = gradio_event(client, name, data, headers)
+    assert event == "complete", outputs
+    return list(outputs)
 
 
 def upload(client: httpx.Client, files: dict[str, bytes]) -> list[dict[str, Any]]:

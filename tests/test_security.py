@@ -16,7 +16,16 @@ import httpx
 import pytest
 
 from tests.appserver import running_app
-from tests.hostile import file_data, gradio_call, hostile_zip, raw_exchange, seconds_for, status_of, upload
+from tests.hostile import (
+    file_data,
+    gradio_call,
+    gradio_event,
+    hostile_zip,
+    raw_exchange,
+    seconds_for,
+    status_of,
+    upload,
+)
 
 LIMITED_KEY, FREE_KEY, LIMIT = "tj-limited", "tj-free", 3
 PROXY = "127.0.0.2"  # the one proxy the limited server trusts
@@ -127,6 +136,34 @@ def test_hostile_requests_get_their_status_and_an_error(
     answer = client.post(path, **kwargs)
     assert answer.status_code == status, answer.text
     assert set(answer.json()) == {"error"} and answer.json()["error"]
+
+
+GRADIO_HOSTILE = [  # (event, inputs, the output with the message, its words; None: Gradio refuses the value)
+    ("translate", ["\ud800", "auto", ""], 1, "not valid Unicode"),
+    ("summarize", ["نص \udfff", "extractive", 3, "same"], 1, "not valid Unicode"),
+    ("summarize", ["One sentence. Two sentences.", "extractive", 1e300, "same"], 1, None),
+    (
+        "summarize",
+        ["One sentence. Two sentences.", "extractive", float("nan"), "same"],
+        1,
+        "must be a number",
+    ),
+    ("evaluate_testset", ["tatoeba", "ar-en", "", float("nan"), "extractive"], 0, "must be a number"),
+    ("evaluate_testset", ["../../../etc/passwd", "ar-en", "", 5, "extractive"], 0, None),
+    ("evaluate_testset", ["tatoeba", "ar-en", "/etc", 5, "extractive"], 0, None),
+    ("translate", ["البارحة", "ar-en", "../../models/x"], 1, None),
+]
+
+
+@pytest.mark.parametrize(("event", "data", "where", "needle"), GRADIO_HOSTILE)
+def test_hostile_page_events_get_a_message(
+    client: httpx.Client, event: str, data: list[Any], where: int, needle: str | None
+) -> None:
+    kind, outputs = gradio_event(client, event, data)
+    if needle is None:
+        assert kind == "error"
+    else:
+        assert kind == "complete" and needle in outputs[where] and 'class="tj-error"' in outputs[where]
 
 
 def test_oversized_headers_are_refused(client: httpx.Client) -> None:

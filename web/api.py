@@ -10,7 +10,6 @@ the :class:`~web.limits.Gate` that Gradio's API shares. No Gradio here.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import Any
@@ -56,17 +55,6 @@ class _JsonErrorRoute(APIRoute):
         return guarded
 
 
-def _refuse_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a number")
-
-
-def _finite(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(f"{text[:20]} is too large")
-    return number
-
-
 async def read_params(request: Request) -> dict[str, Any]:
     """The request's parameters: the query string, then a JSON object or form body on top.
 
@@ -85,9 +73,7 @@ async def _read_params(request: Request) -> dict[str, Any]:
     if content_type == "application/json" or content_type.endswith("+json"):
         raw = await request.body()
         try:
-            body = (
-                json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite) if raw.strip() else {}
-            )
+            body = json.loads(raw) if raw.strip() else {}
         except RecursionError:
             raise ApiError(400, "Invalid JSON format: nested too deeply") from None
         except (ValueError, UnicodeDecodeError):  # JSONDecodeError, and numbers too long or too large
