@@ -4,7 +4,8 @@
 
 This module only lays out the page and wires its events to ``handlers.Page`` (which calls the library);
 the HTML comes from ``presenters`` and the HTTP API from ``api``. It binds to localhost unless ``--host``
-says otherwise and never creates a public share link.
+says otherwise and never creates a public share link. Keys, rate limits, body limits and upload checks
+(``web.limits``, ``web.security``, ``web.uploads``) cover the API routes, Gradio's API and the page alike.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS
 from inference.errors import TarjamaError
 from inference.registry import get_spec
 from inference.settings import (
+    BODY_IDLE_SECONDS,
     DEFAULT_BACKEND,
     DEFAULT_CONCURRENCY,
     DEFAULT_DEVICE,
@@ -33,10 +35,14 @@ from inference.settings import (
     DEFAULT_REQ_LIMIT,
 )
 from web import presenters
-from web.api import ApiAccess, add_api, load_api_keys
+from web.api import add_api
+from web.guard import guard
 from web.handlers import KEEP_SECONDS, Page
 from web.health import add_health
+from web.limits import MEMORY_STORAGE, ApiAccess, Gate, RateLimiter, load_api_keys, open_rate_store
+from web.security import client_address
 from web.service import TarjamaService
+from web.uploads import UploadLedger
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
 EXAMPLE_ARTICLES = (
@@ -59,6 +65,11 @@ TESTSET_CHOICES = (
     *((f"{name} (summaries)", name) for name in SUMMARY_TESTSETS),
 )
 MODELS_CONCURRENCY = "models"  # one concurrency group: every tab's model work shares the same limit
+
+
+def _visitor(request: gr.Request) -> str:
+    """Who sent a page event: the client's address, as the upload ledger knows it."""
+    return client_address(request.request.scope) if request.request is not None else "unknown"
 
 
 def _reporter(progress: gr.Progress, desc: str, unit: str) -> Callable[[int, int], None]:
@@ -222,10 +233,12 @@ def _batch_tab(page: Page) -> None:
         sentences: float,
         to: str,
         job: str,
+        request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[str, list[str]]:
         doing = "Translating" if job == "translate" else "Summarising"
-        return page.batch(files, method, sentences, to, _reporter(progress, doing, "articles"), job=job)
+        report = _reporter(progress, doing, "articles")
+        return page.batch(files, method, sentences, to, report, job=job, visitor=_visitor(request))
 
     button.click(
         run,
@@ -275,8 +288,14 @@ def _evaluate_tab(page: Page) -> None:
     plots = gr.Gallery(label="Plots", columns=3, height="auto", object_fit="contain", elem_id="tj-plots")
     report = gr.File(label="Report", file_count="multiple", interactive=False, elem_id="tj-report")
     outputs = [error, scores, plots, report]
+
+    def score_files(
+        hypotheses: list[str] | None, references: list[str] | None, kind: str, request: gr.Request
+    ) -> tuple[str, str, list[str], list[str]]:
+        return page.evaluate_files(hypotheses, references, kind, visitor=_visitor(request))
+
     score_button.click(
-        page.evaluate_files, inputs=[hypotheses, references, kind], outputs=outputs, api_name="evaluate_files"
+        score_files, inputs=[hypotheses, references, kind], outputs=outputs, api_name="evaluate_files"
     )
 
     def run_testset(
@@ -326,13 +345,21 @@ def create_app(
     access: ApiAccess | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
     queue_size: int = DEFAULT_QUEUE_SIZE,
+    limits_storage: str = MEMORY_STORAGE,
+    body_timeout: float = BODY_IDLE_SECONDS,
 ) -> FastAPI:
-    """The FastAPI app: the API routes first, then the page mounted at ``/``."""
+    """The FastAPI app: the API routes first, then the page mounted at ``/``; one gate (keys and rate
+    limits) for both, request bodies within limits, and page jobs that open only the visitor's uploads."""
     app = FastAPI(title="tarjama", description="Arabic ↔ English translation, LibreTranslate-compatible")
-    add_api(app, service, access)
+    gate = Gate(access, RateLimiter(open_rate_store(limits_storage)))
+    add_api(app, service, gate)
     add_health(app, service)
-    demo = build_demo(Page(service, workdir))
+    uploads = UploadLedger(gr.utils.get_upload_folder(), keep_seconds=KEEP_SECONDS)
+    demo = build_demo(Page(service, workdir, uploads))
     demo.queue(default_concurrency_limit=concurrency, max_size=queue_size)
+    guard(
+        app, gate=gate, uploads=uploads, upload_bytes=service.limits.upload_bytes, body_timeout=body_timeout
+    )
     return gr.mount_gradio_app(
         app,
         demo,
@@ -361,6 +388,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     add("--req-limit", type=int, default=DEFAULT_REQ_LIMIT, help="API requests/minute per client; 0 = none")
     add("--api-keys", metavar="FILE", help="API keys file, one 'KEY [REQUESTS_PER_MINUTE]' a line")
     add("--require-api-key", action="store_true", help="refuse API requests without a key")
+    add("--limits-storage", default=MEMORY_STORAGE, help="where rate limits are counted (%(default)s)")
+    add("--forwarded-allow-ips", default="", metavar="IPS", help="proxies whose X-Forwarded-For is trusted")
+    add(
+        "--body-timeout", type=float, default=BODY_IDLE_SECONDS, help="seconds a body may stall (%(default)s)"
+    )
     return parser.parse_args(argv)
 
 
@@ -371,6 +403,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("inference").setLevel(logging.INFO)  # the cache failing and working again
     try:
         keys = load_api_keys(args.api_keys, args.req_limit) if args.api_keys else {}
+        open_rate_store(args.limits_storage)
         service = TarjamaService(
             mt_model=args.mt_model,
             sum_model=args.sum_model,
@@ -384,10 +417,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="tarjama-ui-"))
     try:
         app = create_app(
-            service, workdir, access=access, concurrency=args.concurrency, queue_size=args.queue_size
+            service,
+            workdir,
+            access=access,
+            concurrency=args.concurrency,
+            queue_size=args.queue_size,
+            limits_storage=args.limits_storage,
+            body_timeout=args.body_timeout,
         )
         print(f"tarjama: serving http://{args.host}:{args.port}/ (API: /translate, /detect, /summarize)")
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+        proxies = [ip.strip() for ip in args.forwarded_allow_ips.split(",") if ip.strip()]
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            log_level="warning",
+            proxy_headers=bool(proxies),
+            forwarded_allow_ips=proxies or None,
+        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

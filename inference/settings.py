@@ -55,6 +55,10 @@ UPLOAD_SUFFIXES = (".txt", ".zip", ".jsonl", ".csv")  # batch uploads
 DEFAULT_CONCURRENCY = 1  # model calls running at once, page and API together
 DEFAULT_QUEUE_SIZE = 32  # page events waiting; beyond this the page says the queue is full
 DEFAULT_REQ_LIMIT = 0  # API requests per minute per client (or per key); 0 = no limit
+MAX_BODY_BYTES = 2 * 1024 * 1024  # one request body (room for MAX_REQUEST_CHARS as JSON escapes)
+MAX_UPLOAD_REQUEST_BYTES = 4 * MAX_UPLOAD_BYTES  # one upload request to the page (several files)
+MAX_HEADER_BYTES = 64 * 1024  # all headers of one request together
+BODY_IDLE_SECONDS = 30.0  # a request body that stops arriving this long is refused (408)
 
 # --- the sentence cache --------------------------------------------------------------------------
 CACHE_RETRY_SECONDS = 30.0  # a cache that failed is tried again after this long (Redis back, disk freed)

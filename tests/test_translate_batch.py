@@ -140,20 +140,23 @@ def test_the_page_translates_a_batch_and_shows_an_empty_one_as_an_error(
 
     from web.handlers import Page
     from web.service import TarjamaService
+    from web.uploads import UploadLedger
 
-    page = Page(TarjamaService(mt_model=str(memorised_ar_en)), tmp_path / "work")
+    uploads = UploadLedger(tmp_path, keep_seconds=60)
+    page = Page(TarjamaService(mt_model=str(memorised_ar_en)), tmp_path / "work", uploads)
     rows, english = corpus(memorised_pairs, 5)
     upload = write_jsonl(tmp_path / "articles.jsonl", [*rows, {"id": "x", "text": ""}])
-    status, files = page.batch([str(upload)], "extractive", 3, "same", job="translate")
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"\n")
+    uploads.record("visitor", [str(upload), str(empty)])
+    status, files = page.batch([str(upload)], "extractive", 3, "same", job="translate", visitor="visitor")
     assert "5 of 6 articles translated" in status and "15 sentences" in status and "empty text: 1" in status
     jsonl, table, errors = map(Path, files)
     assert [r["translation"] for r in lines(jsonl)] == english
     records = list(csv.DictReader(io.StringIO(table.read_text("utf-8-sig"))))
     assert [r["translation"] for r in records] == english and records[0]["flags"] == ""
     assert [e["id"] for e in lines(errors)] == ["x"]
-    empty = tmp_path / "empty.jsonl"
-    empty.write_bytes(b"\n")
-    status, files = page.batch([str(empty)], "extractive", 3, "same", job="translate")
+    status, files = page.batch([str(empty)], "extractive", 3, "same", job="translate", visitor="visitor")
     assert "holds no record" in status and files == []
 
 

@@ -13,7 +13,8 @@ from translate import Segment, Translation, TranslationStats
 from web import presenters
 from web.api import ApiAccess, ApiError, RateLimiter, load_api_keys
 from web.jobs import evaluate_files, jsonl_to_csv, prepare_batch_input
-from web.service import Limits, detect, split_markup
+from web.markup import split_markup
+from web.service import Limits, detect
 
 
 class FakeClock:
@@ -114,10 +115,23 @@ def _zip(path: Path, members: dict[str, str]) -> Path:
 def test_batch_input_from_txt_and_zip(tmp_path: Path) -> None:
     loose = tmp_path / "one.txt"
     loose.write_text("نص أول", encoding="utf-8")
-    archive = _zip(tmp_path / "a.zip", {"../../evil.txt": "نص", "dir/two.txt": "نص", "notes.md": "x"})
-    folder = prepare_batch_input([loose, archive], tmp_path / "in", Limits())
-    assert sorted(p.name for p in folder.iterdir()) == ["dir__two.txt", "evil.txt", "one.txt"]
+    members = {
+        "../../evil.txt": "نص",
+        "dir/two.txt": "نص",
+        "notes.md": "x",
+        "dir__two.txt": "نص",
+        "ONE.TXT": "نص",
+    }
+    archive = _zip(tmp_path / "a.zip", members)
+    batch_input = prepare_batch_input([loose, archive], tmp_path / "in", Limits())
+    names = sorted(p.name for p in batch_input.path.iterdir())
+    assert names == ["ONE~2.TXT", "dir__two.txt", "dir__two~2.txt", "one.txt"]
     assert not (tmp_path.parent / "evil.txt").exists()
+    reasons = {row["where"]: row["reason"] for row in batch_input.errors}
+    assert reasons == {
+        "a.zip: ../../evil.txt": "the name leads outside the archive",
+        "a.zip: notes.md": "not a .txt file",
+    }
 
 
 @pytest.mark.parametrize(

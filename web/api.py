@@ -3,20 +3,15 @@
 Existing LibreTranslate clients work unchanged: parameters come as JSON, a form or the query string;
 ``q`` is a string or a list; answers are ``{"translatedText": ...}`` and errors ``{"error": "..."}`` with
 400 for bad input, 403 for a bad API key, 429 over a rate limit and 503 when a model cannot be had.
-API keys and rate limits are off unless configured (:class:`ApiAccess`). No Gradio here.
+API keys and rate limits are off unless configured (:class:`~web.limits.ApiAccess`); they are checked by
+the :class:`~web.limits.Gate` that Gradio's API shares. No Gradio here.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import threading
-import time
-from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -24,24 +19,16 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 
-from inference.errors import InvalidInputError, ModelUnavailableError, ServiceError, TarjamaError
-from inference.settings import DEFAULT_REQ_LIMIT
+from inference.errors import ModelUnavailableError, ServiceError, TarjamaError
 from translate import LANGUAGES
+from web.limits import ApiAccess, ApiError, Gate, RateLimiter, load_api_keys
+from web.security import client_address, hide_paths, public_model_name, unicode_problem
 from web.service import LANGUAGE_NAMES, TarjamaService, check_language, detect
 
-logger = logging.getLogger(__name__)
-Clock = Callable[[], float]
-
-
-class ApiError(Exception):
-    """An HTTP error answered as ``{"error": message}`` with ``status``."""
-
-    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = dict(headers or {})
+MAX_NUMBER = 1_000_000  # the largest number any parameter takes
 
 
 def status_for(exc: TarjamaError) -> int:
@@ -50,74 +37,6 @@ def status_for(exc: TarjamaError) -> int:
     if isinstance(exc, ModelUnavailableError | ServiceError):
         return 503
     return 400  # InvalidInputError, LimitExceededError and any other input problem
-
-
-class RateLimiter:
-    """At most ``limit`` requests per client in any 60-second window (a sliding log; thread-safe)."""
-
-    def __init__(self, *, window: float = 60.0, clock: Clock = time.monotonic) -> None:
-        self.window = window
-        self.clock = clock
-        self._seen: defaultdict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def retry_after(self, client: str, limit: int) -> float:
-        """0 and count the request when ``client`` is within ``limit``; else seconds until it would be."""
-        if limit <= 0:
-            return 0.0
-        now = self.clock()
-        with self._lock:
-            seen = self._seen[client]
-            while seen and seen[0] <= now - self.window:
-                seen.popleft()
-            if len(seen) >= limit:
-                return max(0.0, seen[0] + self.window - now)
-            seen.append(now)
-            return 0.0
-
-
-@dataclass(frozen=True)
-class ApiAccess:
-    """Who may call the API and how often; the default lets everyone in without a limit.
-
-    ``req_limit`` is requests per minute per client address (0 = no limit). ``keys`` maps API keys to
-    their own per-minute limit (0 = none); an unknown key is refused, and with ``require_key`` so is a
-    request without one.
-    """
-
-    req_limit: int = DEFAULT_REQ_LIMIT
-    keys: Mapping[str, int] = field(default_factory=dict)
-    require_key: bool = False
-
-    def limit_for(self, api_key: str | None, client: str) -> tuple[str, int]:
-        """``(bucket, per-minute limit)`` for a request; raises ``ApiError`` 403/400 for key problems."""
-        if api_key:
-            if api_key not in self.keys:
-                raise ApiError(403, "Invalid API key")
-            return f"key:{api_key}", self.keys[api_key]
-        if self.require_key:
-            raise ApiError(400, "Please contact the server operator to get an API key")
-        return f"ip:{client}", self.req_limit
-
-
-def load_api_keys(path: str | Path, default_limit: int = DEFAULT_REQ_LIMIT) -> dict[str, int]:
-    """API keys from a text file: one ``KEY [REQUESTS_PER_MINUTE]`` a line; ``#`` starts a comment."""
-    file = Path(path)
-    try:
-        lines = file.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"cannot read the API keys file {file}: {exc}") from None
-    keys: dict[str, int] = {}
-    for number, line in enumerate(lines, 1):
-        fields = line.split("#", 1)[0].split()
-        if not fields:
-            continue
-        if len(fields) > 2 or (len(fields) == 2 and not fields[1].isdigit()):
-            raise InvalidInputError(f"{file} line {number}: expected 'KEY [REQUESTS_PER_MINUTE]'")
-        keys[fields[0]] = int(fields[1]) if len(fields) == 2 else default_limit
-    if not keys:
-        raise InvalidInputError(f"the API keys file {file} holds no key")
-    return keys
 
 
 class _JsonErrorRoute(APIRoute):
@@ -132,20 +51,33 @@ class _JsonErrorRoute(APIRoute):
             except ApiError as exc:
                 return JSONResponse({"error": exc.message}, exc.status, headers=exc.headers)
             except TarjamaError as exc:
-                return JSONResponse({"error": str(exc)}, status_for(exc))
+                return JSONResponse({"error": hide_paths(str(exc))}, status_for(exc))
 
         return guarded
 
 
 async def read_params(request: Request) -> dict[str, Any]:
-    """The request's parameters: the query string, then a JSON object or form body on top."""
+    """The request's parameters: the query string, then a JSON object or form body on top.
+
+    Raises :class:`ApiError` 400 for a body that cannot be read, and for any text that is not valid
+    Unicode (a lone surrogate).
+    """
+    params = await _read_params(request)
+    if problem := unicode_problem(params):
+        raise ApiError(400, f"Invalid request: {problem}")
+    return params
+
+
+async def _read_params(request: Request) -> dict[str, Any]:
     params: dict[str, Any] = dict(request.query_params)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "application/json" or content_type.endswith("+json"):
         raw = await request.body()
         try:
             body = json.loads(raw) if raw.strip() else {}
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except RecursionError:
+            raise ApiError(400, "Invalid JSON format: nested too deeply") from None
+        except (ValueError, UnicodeDecodeError):  # JSONDecodeError, and numbers too long or too large
             raise ApiError(400, "Invalid JSON format") from None
         if not isinstance(body, dict):
             raise ApiError(400, "Invalid JSON format: the body must be a JSON object")
@@ -158,7 +90,10 @@ async def read_params(request: Request) -> dict[str, Any]:
             raise ApiError(400, "Invalid request: the form body is not UTF-8") from None
         params.update({key: values if len(values) > 1 else values[0] for key, values in fields.items()})
     elif content_type == "multipart/form-data":
-        form = await request.form()
+        try:
+            form = await request.form()
+        except (HTTPException, MultiPartException) as exc:
+            raise ApiError(400, f"Invalid multipart body: {getattr(exc, 'detail', None) or exc}") from None
         for key in form:
             values = [v for v in form.getlist(key) if isinstance(v, str)]
             if values:
@@ -195,29 +130,26 @@ def _number_param(params: Mapping[str, Any], name: str, kind: type[int] | type[f
     value = params.get(name)
     if value is None or value == "":
         return None
+    what = "a whole number" if kind is int else "a number"
     try:
-        return kind(value)
-    except (TypeError, ValueError):
-        what = "a whole number" if kind is int else "a number"
+        if isinstance(value, bool) or (isinstance(value, str) and len(value) > 30):
+            raise ValueError(value)
+        number = kind(value)
+    except (TypeError, ValueError, OverflowError):
         raise ApiError(400, f"Invalid request: {name} must be {what}") from None
+    if not -MAX_NUMBER <= number <= MAX_NUMBER:  # also false for NaN
+        raise ApiError(400, f"Invalid request: {name} must be {what} between {-MAX_NUMBER} and {MAX_NUMBER}")
+    return number
 
 
-def create_router(service: TarjamaService, access: ApiAccess | None = None) -> APIRouter:
-    """The API's routes on ``service``; include them in the app before Gradio is mounted at ``/``."""
-    access = access or ApiAccess()
-    limiter = RateLimiter()
+def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRouter:
+    """The API's routes on ``service``; include them in the app before Gradio is mounted at ``/``.
+    ``gate`` checks keys and limits (share it with every other way in)."""
+    gate = gate or Gate()
     router = APIRouter(route_class=_JsonErrorRoute, tags=["LibreTranslate-compatible API"])
 
     def admit(request: Request, params: Mapping[str, Any]) -> None:
-        client = request.client.host if request.client else "unknown"
-        bucket, limit = access.limit_for(_text_param(params, "api_key", code=False), client)
-        wait = limiter.retry_after(bucket, limit)
-        if wait > 0:
-            raise ApiError(
-                429,
-                f"Slowdown: too many requests; the limit is {limit} per minute",
-                headers={"Retry-After": str(int(wait) + 1)},
-            )
+        gate.admit(_text_param(params, "api_key", code=False), client_address(request.scope))
 
     @router.get("/languages")
     def languages() -> list[dict[str, Any]]:
@@ -234,7 +166,8 @@ def create_router(service: TarjamaService, access: ApiAccess | None = None) -> A
         admit(request, params)
         texts, _ = _texts(params)
         service.limits.check_texts(texts)
-        return [detect(" ".join(texts)).as_dict()]
+        found = await run_in_threadpool(detect, " ".join(texts))
+        return [found.as_dict()]
 
     @router.post("/translate")
     async def translate(request: Request) -> dict[str, Any]:
@@ -256,7 +189,9 @@ def create_router(service: TarjamaService, access: ApiAccess | None = None) -> A
         check_language(target, "target")
         service.limits.check_texts(texts)
         model = _text_param(params, "model", code=False)
-        detections = [detect(text) for text in texts] if source == "auto" else []
+        detections = (
+            await run_in_threadpool(lambda: [detect(text) for text in texts]) if source == "auto" else []
+        )
         languages = [d.language for d in detections] if detections else [source] * len(texts)
         outputs = list(texts)
         for lang in sorted(set(languages)):  # one pass per source language
@@ -299,7 +234,7 @@ def create_router(service: TarjamaService, access: ApiAccess | None = None) -> A
             )  # fmt: skip
             results.append(
                 {"summary": summary.summary, "sentences": list(summary.sentences), "source": summary.lang,
-                 "target": summary.to, "method": summary.method, "model": summary.model}
+                 "target": summary.to, "method": summary.method, "model": public_model_name(summary.model)}
             )  # fmt: skip
         if not is_list:
             return results[0]
@@ -308,14 +243,15 @@ def create_router(service: TarjamaService, access: ApiAccess | None = None) -> A
     return router
 
 
-def add_api(app: FastAPI, service: TarjamaService, access: ApiAccess | None = None) -> None:
+def add_api(app: FastAPI, service: TarjamaService, gate: Gate | None = None) -> None:
     """Add the API routes to ``app`` (call before mounting Gradio at ``/``)."""
-    app.include_router(create_router(service, access))
+    app.include_router(create_router(service, gate))
 
 
 __all__ = [
     "ApiAccess",
     "ApiError",
+    "Gate",
     "RateLimiter",
     "add_api",
     "create_router",

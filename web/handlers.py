@@ -8,6 +8,7 @@ readable message in the page; anything else is a bug and is left to propagate.
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import time
 import uuid
@@ -21,6 +22,7 @@ from web import presenters
 from web.batches import translate_batch
 from web.jobs import EvalOutcome, evaluate_files, evaluate_testset, summarize_batch
 from web.service import TarjamaService
+from web.uploads import UploadLedger
 
 Progress = Callable[[int, int], None]
 KEEP_SECONDS = 3600  # how long one request's download files stay in the work folder
@@ -41,12 +43,31 @@ def _paths(files: Sequence[str] | str | None) -> list[str]:
     return [files] if isinstance(files, str) else [str(f) for f in files]
 
 
-class Page:
-    """The page's actions on one shared :class:`TarjamaService`; downloads are written under ``workdir``."""
+def whole_number(value: float | str | None, name: str, default: int) -> int:
+    """``value`` (a slider's number) as an ``int``, ``default`` when empty; :class:`InvalidInputError`
+    when it is not a number or not finite (the page's API takes any JSON)."""
+    if value is None or value == "":
+        return default
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"{name} must be a number") from None
+    if not math.isfinite(number) or abs(number) > 1_000_000:
+        raise InvalidInputError(f"{name} must be a number between -1,000,000 and 1,000,000")
+    return int(number) or default
 
-    def __init__(self, service: TarjamaService, workdir: Path) -> None:
+
+class Page:
+    """The page's actions on one shared :class:`TarjamaService`; downloads are written under ``workdir``.
+
+    Jobs open only files the same visitor uploaded, as ``uploads`` holds them (``visitor``: the client's
+    address).
+    """
+
+    def __init__(self, service: TarjamaService, workdir: Path, uploads: UploadLedger) -> None:
         self.service = service
         self.workdir = workdir
+        self.uploads = uploads
 
     def folder(self) -> Path:
         """A new folder for one request's downloads; folders older than :data:`KEEP_SECONDS` are removed
@@ -98,8 +119,8 @@ class Page:
         self, text: str | None, method: str, sentences: float | None, to: str | None
     ) -> SummaryOutputs:
         """``(summary, status, the article with the chosen sentences highlighted, .txt download)``."""
-        count = int(sentences or 3)
         try:
+            count = whole_number(sentences, "the length", 3)
             summary = self.service.summarize(
                 text or "", method=method, sentences=count, target=to if to in ("ar", "en") else None
             )
@@ -126,17 +147,23 @@ class Page:
         to: str | None,
         progress: Progress | None = None,
         job: str = "summarize",
+        *,
+        visitor: str,
     ) -> BatchOutputs:
         """Summarise (``job="summarize"``) or translate (``job="translate"``, into ``to``: by default the
-        other language) every uploaded article: ``(status, [results.jsonl, results.csv, errors.jsonl])``."""
+        other language) every article ``visitor`` uploaded: ``(status, [results.jsonl, results.csv,
+        errors.jsonl])``."""
         target = to if to in ("ar", "en") else None
         try:
+            paths = self.uploads.check(visitor, _paths(files))
             if job == "translate":
                 options = TranslationOptions(target=target)
-                outcome = translate_batch(self.service, _paths(files), options, self.folder(), progress)
+                outcome = translate_batch(self.service, paths, options, self.folder(), progress)
             else:
-                summary = SummaryOptions(method=method, sentences=int(sentences or 3), to=target)
-                outcome = summarize_batch(self.service, _paths(files), summary, self.folder(), progress)
+                summary = SummaryOptions(
+                    method=method, sentences=whole_number(sentences, "the length", 3), to=target
+                )
+                outcome = summarize_batch(self.service, paths, summary, self.folder(), progress)
         except TarjamaError as exc:
             return presenters.error_box(str(exc), "Could not run the batch"), []
         files_out = [outcome.results_jsonl, outcome.results_csv, outcome.errors]
@@ -153,15 +180,20 @@ class Page:
         )
 
     def evaluate_files(
-        self, hypotheses: Sequence[str] | str | None, references: Sequence[str] | str | None, kind: str
+        self,
+        hypotheses: Sequence[str] | str | None,
+        references: Sequence[str] | str | None,
+        kind: str,
+        *,
+        visitor: str,
     ) -> EvalOutputs:
-        """Score uploaded files: ``(error, scores table, plot images, report files)``."""
+        """Score files ``visitor`` uploaded: ``(error, scores table, plot images, report files)``."""
         try:
             if kind not in ("mt", "summary"):
                 raise InvalidInputError(f"unknown kind of evaluation {kind!r}")
             outcome = evaluate_files(
-                _paths(hypotheses),
-                _paths(references),
+                self.uploads.check(visitor, _paths(hypotheses)),
+                self.uploads.check(visitor, _paths(references)),
                 kind="mt" if kind == "mt" else "summary",
                 out=self.folder(),
                 limits=self.service.limits,
@@ -190,7 +222,7 @@ class Page:
                 source=source,
                 target=target,
                 model=model or None,
-                limit=int(limit or 0),
+                limit=whole_number(limit, "the number of items", 0),
                 out=self.folder(),
                 method=method,
                 progress=progress,

@@ -9,11 +9,10 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import Literal
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
 
 from eval.io import read_systems
 from eval.mt import score_translations
@@ -27,6 +26,7 @@ from inference.errors import InvalidInputError
 from inference.jobs import JobProgress, JobReport, errors_path
 from inference.settings import UPLOAD_SUFFIXES
 from summarize import SummaryOptions, run_batch
+from web.archives import unique_name, unpack_zip
 from web.service import Limits, TarjamaService, check_language
 
 Progress = Callable[[int, int], None]
@@ -155,42 +155,18 @@ class BatchOutcome:
     errors: Path
 
 
-def _unpack_zip(archive: Path, folder: Path, limits: Limits) -> int:
-    """Extract the ``.txt`` members of ``archive`` into ``folder``, flat (``a/b.txt`` becomes ``a__b.txt``).
+@dataclass(frozen=True)
+class BatchInput:
+    """What ``run_batch`` reads (a ``.jsonl`` or ``.csv`` file, or a folder of ``.txt`` files) and the
+    archive members that could not be unpacked (error rows: ``id``, ``where``, ``reason``)."""
 
-    The unpacked size counts against the upload limit, as declared and as actually read (a forged
-    header cannot unpack more).
-    """
-    try:
-        with zipfile.ZipFile(archive) as zipped:
-            members = [m for m in zipped.infolist() if not m.is_dir() and m.filename.lower().endswith(".txt")]
-            if not members:
-                raise InvalidInputError(f"{archive.name} holds no .txt file")
-            if len(members) > limits.batch_documents:
-                raise InvalidInputError(
-                    f"{archive.name} holds {len(members):,} .txt files; "
-                    f"the limit is {limits.batch_documents:,}"
-                )
-            label = f"{archive.name} (unpacked)"
-            limits.check_upload(sum(m.file_size for m in members), label)
-            budget = limits.upload_bytes
-            for member in members:
-                path = PurePosixPath(member.filename.replace("\\", "/"))
-                parts = [p for p in path.parts if p not in ("..", "/")]
-                with zipped.open(member) as source:
-                    data = source.read(budget + 1)
-                budget -= len(data)
-                if budget < 0:
-                    limits.check_upload(limits.upload_bytes + 1, label)
-                (folder / "__".join(parts)).write_bytes(data)
-    except zipfile.BadZipFile:
-        raise InvalidInputError(f"{archive.name} is not a valid .zip file") from None
-    return len(members)
+    path: Path
+    errors: list[dict[str, Any]]
 
 
-def prepare_batch_input(paths: Sequence[str | Path], folder: Path, limits: Limits) -> Path:
+def prepare_batch_input(paths: Sequence[str | Path], folder: Path, limits: Limits) -> BatchInput:
     """What ``run_batch`` reads: one ``.jsonl`` or ``.csv`` as it is, or ``.txt`` files and ``.zip`` archives
-    of them gathered in ``folder`` (one article per file)."""
+    of them gathered in ``folder`` (one article per file, each under a name of its own)."""
     files = check_uploads(paths, limits, UPLOAD_SUFFIXES)
     if not files:
         raise InvalidInputError("upload .txt files, a .zip of them, a .jsonl or a .csv file first")
@@ -198,16 +174,18 @@ def prepare_batch_input(paths: Sequence[str | Path], folder: Path, limits: Limit
     if tables:
         if len(files) > 1:
             raise InvalidInputError("upload one .jsonl or .csv file at a time, or .txt files and .zip files")
-        return tables[0]
+        return BatchInput(tables[0], [])
     if len(files) > limits.batch_documents:
         raise InvalidInputError(f"{len(files):,} files; the limit is {limits.batch_documents:,} per batch")
     folder.mkdir(parents=True, exist_ok=True)
+    taken: set[str] = set()
+    errors: list[dict[str, Any]] = []
     for file in files:
         if file.suffix.lower() == ".zip":
-            _unpack_zip(file, folder, limits)
+            errors += unpack_zip(file, folder, limits, taken)
         else:
-            shutil.copyfile(file, folder / file.name)
-    return folder
+            shutil.copyfile(file, folder / unique_name(file.name, taken))
+    return BatchInput(folder, errors)
 
 
 def jsonl_to_csv(jsonl: Path, target: Path, columns: Sequence[str] = CSV_COLUMNS) -> Path:
@@ -230,6 +208,25 @@ def _adapt_progress(progress: Progress | None) -> Callable[[JobProgress], None] 
     return lambda where: progress(where.done, where.total)
 
 
+def _with_unpack_errors(report: JobReport, errors: list[dict[str, Any]], path: Path) -> JobReport:
+    """``report`` counting the archive members that were not unpacked, which are added to the errors file."""
+    if not errors:
+        return report
+    with path.open("a", encoding="utf-8") as out:
+        out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in errors)
+    reasons = dict(report.error_reasons)
+    for row in errors:
+        reason = row["reason"].split(" (")[0]
+        reasons[reason] = reasons.get(reason, 0) + 1
+    return replace(
+        report,
+        records=report.records + len(errors),
+        errors=report.errors + len(errors),
+        errors_path=str(path),
+        error_reasons=reasons,
+    )
+
+
 def run_uploaded_batch(
     service: TarjamaService,
     paths: Sequence[str | Path],
@@ -240,13 +237,15 @@ def run_uploaded_batch(
     progress: Progress | None = None,
 ) -> BatchOutcome:
     """``job(input, results, progress)`` on the uploaded articles, in one of the server's model slots:
-    ``NAME.jsonl``, ``NAME.csv`` (``columns``) and ``NAME.errors.jsonl`` (empty when all went through)."""
+    ``NAME.jsonl``, ``NAME.csv`` (``columns``) and ``NAME.errors.jsonl`` (empty when all went through);
+    archive members that could not be unpacked are counted and listed among the errors."""
     source = prepare_batch_input(paths, out / "input", service.limits)
     results = out / f"{name}.jsonl"
     with service.slot():
-        report = job(source, results, _adapt_progress(progress))
+        report = job(source.path, results, _adapt_progress(progress))
     for path in (results, errors_path(results)):
         path.touch()
+    report = _with_unpack_errors(report, source.errors, errors_path(results))
     return BatchOutcome(
         report, results, jsonl_to_csv(results, out / f"{name}.csv", columns), errors_path(results)
     )
@@ -270,6 +269,7 @@ def summarize_batch(
 
 
 __all__ = [
+    "BatchInput",
     "BatchOutcome",
     "EvalOutcome",
     "check_uploads",

@@ -47,7 +47,12 @@ class RedisRateLimits:
         self._script = self._client.register_script(_HIT)
         self.working = True
 
-    def hit(self, bucket: str, limit: int, window: float) -> float:
+    def hit(self, bucket: str, now: float, window: float, limit: int) -> float:
+        """:class:`web.limits.RateStore`'s call; ``now`` is not used: the Redis server's clock counts, so that
+        the replicas' clocks do not matter."""
+        return self.count(bucket, limit, window)
+
+    def count(self, bucket: str, limit: int, window: float) -> float:
         """0 and count the request when ``bucket`` is within ``limit``; else seconds until it would be.
         ``limit`` 0 means no limit; Redis out of reach lets the request through."""
         if limit <= 0:

@@ -15,6 +15,7 @@ from inference.jobs import JobReport
 from summarize import Summary
 from translate import Segment, Translation
 from translate.guards import missing_numbers
+from web.security import hide_paths
 from web.service import LANGUAGE_NAMES
 
 FLAG_TEXT = {
@@ -64,7 +65,9 @@ def _dir(lang: str) -> str:
 
 
 def error_box(message: str, title: str = "Could not do that") -> str:
-    """A readable error panel (never a traceback): a short title and the library's message."""
+    """A readable error panel (never a traceback or a server path): a short title and the library's
+    message."""
+    message = hide_paths(message)
     message = message[:1].upper() + message[1:]
     return f'<div class="tj-error" role="alert"><strong>{_esc(title)}</strong>{_esc(message)}</div>'
 

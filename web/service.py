@@ -33,13 +33,12 @@ from inference.settings import (
 from summarize import Summarizer, SummarizerConfig, Summary
 from translate import LANGUAGES, Translation, Translator
 from translate.detect import detect_language_confidence
+from web.markup import split_markup
+from web.security import public_model_name
 
 LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
 Progress = Callable[[int, int], None]
 
-# Tags, comments, doctype and processing instructions; what lies between them is text to translate.
-_MARKUP = re.compile(r"<!--.*?-->|<![^>]*>|<\?[^>]*>|</?[A-Za-z][^>]*>", re.DOTALL)
-_RAW_TEXT_TAG = re.compile(r"<(script|style|code|pre|textarea)\b", re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -54,7 +53,8 @@ class Limits:
     eval_items: int = MAX_EVAL_ITEMS
 
     def check_texts(self, texts: Sequence[str]) -> None:
-        """Raise :class:`LimitExceededError` when ``texts`` are too many or too long together."""
+        """Raise :class:`LimitExceededError` when ``texts`` are too many or too long together, and
+        :class:`InvalidInputError` when one is not valid Unicode (a lone surrogate)."""
         if len(texts) > self.request_items:
             raise LimitExceededError(
                 f"the request has {len(texts):,} texts; the limit is {self.request_items:,} per request"
@@ -65,6 +65,13 @@ class Limits:
                 f"the request has {chars:,} characters; the limit is {self.request_chars:,} per request "
                 "(split the text or use the Batch tab / `tarjama translate` for long documents)"
             )
+        for text in texts:
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise InvalidInputError(
+                    f"the text is not valid Unicode: character {exc.start:,} is a lone surrogate"
+                ) from None
 
     def check_upload(self, size: int, name: str) -> None:
         """Raise :class:`LimitExceededError` for an upload (or unpacked archive) over the size limit."""
@@ -153,9 +160,11 @@ class TarjamaService:
 
     # --- translation -------------------------------------------------------------------------------
     def allowed_models(self) -> list[str]:
-        """The translation models a visitor may choose: the registered ones and this server's own."""
+        """The translation models a visitor may choose: the registered ones and this server's own (a local
+        folder by its own name, never its path)."""
         names = translation_models()
-        return [self.mt_model, *names] if self.mt_model and self.mt_model not in names else names
+        own = public_model_name(self.mt_model)
+        return [own, *names] if own and self.mt_model not in names else names
 
     def model_for(self, source: str, target: str, model: str | None = None) -> str | None:
         """The model name a request gets for ``source``→``target`` (``None``: the registry default).
@@ -163,6 +172,8 @@ class TarjamaService:
         Only :meth:`allowed_models` may be asked for: visitors cannot load arbitrary folders or Hub ids.
         """
         if model:
+            if model == self.mt_model or model == public_model_name(self.mt_model):
+                return self.mt_model
             if model not in self.allowed_models():
                 raise InvalidInputError(
                     f"unknown translation model {model!r}; choose one of {', '.join(self.allowed_models())}"
@@ -300,31 +311,6 @@ class TarjamaService:
         """The model a summary crosses languages with: this server's own model when it is not a registered
         one-direction model (those serve only their direction), else the registry's default."""
         return self.mt_model if self.mt_model and get_spec(self.mt_model) is None else None
-
-
-def split_markup(markup: str) -> list[tuple[bool, str]]:
-    """``markup`` as ``(is_text, piece)`` pieces whose concatenation is ``markup``; raw-text elements'
-    content (scripts, styles, code) counts as markup."""
-    pieces: list[tuple[bool, str]] = []
-    position = 0
-    raw_until: re.Pattern[str] | None = None
-    for match in _MARKUP.finditer(markup):
-        if match.start() < position:
-            continue
-        between = markup[position : match.start()]
-        if between:
-            pieces.append((raw_until is None, between))
-        tag = match.group()
-        pieces.append((False, tag))
-        position = match.end()
-        if raw_until is not None:
-            if raw_until.match(tag):
-                raw_until = None
-        elif opener := _RAW_TEXT_TAG.match(tag):
-            raw_until = re.compile(rf"</{opener.group(1)}\s*>", re.IGNORECASE)
-    if position < len(markup):
-        pieces.append((raw_until is None, markup[position:]))
-    return pieces
 
 
 def _keep_space(original: str, translated: str) -> str:
