@@ -60,6 +60,15 @@ def page(browser: Browser, base: str) -> Iterator[Page]:
         tab.close()
 
 
+def uploaded(page: Page, component: str, name: str) -> None:
+    """Wait until ``component`` holds the uploaded file ``name``: the server has it once the file's download
+    link exists (it carries the name as its ``download`` attribute; the visible name is split into spans
+    that the page may render as "reference .txt")."""
+    link = page.locator(f'{component} [data-testid="download-link"]')
+    expect(link).to_have_count(1, timeout=WAIT_MS)
+    expect(link).to_have_attribute("download", name)
+
+
 def test_translate_an_article(page: Page, memorised_pairs: list[tuple[str, str]], tmp_path: Path) -> None:
     pairs = memorised_pairs[:4]
     unknown = "في عام 2021 زار 15 وزيرا العاصمة."  # not memorised: the output loses its numbers
@@ -110,7 +119,8 @@ def test_evaluate_uploaded_files(page: Page, tmp_path: Path) -> None:
     page.get_by_role("tab", name="Evaluate").click()
     page.locator("#tj-hyps input[type=file]").set_input_files(str(system))
     page.locator("#tj-refs input[type=file]").set_input_files(str(reference))
-    expect(page.locator("#tj-refs")).to_contain_text("reference.txt")
+    uploaded(page, "#tj-hyps", "system.txt")
+    uploaded(page, "#tj-refs", "reference.txt")
     page.locator("#tj-score").click()
     table = page.locator("#tj-scores table")
     expect(table).to_contain_text("system", timeout=WAIT_MS)
@@ -149,7 +159,7 @@ def test_batch_upload_of_a_zip(page: Page, tmp_path: Path) -> None:
         zipped.writestr("news/empty.txt", "")
     page.get_by_role("tab", name="Batch").click()
     page.locator("#tj-batch-files input[type=file]").set_input_files(str(archive))
-    expect(page.locator("#tj-batch-files")).to_contain_text("articles.zip")
+    uploaded(page, "#tj-batch-files", "articles.zip")
     page.locator("#tj-batch-run").click()
     status = page.locator("#tj-batch-status")
     expect(status).to_contain_text("2 of 3 articles summarised", timeout=WAIT_MS)

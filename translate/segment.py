@@ -41,9 +41,7 @@ _DROPPED = (
     + [chr(c) for c in range(0x2066, 0x206A)]
 )
 _NORMALIZE_TABLE = MappingProxyType(
-    {ord(c): "\n" for c in _AS_NEWLINE}
-    | {ord(c): " " for c in _AS_SPACE}
-    | {ord(c): None for c in _DROPPED}
+    {ord(c): "\n" for c in _AS_NEWLINE} | {ord(c): " " for c in _AS_SPACE} | {ord(c): None for c in _DROPPED}
 )
 # ZWNJ keeps Persian/Kurdish letters apart inside a word and ZWJ glues emoji sequences (👨‍👩‍👧): both
 # are kept between two visible characters and dropped elsewhere.
