@@ -11,6 +11,7 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,16 +49,23 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
-@pytest.fixture
-def page(browser: Browser, base: str) -> Iterator[Page]:
+@contextmanager
+def opened(browser: Browser, url: str) -> Iterator[Page]:
+    """A new tab on the page at ``url``, ready for typing."""
     tab = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-GB")
     tab.set_default_timeout(WAIT_MS)
-    tab.goto(base)
+    tab.goto(url)
     tab.locator("#tj-article textarea").wait_for()
     try:
         yield tab
     finally:
         tab.close()
+
+
+@pytest.fixture
+def page(browser: Browser, base: str) -> Iterator[Page]:
+    with opened(browser, base) as tab:
+        yield tab
 
 
 def uploaded(page: Page, component: str, name: str) -> None:
@@ -94,6 +102,29 @@ def test_translate_an_article(page: Page, memorised_pairs: list[tuple[str, str]]
     page.locator("#tj-translate").click()  # the same article again: every sentence from the cache
     expect(page.locator("#tj-status")).to_contain_text("5 sentences, 5 from the cache", timeout=WAIT_MS)
     expect(page.locator("#tj-aligned tbody .tj-cache")).to_have_count(5)
+
+
+def test_translate_english_to_arabic(
+    browser: Browser,
+    memorised_en_ar: Path,
+    memorised_en_ar_pairs: list[tuple[str, str]],
+    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path: Path,
+) -> None:
+    pairs = memorised_en_ar_pairs[:3]
+    server = tmp_path_factory.mktemp("ui-en-ar-server")
+    with running_app(["--mt-model", str(memorised_en_ar)], server) as url, opened(browser, url) as tab:
+        tab.locator("#tj-article textarea").fill("\n\n".join(english for english, _ in pairs))
+        tab.locator("#tj-translate").click()
+        translation = tab.locator("#tj-translation textarea")
+        expect(translation).not_to_have_value("", timeout=WAIT_MS)
+        assert translation.input_value().split("\n\n") == [arabic for _, arabic in pairs]
+        expect(tab.locator("#tj-status")).to_contain_text("English → Arabic (detected)")
+        rows = tab.locator("#tj-aligned tbody tr")
+        expect(rows).to_have_count(3)
+        assert rows.nth(0).locator("td").nth(2).inner_text() == pairs[0][1]
+        expect(tab.locator("#tj-aligned tr.tj-flagged")).to_have_count(0)
+        tab.screenshot(path=str(tmp_path / "translate-en-ar.png"), full_page=True)
 
 
 def test_missing_model_is_a_readable_message(page: Page, tmp_path: Path) -> None:
