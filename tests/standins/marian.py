@@ -28,7 +28,7 @@ PAD = "<pad>"
 MAX_POSITIONS = 512
 # At transformers' default (0.02) a random Marian gives one and the same output for every input.
 INPUT_SENSITIVE_STD = 0.3
-# opus-mt-en-ar's target-language tokens besides >>ara<< (its model card lists the target languages).
+# Other target-language tokens of opus-mt-en-ar (its model card lists afb, apc, ara, arq, ary, arz).
 OPUS_MT_EN_AR_OTHER_TARGETS = (">>afb<<", ">>apc<<", ">>arq<<", ">>ary<<", ">>arz<<")
 
 
