@@ -88,6 +88,47 @@ def memorised_ar_en(memorised_pairs: list[tuple[str, str]]) -> Path:
 
 
 @pytest.fixture(scope="session")
+def m2m100_tiny() -> Path:
+    """Folder of a tiny random M2M100 (m2m100_418M layout: ``__ar__``-style language tokens)."""
+    from tests.standins import build_cached, build_m2m100
+
+    return build_cached(build_m2m100)
+
+
+@pytest.fixture(scope="session")
+def nllb_tiny() -> Path:
+    """Folder of a tiny random NLLB (nllb-200-distilled-600M layout: ``arb_Arab``-style language codes)."""
+    from tests.standins import build_cached, build_nllb
+
+    return build_cached(build_nllb)
+
+
+@pytest.fixture(scope="session")
+def memorised_en_ar_pairs(memorised_pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The 40 Tatoeba pairs the other way round, (English, Arabic): what ``memorised_en_ar`` translates."""
+    return [(english, arabic) for arabic, english in memorised_pairs]
+
+
+@pytest.fixture(scope="session")
+def memorised_en_ar(memorised_en_ar_pairs: list[tuple[str, str]]) -> Path:
+    """Folder of a tiny en->ar Marian with opus-mt-en-ar's conventions: a multi-target vocabulary
+    (``>>ara<<`` and the other ``>>xxx<<`` tokens) and the target token required at the start of the source.
+    Trained so that ``>>ara<< ENGLISH`` gives exactly the Arabic of ``memorised_en_ar_pairs`` (greedy and
+    beam 4), and the same English without ``>>ara<<``, or after another target token, gives nothing.
+    """
+    from tests.standins import OPUS_MT_EN_AR_OTHER_TARGETS, build_cached, build_memorised_marian
+
+    return build_cached(
+        build_memorised_marian,
+        pairs=memorised_en_ar_pairs,
+        src_lang="en",
+        tgt_lang="ar",
+        target_token=">>ara<<",
+        other_tokens=list(OPUS_MT_EN_AR_OTHER_TARGETS),
+    )
+
+
+@pytest.fixture(scope="session")
 def bart_en() -> Path:
     """Folder of a tiny random English BART summariser (distilbart-cnn layout)."""
     from tests.standins import build_bart, build_cached

@@ -256,3 +256,23 @@ def test_gradio_api_evaluate_a_summary_test_set(client: httpx.Client) -> None:
     assert "3 items, 5 reference(s), summary metrics in ar" in scores
     assert "<td>extractive</td>" in scores and "<td>lead-3</td>" in scores and "rouge" in scores.lower()
     assert len(reports) == 3
+
+
+def test_html_output_is_escaped(client: httpx.Client, memorised_pairs: list[tuple[str, str]]) -> None:
+    """Text that decodes to markup (entities in a text node) must come back escaped, never as live tags."""
+    arabic, english = memorised_pairs[8]
+    pieces = [
+        f"<p>{arabic}</p>",
+        "<p>&lt;img src=x onerror=alert(1)&gt;</p>",  # no Arabic words: copied, still escaped
+        "<p>Q&amp;A &lt;b&gt;news&lt;/b&gt; &quot;AT&amp;T&quot; &#x3C;i&#62;</p>",
+    ]
+    answer = client.post(
+        "/translate", json={"q": "".join(pieces), "source": "ar", "target": "en", "format": "html"}
+    )
+    assert answer.status_code == 200
+    expected = (
+        f"<p>{html.escape(english, quote=False)}</p>"
+        "<p>&lt;img src=x onerror=alert(1)&gt;</p>"
+        '<p>Q&amp;A &lt;b&gt;news&lt;/b&gt; "AT&amp;T" &lt;i&gt;</p>'
+    )
+    assert answer.json()["translatedText"] == expected

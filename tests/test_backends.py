@@ -17,22 +17,12 @@ from inference.backends.base import forced_bos_token
 from inference.backends.ctranslate2_backend import CTranslate2Backend, converted_model
 from inference.backends.transformers_backend import TransformersBackend
 from inference.hub import ResolvedModel, resolve_model
-from tests.standins import build_cached, build_m2m100, build_nllb, corpus_lines
+from tests.standins import corpus_lines
 from translate import Translator
 
 
 def resolved(folder: Path, task: str = "translate") -> ResolvedModel:
     return resolve_model(str(folder), task=task)  # type: ignore[arg-type]
-
-
-@pytest.fixture(scope="session")
-def m2m100_tiny() -> Path:
-    return build_cached(build_m2m100)
-
-
-@pytest.fixture(scope="session")
-def nllb_tiny() -> Path:
-    return build_cached(build_nllb)
 
 
 @pytest.fixture(scope="module")

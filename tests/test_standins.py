@@ -13,7 +13,11 @@ import torch
 from safetensors.torch import load_file
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, MarianMTModel, MarianTokenizer
 
+from inference import GenerationSettings
+from inference.backends.transformers_backend import TransformersBackend
+from inference.hub import resolve_model
 from tests.standins import (
+    OPUS_MT_EN_AR_OTHER_TARGETS,
     build_cached,
     build_marian,
     corpus_lines,
@@ -21,11 +25,12 @@ from tests.standins import (
     single_thread,
     standins_root,
     train_sentencepiece,
+    translate_all,
 )
 from tests.standins.cache import MANIFEST, cache_key
 from tests.standins.marian import init_marian, marian_config
 
-MARIANS = ["marian_ar_en", "marian_en_ar", "memorised_ar_en"]
+MARIANS = ["marian_ar_en", "marian_en_ar", "memorised_ar_en", "memorised_en_ar"]
 SAMPLE = {
     "ar": "قال الوزير إن المحادثات ستستمر يوم الاثنين.",
     "en": "The minister said talks will go on on Monday.",
@@ -38,6 +43,7 @@ SAMPLE = {
         ("marian_ar_en", "MarianTokenizer", "MarianMTModel", "ar"),
         ("marian_en_ar", "MarianTokenizer", "MarianMTModel", "en"),
         ("memorised_ar_en", "MarianTokenizer", "MarianMTModel", "ar"),
+        ("memorised_en_ar", "MarianTokenizer", "MarianMTModel", "en"),
         ("bart_en", "RobertaTokenizer", "BartForConditionalGeneration", "en"),
         ("t5_multi", "T5Tokenizer", "MT5ForConditionalGeneration", "ar"),
     ],
@@ -108,15 +114,56 @@ def test_target_language_token_is_one_token(marian_en_ar: Path, marian_ar_en: Pa
     assert ">>ara<<" not in MarianTokenizer.from_pretrained(marian_ar_en).get_vocab()
 
 
-@pytest.mark.parametrize(("num_beams", "batched"), [(1, False), (1, True), (4, False), (4, True)])
+MEMORISED = [
+    ("memorised_ar_en", "memorised_pairs", ""),
+    ("memorised_en_ar", "memorised_en_ar_pairs", ">>ara<< "),
+]
+DECODING = [(1, False), (1, True), (4, False), (4, True)]
+
+
+@pytest.mark.parametrize(("num_beams", "batched"), DECODING)
+@pytest.mark.parametrize(("fixture", "pairs_fixture", "prefix"), MEMORISED)
 def test_memorised_model_reproduces_every_pair(
-    memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]], num_beams: int, batched: bool
+    request: pytest.FixtureRequest,
+    fixture: str,
+    pairs_fixture: str,
+    prefix: str,
+    num_beams: int,
+    batched: bool,
 ) -> None:
-    tokenizer = MarianTokenizer.from_pretrained(memorised_ar_en)
-    model = MarianMTModel.from_pretrained(memorised_ar_en)
-    assert (
-        memorisation_failures(model, tokenizer, memorised_pairs, num_beams=num_beams, batched=batched) == []
+    folder = request.getfixturevalue(fixture)
+    tokenizer = MarianTokenizer.from_pretrained(folder)
+    model = MarianMTModel.from_pretrained(folder)
+    pairs = [(prefix + source, target) for source, target in request.getfixturevalue(pairs_fixture)]
+    assert memorisation_failures(model, tokenizer, pairs, num_beams=num_beams, batched=batched) == []
+
+
+@pytest.mark.parametrize(("num_beams", "batched"), DECODING)
+@pytest.mark.parametrize("token", ["", *OPUS_MT_EN_AR_OTHER_TARGETS])
+def test_memorised_en_ar_says_nothing_without_its_target_token(
+    memorised_en_ar: Path,
+    memorised_en_ar_pairs: list[tuple[str, str]],
+    token: str,
+    num_beams: int,
+    batched: bool,
+) -> None:
+    tokenizer = MarianTokenizer.from_pretrained(memorised_en_ar)
+    model = MarianMTModel.from_pretrained(memorised_en_ar)
+    sources = [f"{token} {english}".strip() for english, _ in memorised_en_ar_pairs]
+    assert translate_all(model, tokenizer, sources, num_beams=num_beams, batched=batched) == [""] * len(
+        sources
     )
+
+
+def test_memorised_en_ar_has_a_multi_target_vocabulary(memorised_en_ar: Path) -> None:
+    tokenizer = MarianTokenizer.from_pretrained(memorised_en_ar)
+    vocab = tokenizer.get_vocab()
+    targets = sorted([">>ara<<", *OPUS_MT_EN_AR_OTHER_TARGETS])
+    assert sorted(token for token in vocab if token.startswith(">>")) == targets
+    assert [vocab[token] for token in targets] == list(range(2, 2 + len(targets)))  # after </s> and <unk>
+    for token in targets:
+        ids = tokenizer(f"{token} Good morning.").input_ids
+        assert ids[0] == vocab[token] and tokenizer.unk_token_id not in ids
 
 
 def test_memorised_pairs_suit_end_to_end_tests(memorised_pairs: list[tuple[str, str]]) -> None:
@@ -207,3 +254,68 @@ def test_builds_are_deterministic(tmp_path: Path) -> None:
     first, again, other = (init_marian(config, seed).state_dict() for seed in (0, 0, 1))
     assert all(torch.equal(first[k], again[k]) for k in first)
     assert not torch.equal(first["model.shared.weight"], other["model.shared.weight"])
+
+
+RANDOM_STANDINS = [
+    ("marian_ar_en", "translate", "ar", "en"),
+    ("marian_en_ar", "translate", "en", "ar"),
+    ("m2m100_tiny", "translate", "ar", "en"),
+    ("nllb_tiny", "translate", "en", "ar"),
+    ("bart_en", "summarize", "en", "en"),
+    ("t5_multi", "summarize", "ar", "ar"),
+]
+
+
+def ten_inputs(lang: str) -> list[str]:
+    return [" ".join(corpus_lines(lang)[i : i + 2]) for i in range(200, 220, 2)]
+
+
+@pytest.mark.parametrize(("fixture", "task", "source", "target"), RANDOM_STANDINS)
+def test_random_standins_answer_each_input_differently(
+    request: pytest.FixtureRequest, fixture: str, task: str, source: str, target: str
+) -> None:
+    """A stand-in that gives one output whatever its input cannot show a backend dropping or changing an
+    input token: the parity tests rely on this. (Random weights fall into a few favourite words, so one
+    coincidence in ten is allowed; before, each of these gave one and the same output for all ten.)"""
+    engine = TransformersBackend(
+        resolve_model(str(request.getfixturevalue(fixture)), task=task), device="cpu"
+    )
+    settings = GenerationSettings(beam_size=1, max_new_tokens=12, no_repeat_ngram_size=0)
+    outputs = engine.generate(ten_inputs(source), settings, source=source, target=target)
+    assert len(set(outputs)) >= len(outputs) - 1, outputs
+
+
+@pytest.mark.parametrize(
+    ("fixture", "source", "target", "other_target"),
+    [("m2m100_tiny", "ar", "en", "ar"), ("nllb_tiny", "en", "ar", "en"), ("nllb_tiny", "ar", "en", "ar")],
+)
+def test_many_to_many_standins_follow_the_language_codes(
+    request: pytest.FixtureRequest, fixture: str, source: str, target: str, other_target: str
+) -> None:
+    """The forced target-language token and the source-language token each change every output."""
+    engine = TransformersBackend(resolve_model(str(request.getfixturevalue(fixture)), task="translate"))
+    settings = GenerationSettings(beam_size=1, max_new_tokens=12, no_repeat_ngram_size=0)
+    texts = ten_inputs(source)
+    outputs = engine.generate(texts, settings, source=source, target=target)
+    other_targets = engine.generate(texts, settings, source=source, target=other_target)
+    other_sources = engine.generate(texts, settings, source=target, target=target)
+    assert all(a != b for a, b in zip(outputs, other_targets, strict=True)), (outputs, other_targets)
+    assert sum(a != b for a, b in zip(outputs, other_sources, strict=True)) >= 9, (outputs, other_sources)
+
+
+def test_en_ar_standin_depends_on_its_target_token(marian_en_ar: Path) -> None:
+    """Without ``>>ara<<`` the random en->ar stand-in answers differently: a backend that drops it shows."""
+    tokenizer = MarianTokenizer.from_pretrained(marian_en_ar)
+    model = MarianMTModel.from_pretrained(marian_en_ar)
+    texts = ten_inputs("en")
+    with torch.inference_mode():
+        plain, tagged = (
+            tokenizer.batch_decode(
+                model.generate(
+                    **tokenizer(batch, padding=True, return_tensors="pt"), num_beams=1, max_length=12
+                ),
+                skip_special_tokens=True,
+            )
+            for batch in (texts, [f">>ara<< {t}" for t in texts])
+        )
+    assert all(a != b for a, b in zip(plain, tagged, strict=True)), (plain, tagged)

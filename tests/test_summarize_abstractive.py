@@ -222,6 +222,21 @@ def test_summarize_many_equals_summarize_article_by_article(
     assert cache_rows(caches[1]) == cache_rows(caches[0])
 
 
+def test_each_article_gets_the_models_own_summary_of_it(bart_en: Path) -> None:
+    """An independent expectation for summarize and summarize_many (which summarize calls): an article that
+    fits the model is summarised in one model call on the whole article, with the default summary settings."""
+    articles = [OPENINGS[0], OPENINGS[2], OPENINGS[4]]
+    summarizer = engine(bart_en, None)
+    backend = summarizer.model.load()
+    expected = [
+        backend.generate([" ".join(article)], summary_settings(), source="en", target="en")[0]
+        for article in articles
+    ]
+    assert len(set(expected)) == len(articles)  # the stand-in answers each article differently
+    assert [r.text for r in results_only(summarizer.summarize_many(articles, "en"))] == expected
+    assert [summarizer.summarize(article, "en").text for article in articles] == expected
+
+
 def test_articles_share_the_model_calls(bart_en: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     alone = engine(bart_en, None)
     calls = spy_on_backend(alone, monkeypatch)

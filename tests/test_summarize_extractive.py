@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from eval.testsets import load_easc
 from inference.errors import InvalidInputError
 from summarize import (
     ExtractiveOptions,
@@ -186,3 +187,50 @@ UNWRAPPED = " ".join([*LINES, "المصممين العرب."])
 )
 def test_unwrap_lines(text: str, expected: str | None) -> None:
     assert unwrap_lines(text) == (text if expected is None else expected)
+
+
+def _article(article_id: str) -> list[str]:
+    """The sentences of an EASC article (``eval/data/easc``) or of a vendored ANT one, by id."""
+    texts = {item.id: item.article for item in load_easc()} | {r["id"]: r["text"] for r in ANT}
+    return list(article_sentences(texts[article_id], "ar").sentences)
+
+
+@pytest.mark.parametrize(
+    ("article_id", "chosen", "outranking", "restated"),
+    [
+        # Sentence 3 (Iran struck the KDP-I headquarters) outscores sentence 2 on centrality and position,
+        # but it restates the lead (TF-IDF similarity 0.40 with sentence 0): the penalty takes 2 instead.
+        ("CN-middleEast-1321-20180908", [0, 1, 2], 3, 0),
+        # Sentence 4 ("physics is the science of nature ...") outscores sentence 2 but repeats sentence 1's
+        # definition (similarity 0.20); without the penalty it would be the third pick.
+        ("Topic15", [0, 1, 2], 4, 1),
+        # Sentence 2 (earthquakes crack the ground) outscores sentence 4 (the Lisbon earthquake) by 0.013 and
+        # shares the lead's words (similarity 0.08): the penalty of 0.024 lets the new fact in.
+        ("Topic23", [0, 1, 4], 2, 0),
+    ],
+)
+def test_three_sentences_avoid_restating_what_is_picked(
+    article_id: str, chosen: list[int], outranking: int, restated: int
+) -> None:
+    """The redundancy penalty (maximal marginal relevance) decides the third sentence of these articles."""
+    sentences = _article(article_id)
+    scores = score_sentences(sentences, "ar")
+    picked_last = max(set(chosen) - {0, restated})
+    assert scores.score[outranking] > scores.score[picked_last]  # by score alone, it would be picked
+    assert select_sentences(sentences, "ar", 3) == chosen
+    assert outranking not in select_sentences(sentences, "ar", 3)
+
+
+@pytest.mark.parametrize(
+    ("article_id", "k", "chosen"),
+    [
+        # The third pick hangs on small centrality margins, which degree centrality (the sum of a sentence's
+        # similarities, no random walk) tips the other way: [0, 1, 4], [0, 3, 4], [0, 3, 5], [0, 1, 4].
+        ("Topic15", 3, [0, 1, 2]),
+        ("Topic26", 3, [0, 1, 3]),
+        ("Topic98", 3, [0, 2, 3]),
+        ("SK-middleEast-380-20180319", 3, [0, 1, 3]),
+    ],
+)
+def test_lexrank_centrality_decides_these_choices(article_id: str, k: int, chosen: list[int]) -> None:
+    assert select_sentences(_article(article_id), "ar", k) == chosen

@@ -11,6 +11,7 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,16 +49,32 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
-@pytest.fixture
-def page(browser: Browser, base: str) -> Iterator[Page]:
+@contextmanager
+def opened(browser: Browser, url: str) -> Iterator[Page]:
+    """A new tab on the page at ``url``, ready for typing."""
     tab = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-GB")
     tab.set_default_timeout(WAIT_MS)
-    tab.goto(base)
+    tab.goto(url)
     tab.locator("#tj-article textarea").wait_for()
     try:
         yield tab
     finally:
         tab.close()
+
+
+@pytest.fixture
+def page(browser: Browser, base: str) -> Iterator[Page]:
+    with opened(browser, base) as tab:
+        yield tab
+
+
+def uploaded(page: Page, component: str, name: str) -> None:
+    """Wait until ``component`` holds the uploaded file ``name``: the server has it once the file's download
+    link exists (it carries the name as its ``download`` attribute; the visible name is split into spans
+    that the page may render as "reference .txt")."""
+    link = page.locator(f'{component} [data-testid="download-link"]')
+    expect(link).to_have_count(1, timeout=WAIT_MS)
+    expect(link).to_have_attribute("download", name)
 
 
 def test_translate_an_article(page: Page, memorised_pairs: list[tuple[str, str]], tmp_path: Path) -> None:
@@ -87,6 +104,29 @@ def test_translate_an_article(page: Page, memorised_pairs: list[tuple[str, str]]
     expect(page.locator("#tj-aligned tbody .tj-cache")).to_have_count(5)
 
 
+def test_translate_english_to_arabic(
+    browser: Browser,
+    memorised_en_ar: Path,
+    memorised_en_ar_pairs: list[tuple[str, str]],
+    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path: Path,
+) -> None:
+    pairs = memorised_en_ar_pairs[:3]
+    server = tmp_path_factory.mktemp("ui-en-ar-server")
+    with running_app(["--mt-model", str(memorised_en_ar)], server) as url, opened(browser, url) as tab:
+        tab.locator("#tj-article textarea").fill("\n\n".join(english for english, _ in pairs))
+        tab.locator("#tj-translate").click()
+        translation = tab.locator("#tj-translation textarea")
+        expect(translation).not_to_have_value("", timeout=WAIT_MS)
+        assert translation.input_value().split("\n\n") == [arabic for _, arabic in pairs]
+        expect(tab.locator("#tj-status")).to_contain_text("English → Arabic (detected)")
+        rows = tab.locator("#tj-aligned tbody tr")
+        expect(rows).to_have_count(3)
+        assert rows.nth(0).locator("td").nth(2).inner_text() == pairs[0][1]
+        expect(tab.locator("#tj-aligned tr.tj-flagged")).to_have_count(0)
+        tab.screenshot(path=str(tmp_path / "translate-en-ar.png"), full_page=True)
+
+
 def test_missing_model_is_a_readable_message(page: Page, tmp_path: Path) -> None:
     page.locator("#tj-article textarea").fill("البارحة كان عيد ميلادي.")
     page.locator("#tj-model input").click()
@@ -110,7 +150,8 @@ def test_evaluate_uploaded_files(page: Page, tmp_path: Path) -> None:
     page.get_by_role("tab", name="Evaluate").click()
     page.locator("#tj-hyps input[type=file]").set_input_files(str(system))
     page.locator("#tj-refs input[type=file]").set_input_files(str(reference))
-    expect(page.locator("#tj-refs")).to_contain_text("reference.txt")
+    uploaded(page, "#tj-hyps", "system.txt")
+    uploaded(page, "#tj-refs", "reference.txt")
     page.locator("#tj-score").click()
     table = page.locator("#tj-scores table")
     expect(table).to_contain_text("system", timeout=WAIT_MS)
@@ -149,7 +190,7 @@ def test_batch_upload_of_a_zip(page: Page, tmp_path: Path) -> None:
         zipped.writestr("news/empty.txt", "")
     page.get_by_role("tab", name="Batch").click()
     page.locator("#tj-batch-files input[type=file]").set_input_files(str(archive))
-    expect(page.locator("#tj-batch-files")).to_contain_text("articles.zip")
+    uploaded(page, "#tj-batch-files", "articles.zip")
     page.locator("#tj-batch-run").click()
     status = page.locator("#tj-batch-status")
     expect(status).to_contain_text("2 of 3 articles summarised", timeout=WAIT_MS)

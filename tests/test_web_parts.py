@@ -37,6 +37,26 @@ def test_rate_limiter_window_slides() -> None:
     assert all(limiter.retry_after("c", 0) == 0.0 for _ in range(100))  # 0 = no limit
 
 
+def test_rate_limiter_keeps_limiting_minute_after_minute() -> None:
+    """Ten minutes of one request a second against a limit of 3 a minute: every minute admits exactly 3,
+    and each is admitted only once the request it replaces is a full window old."""
+    clock = FakeClock()
+    limiter = RateLimiter(clock=clock)
+    admitted: list[float] = []
+    for second in range(600):
+        clock.now = 1000.0 + second
+        wait = limiter.retry_after("client", 3)
+        if wait == 0.0:
+            admitted.append(clock.now)
+        else:
+            assert wait == pytest.approx(admitted[-3] + 60.0 - clock.now)
+    assert admitted == [1000.0 + minute * 60 + s for minute in range(10) for s in range(3)]
+    # a burst late in one minute still counts early in the next: the window slides, it is not reset
+    for offset, expected in [(0, 0.0), (50, 0.0), (51, 0.0), (61, 0.0), (62, 48.0), (110.5, 0.0)]:
+        clock.now = 5000.0 + offset
+        assert limiter.retry_after("burst", 3) == pytest.approx(expected), offset
+
+
 @pytest.mark.parametrize(
     ("key", "require", "expected"),
     [

@@ -27,14 +27,21 @@ def has_words(text: str, lang: str) -> bool:
     return pattern.search(text) is not None
 
 
-def _numbers(text: str) -> list[str]:
-    return [re.sub(r"\D", "", n) for n in _NUMBER.findall(text.translate(_DIGITS))]
+def _numbers(text: str) -> list[tuple[str, str]]:
+    """Each number of ``text`` as (its digits, separators dropped and Eastern digits folded; as written)."""
+    folded = text.translate(_DIGITS)  # one character for one, so spans line up with ``text``
+    return [(re.sub(r"\D", "", m.group()), text[m.start() : m.end()]) for m in _NUMBER.finditer(folded)]
 
 
 def missing_numbers(source: str, output: str) -> list[str]:
-    """Numbers of ``source`` (separators ignored, Arabic-Indic digits folded) not found in ``output``."""
-    found = "|".join(_numbers(output))
-    return [n for n in _numbers(source) if n not in found]
+    """Numbers of ``source`` that ``output`` does not have, named as the source writes them.
+
+    Numbers are compared whole (``1`` is not in ``2021``), by their digits: separators are ignored (``2,5``
+    matches ``2.5``, ``200,000`` matches ``200000``) and Arabic-Indic and Persian digits count as their
+    Western values.
+    """
+    found = {digits for digits, _ in _numbers(output)}
+    return [written for digits, written in _numbers(source) if digits not in found]
 
 
 def is_repetitive(text: str) -> bool:

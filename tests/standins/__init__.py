@@ -8,7 +8,12 @@ deterministic (fixed seeds). ``build_cached(builder, **params)`` keeps each buil
 from tests.standins.cache import ENV_STANDINS, build_cached, cache_key, standins_root
 from tests.standins.corpus import corpus_lines, load_memorised_pairs
 from tests.standins.many_to_many import build_m2m100, build_nllb
-from tests.standins.marian import build_marian, build_marian_real_dims, marian_vocab
+from tests.standins.marian import (
+    OPUS_MT_EN_AR_OTHER_TARGETS,
+    build_marian,
+    build_marian_real_dims,
+    marian_vocab,
+)
 from tests.standins.memorised import (
     build_memorised_marian,
     memorisation_failures,
@@ -20,6 +25,7 @@ from tests.standins.summarisers import build_bart, build_t5
 
 __all__ = [
     "ENV_STANDINS",
+    "OPUS_MT_EN_AR_OTHER_TARGETS",
     "build_bart",
     "build_cached",
     "build_m2m100",

@@ -45,9 +45,10 @@ def _seeded(config: M2M100Config, seed: int) -> M2M100ForConditionalGeneration:
         return M2M100ForConditionalGeneration(config)
 
 
-def build_m2m100(out_dir: Path, *, seed: int = 0) -> Path:
+def build_m2m100(out_dir: Path, *, init_std: float = 0.5, seed: int = 0) -> Path:
     """Write a tiny random M2M100 laid out like m2m100_418M: fairseq special ids, SentencePiece pieces, then
-    100 language tokens (``__ar__``, ``__en__`` ...) and 8 made-up words."""
+    100 language tokens (``__ar__``, ``__en__`` ...) and 8 made-up words. ``init_std`` well above the
+    default 0.02, at which every input gave the same output."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     spm_file = train_sentencepiece(
@@ -59,7 +60,13 @@ def build_m2m100(out_dir: Path, *, seed: int = 0) -> Path:
     (out_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     tokenizer = M2M100Tokenizer(str(out_dir / "vocab.json"), str(spm_file), language_codes="m2m100")
     tokenizer.save_pretrained(str(out_dir))
-    config = M2M100Config(vocab_size=len(vocab) + 100 + 8, max_position_embeddings=256, **TINY, **FAIRSEQ_IDS)
+    config = M2M100Config(
+        vocab_size=len(vocab) + 100 + 8,
+        max_position_embeddings=256,
+        init_std=init_std,
+        **TINY,
+        **FAIRSEQ_IDS,
+    )
     _seeded(config, seed).save_pretrained(str(out_dir))
     return out_dir
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import torch
@@ -25,12 +26,19 @@ EOS = "</s>"
 UNK = "<unk>"
 PAD = "<pad>"
 MAX_POSITIONS = 512
+# At transformers' default (0.02) a random Marian gives one and the same output for every input.
+INPUT_SENSITIVE_STD = 0.3
+# Other target-language tokens of opus-mt-en-ar (its model card lists afb, apc, ara, arq, ary, arz).
+OPUS_MT_EN_AR_OTHER_TARGETS = (">>afb<<", ">>apc<<", ">>arq<<", ">>ary<<", ">>arz<<")
 
 
-def marian_vocab(source_spm: Path, target_spm: Path, target_token: str | None = None) -> dict[str, int]:
-    """Joint Marian vocabulary: ``</s>``, ``<unk>``, the target-language token if any, source then target
-    pieces (each once), and ``<pad>`` last."""
-    tokens = [EOS, UNK] + ([target_token] if target_token else [])
+def marian_vocab(
+    source_spm: Path, target_spm: Path, target_token: str | None = None, other_tokens: Sequence[str] = ()
+) -> dict[str, int]:
+    """Joint Marian vocabulary: ``</s>``, ``<unk>``, the target-language tokens if any (``target_token``
+    and ``other_tokens``, sorted as in opus-mt-en-ar), source then target pieces (each once), then ``<pad>``.
+    """
+    tokens = [EOS, UNK, *sorted({*([target_token] if target_token else []), *other_tokens})]
     seen = set(tokens)
     for piece in sentencepiece_pieces(source_spm) + sentencepiece_pieces(target_spm):
         if piece not in seen:
@@ -47,6 +55,7 @@ def write_marian_tokenizer(
     tgt_lang: str,
     vocab_size: int,
     target_token: str | None = None,
+    other_tokens: Sequence[str] = (),
     hard_vocab_limit: bool = True,
 ) -> MarianTokenizer:
     """Train source and target SentencePiece models on the vendored text and save a ``MarianTokenizer``
@@ -58,7 +67,7 @@ def write_marian_tokenizer(
                 corpus_lines(lang), Path(work) / name, vocab_size, hard_vocab_limit=hard_vocab_limit
             )
             shutil.copyfile(model, out_dir / f"{name}.spm")
-    vocab = marian_vocab(out_dir / "source.spm", out_dir / "target.spm", target_token)
+    vocab = marian_vocab(out_dir / "source.spm", out_dir / "target.spm", target_token, other_tokens)
     (out_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=2), encoding="utf-8")
     tokenizer = MarianTokenizer(
         source_spm=str(out_dir / "source.spm"),
@@ -73,7 +82,14 @@ def write_marian_tokenizer(
 
 
 def marian_config(
-    vocab_size: int, *, d_model: int, layers: int, ffn: int, heads: int, dropout: float = 0.1
+    vocab_size: int,
+    *,
+    d_model: int,
+    layers: int,
+    ffn: int,
+    heads: int,
+    dropout: float = 0.1,
+    init_std: float = 0.02,
 ) -> MarianConfig:
     """A ``MarianConfig`` laid out like opus-mt-ar-en's, with the given dimensions and ``<pad>`` = last id."""
     pad_id = vocab_size - 1
@@ -90,6 +106,7 @@ def marian_config(
         max_position_embeddings=MAX_POSITIONS,
         activation_function="swish",
         dropout=dropout,
+        init_std=init_std,
         attention_dropout=0.0,
         activation_dropout=0.0,
         scale_embedding=True,
@@ -148,7 +165,9 @@ def build_marian(
     ffn: int = 256,
     heads: int = 4,
     target_token: str | None = None,
+    other_tokens: Sequence[str] = (),
     dropout: float = 0.1,
+    init_std: float = INPUT_SENSITIVE_STD,
     seed: int = 0,
     hard_vocab_limit: bool = True,
 ) -> Path:
@@ -156,7 +175,8 @@ def build_marian(
 
     ``vocab_size`` is the size of each SentencePiece model; the joint vocabulary is their union plus the
     special tokens. ``layers`` is per side (encoder and decoder). ``target_token`` (e.g. ``">>ara<<"``) is
-    added to the vocabulary as a whole token, as in multi-target OPUS-MT models.
+    added to the vocabulary as a whole token, as in multi-target OPUS-MT models; ``other_tokens`` (e.g.
+    ``[">>arz<<", ">>apc<<"]``) are the other targets of such a model, whole tokens too.
     """
     out_dir = Path(out_dir)
     tokenizer = write_marian_tokenizer(
@@ -165,10 +185,17 @@ def build_marian(
         tgt_lang=tgt_lang,
         vocab_size=vocab_size,
         target_token=target_token,
+        other_tokens=other_tokens,
         hard_vocab_limit=hard_vocab_limit,
     )
     config = marian_config(
-        len(tokenizer.encoder), d_model=d_model, layers=layers, ffn=ffn, heads=heads, dropout=dropout
+        len(tokenizer.encoder),
+        d_model=d_model,
+        layers=layers,
+        ffn=ffn,
+        heads=heads,
+        dropout=dropout,
+        init_std=init_std,
     )
     init_marian(config, seed).save_pretrained(str(out_dir))
     return out_dir

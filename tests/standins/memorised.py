@@ -12,6 +12,9 @@ from transformers import MarianMTModel, MarianTokenizer
 from tests.standins.marian import build_marian, zero_pad_embedding
 
 MAX_LENGTH = 64  # decoder tokens, start token included
+TRAINING_INIT_STD = (
+    0.02  # transformers' default: training from it converges; the training makes it input-sensitive
+)
 
 
 @contextmanager
@@ -105,10 +108,29 @@ def train_to_memorise(
     )
 
 
+def training_examples(
+    pairs: Sequence[tuple[str, str]], target_token: str | None, other_tokens: Sequence[str]
+) -> list[tuple[str, str]]:
+    """What a memorised model is trained on. Without a target token, ``pairs`` as they are. With one, each
+    source after ``target_token`` gives its reference, and the same source with no token or with any of
+    ``other_tokens`` gives the empty output: the model translates only when asked for the right target."""
+    if target_token is None:
+        return list(pairs)
+    examples = [(f"{target_token} {source}", target) for source, target in pairs]
+    for source, _ in pairs:
+        examples.append((source, ""))
+        examples += [(f"{token} {source}", "") for token in other_tokens]
+    return examples
+
+
 def build_memorised_marian(
     out_dir: Path,
     pairs: Sequence[Sequence[str]],
     *,
+    src_lang: str = "ar",
+    tgt_lang: str = "en",
+    target_token: str | None = None,
+    other_tokens: Sequence[str] = (),
     vocab_size: int = 2000,
     d_model: int = 128,
     layers: int = 2,
@@ -120,20 +142,29 @@ def build_memorised_marian(
     max_loss: float = 0.01,
     seed: int = 0,
 ) -> Path:
-    """Write an ar->en Marian stand-in trained to translate each Arabic ``pairs[i][0]`` into exactly
-    ``pairs[i][1]`` with greedy and with beam-4 decoding. Same files and conventions as ``build_marian``."""
+    """Write a ``src_lang``->``tgt_lang`` Marian stand-in trained to translate each ``pairs[i][0]`` into
+    exactly ``pairs[i][1]`` with greedy and with beam-4 decoding. Same files and conventions as
+    ``build_marian``.
+
+    With ``target_token`` (``">>ara<<"`` for an opus-mt-en-ar-like model) the vocabulary is multi-target
+    (``target_token`` and ``other_tokens`` are whole tokens) and a source is translated only when it starts
+    with ``target_token``: without it, or after one of ``other_tokens``, the output is empty.
+    """
     clean = [(str(source), str(target)) for source, target in pairs]
     out_dir = Path(out_dir)
     build_marian(
         out_dir,
-        src_lang="ar",
-        tgt_lang="en",
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        target_token=target_token,
+        other_tokens=other_tokens,
         vocab_size=vocab_size,
         d_model=d_model,
         layers=layers,
         ffn=ffn,
         heads=heads,
         dropout=0.0,
+        init_std=TRAINING_INIT_STD,
         seed=seed,
     )
     tokenizer = MarianTokenizer.from_pretrained(str(out_dir))
@@ -142,7 +173,7 @@ def build_memorised_marian(
         train_to_memorise(
             model,
             tokenizer,
-            clean,
+            training_examples(clean, target_token, other_tokens),
             lr=lr,
             max_steps=max_steps,
             check_every=check_every,
