@@ -1,6 +1,6 @@
 """The tarjama web page (Gradio) and the LibreTranslate-compatible API, served together.
 
-``python app.py [--host 127.0.0.1] [--port 7860] [--mt-model NAME_OR_DIR] [--sum-model NAME_OR_DIR]``
+``python app.py [--host 127.0.0.1] [--port 7860] [--mt-model NAME_OR_DIR ...] [--sum-model NAME_OR_DIR]``
 
 This module only lays out the page and wires its events to ``handlers.Page`` (which calls the library);
 the HTML comes from ``presenters`` and the HTTP API from ``api``. It binds to localhost unless ``--host``
@@ -342,7 +342,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     add = parser.add_argument
     add("--host", default=DEFAULT_HOST, help="address to bind (default %(default)s: this machine only)")
     add("--port", type=int, default=DEFAULT_PORT, help="port (default %(default)s)")
-    add("--mt-model", help="translation model: short name, Hub id or local folder (default: per direction)")
+    add(
+        "--mt-model",
+        action="append",
+        metavar="NAME_OR_DIR",
+        help="translation model: short name, Hub id or local folder, ar-en=DIR / en-ar=DIR to state a "
+        "folder's direction; repeat for one model per direction (default: per direction)",
+    )
     add("--sum-model", help="abstractive summary model: short name, Hub id or local folder")
     add("--backend", default=DEFAULT_BACKEND, choices=["auto", "ctranslate2", "transformers"])
     add("--device", default=DEFAULT_DEVICE, choices=["auto", "cpu", "cuda"])

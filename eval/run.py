@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from eval.mt import score_translations
 from eval.rouge import score_summaries, split_summary_sentences
-from eval.scores import Evaluation
+from eval.scores import Evaluation, check_bootstrap_samples
 from eval.testsets import MTItem, MTTestSet, SummaryItem
 from inference.errors import InvalidInputError
 from inference.settings import DEFAULT_BOOTSTRAP_SAMPLES
@@ -185,6 +185,7 @@ def run_translation(
     progress: Progress | None = None,
 ) -> RunResult:
     """Translate ``testset`` (as whole documents where it has them) and score the output."""
+    check_bootstrap_samples(n_bootstrap)
     started = time.perf_counter()
     items = select(testset.items, limit, spread=not testset.has_documents)
     if not items:
@@ -237,6 +238,7 @@ def run_summaries(
     progress: Progress | None = None,
 ) -> RunResult:
     """Summarise each article, score against its references; ``lead_sentences`` adds a lead-N baseline."""
+    check_bootstrap_samples(n_bootstrap)
     started = time.perf_counter()
     chosen: list[SummaryItem] = select(items, limit, spread=False)
     if not chosen:

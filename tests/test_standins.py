@@ -122,7 +122,7 @@ def test_memorised_model_reproduces_every_pair(
 def test_memorised_pairs_suit_end_to_end_tests(memorised_pairs: list[tuple[str, str]]) -> None:
     arabic = [a for a, _ in memorised_pairs]
     english = [e for _, e in memorised_pairs]
-    assert len(memorised_pairs) == 40
+    assert len(memorised_pairs) == 41
     assert len(set(arabic)) == len(set(english)) == 40
     for a in arabic:
         assert re.fullmatch(r"[\u0621-\u064a ،]+[^ ][.؟!?]", a), a  # one sentence, Arabic letters only

@@ -253,6 +253,8 @@ def create_router(service: TarjamaService, access: ApiAccess | None = None) -> A
         if source != "auto":
             check_language(source, "source")
         check_language(target, "target")
+        if source == target:
+            raise InvalidInputError(f"the source and target language are both {LANGUAGE_NAMES[source]}")
         service.limits.check_texts(texts)
         model = _text_param(params, "model", code=False)
         detections = [detect(text) for text in texts] if source == "auto" else []
