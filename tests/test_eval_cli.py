@@ -98,6 +98,28 @@ def test_bad_input_gives_one_clear_error(
     assert message.format(hyp=hyp_path, ref=ref_path) in lines[0]
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["eval", "mt", "--lang", "en"],
+        ["eval", "summary", "--lang", "en"],
+        ["eval", "run", "--testset", "tatoeba", "--model", "opus-mt-ar-en", "--limit", "2"],
+        ["eval", "summarize", "--testset", "easc", "--limit", "2"],
+    ],
+    ids=["mt", "summary", "run", "summarize"],
+)
+@pytest.mark.parametrize("samples", ["0", "-5"])
+def test_bootstrap_below_one_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str], samples: str
+) -> None:
+    files = ["--hyp", write(tmp_path / "h.txt", EN_HYP), "--ref", write(tmp_path / "r.txt", EN_REFS)]
+    args = [*command, *(files if command[1] in ("mt", "summary") else []), "--bootstrap", samples]
+    code, out, err = run_cli(args, capsys)
+    assert code == 1 and out == ""
+    expected = f"the number of bootstrap resamples (--bootstrap) must be at least 1, not {samples}"
+    assert err == f"tarjama: error: {expected}\n"
+
+
 def test_empty_hypotheses_can_be_allowed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ref = write(tmp_path / "ref.txt", EN_REFS)
     hyp = write(tmp_path / "hyp.txt", [EN_HYP[0], "", EN_HYP[2]])
