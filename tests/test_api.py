@@ -130,6 +130,8 @@ JSON = {"Content-Type": "application/json"}
         ("/translate", {"content": b"\xff\xfe", "headers": JSON}, "Invalid JSON"),
         ("/translate", {"json": {"q": "نص", "source": "ar", "target": "en", "model": "/etc"}}, "unknown"),
         ("/translate", {"json": {"q": "12 345", "source": "auto", "target": "en"}}, "cannot tell"),
+        ("/translate", {"json": {"q": "نص", "source": "ar", "target": "ar"}}, "both Arabic"),
+        ("/translate", {"json": {"q": "Text", "source": "en", "target": "en"}}, "both English"),
         ("/detect", {"data": {}}, "missing q"),
         ("/summarize", {"json": {"q": "نص", "sentences": "three"}}, "whole number"),
     ],
@@ -159,6 +161,24 @@ def test_model_that_cannot_be_had_is_503_naming_model_and_fix(client: httpx.Clie
     message = answer.json()["error"]
     assert "opus-mt-tc-big-ar-en" in message
     assert "tarjama models pull opus-mt-tc-big-ar-en" in message
+
+
+def test_a_direction_the_servers_model_cannot_do_is_never_answered_in_the_wrong_language(
+    client: httpx.Client, memorised_ar_en: Path
+) -> None:
+    named = client.post(
+        "/translate", json={"q": "Hello.", "source": "en", "target": "ar", "model": str(memorised_ar_en)}
+    )
+    assert named.status_code == 400
+    assert (
+        named.json()["error"] == f"model {memorised_ar_en} cannot translate en→ar: it translates ar→en only"
+    )
+    for path in ("/translate", "/summarize"):  # no model named: the registry's en→ar default, not available
+        answer = client.post(
+            path, json={"q": "The minister arrived. He spoke.", "source": "en", "target": "ar"}
+        )
+        assert answer.status_code == 503, answer.text
+        assert "opus-mt-en-ar" in answer.json()["error"]
 
 
 def test_api_keys_and_rate_limit(client: httpx.Client) -> None:
