@@ -9,6 +9,10 @@ from typing import Any
 from inference.errors import InvalidInputError
 
 SIGNIFICANCE_LEVEL = 0.05
+SIGNIFICANCE_NOTE = (
+    f"* = significant at p < {SIGNIFICANCE_LEVEL}. A difference of zero is never significant, whatever its "
+    "p-value: sacrebleu's paired bootstrap gives a system identical to the baseline p = 1/(n+1)."
+)
 
 
 def _round(value: float) -> float:
@@ -91,6 +95,13 @@ class PairedComparison:
         as sacrebleu reports it, but is not read as significant.
         """
         return self.p_value < SIGNIFICANCE_LEVEL and self.delta != 0
+
+    @property
+    def mark(self) -> str:
+        """``*`` when significant, ``no difference`` for a zero delta (whatever its p-value), else empty."""
+        if self.delta == 0:
+            return "no difference"
+        return "*" if self.significant else ""
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON numbers."""

@@ -55,6 +55,21 @@ def test_mt_text_output_names_the_tokenizer(tmp_path: Path, capsys: pytest.Captu
     assert "language ar" in out and "tok:intl" in out and "hyp" in out
 
 
+def test_mt_text_output_explains_the_significance_mark(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ref = write(tmp_path / "ref.txt", EN_REFS)
+    same, other = write(tmp_path / "same.txt", EN_HYP), write(tmp_path / "other.txt", ["x y z"] * 3)
+    args = ["eval", "mt", "--hyp", write(tmp_path / "base.txt", EN_HYP), "--hyp", same, "--hyp", other]
+    code, out, _ = run_cli([*args, "--ref", ref], capsys)
+    assert code == 0
+    rows = {tuple(line.split()[:2]): line for line in out.splitlines() if line.startswith(("same", "other"))}
+    for metric in ("bleu", "chrf", "ter"):
+        assert rows["same", metric].split()[2:] == ["+0.00", "0.0010", "no", "difference"]
+        assert rows["other", metric].split()[2:][-1] == "*"
+    assert "A difference of zero is never significant" in out
+
+
 def test_summary_json_shape_with_two_references(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ref1 = write(tmp_path / "r1.txt", EN_REFS)
     ref2 = write(tmp_path / "r2.txt", EN_HYP)
