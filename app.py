@@ -21,7 +21,6 @@ from fastapi import FastAPI
 
 from eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS
 from inference.errors import TarjamaError
-from inference.registry import get_spec
 from inference.settings import (
     DEFAULT_BACKEND,
     DEFAULT_CONCURRENCY,
@@ -31,6 +30,7 @@ from inference.settings import (
     DEFAULT_QUEUE_SIZE,
     DEFAULT_REQ_LIMIT,
 )
+from inference.state import model_state
 from web import presenters
 from web.api import ApiAccess, add_api, load_api_keys
 from web.handlers import KEEP_SECONDS, Page
@@ -56,6 +56,7 @@ TESTSET_CHOICES = (
     *((f"{name} (translation)", name) for name in MT_TESTSETS),
     *((f"{name} (summaries)", name) for name in SUMMARY_TESTSETS),
 )
+EXAMPLE_LABEL_CHARS = 56  # Gradio cuts longer example labels itself, mid-word
 MODELS_CONCURRENCY = "models"  # one concurrency group: every tab's model work shares the same limit
 
 
@@ -67,12 +68,25 @@ def _reporter(progress: gr.Progress, desc: str, unit: str) -> Callable[[int, int
 
 
 def _model_choices(service: TarjamaService) -> list[tuple[str, str]]:
-    choices = [("Default", "")]
-    for name in service.allowed_models():
-        spec = get_spec(name)
-        label = f"{name} — {spec.description}" if spec else f"{presenters.model_label(name)} (this server's)"
-        choices.append((label, name))
-    return choices
+    return [("Default", ""), *((_model_line(service, name), name) for name in service.allowed_models())]
+
+
+def _model_line(service: TarjamaService, name: str) -> str:
+    """A model with its directions and local state; a server model that cannot be read says why."""
+    try:
+        spec = service.model_spec(name)
+    except TarjamaError as exc:
+        return f"{presenters.model_label(name)} — cannot be used: {exc}"
+    return presenters.model_choice(name, spec, model_state(name))
+
+
+def _enable_downloads(*files: object) -> tuple[gr.DownloadButton, ...]:
+    """Download buttons clickable only while they hold a file (after an error they hold none)."""
+    return tuple(gr.DownloadButton(interactive=file is not None) for file in files)
+
+
+def _after(event: gr.events.Dependency, downloads: list[gr.DownloadButton]) -> None:
+    event.then(_enable_downloads, inputs=downloads, outputs=downloads, queue=False, show_progress="hidden")
 
 
 def _examples() -> tuple[list[list[str]], list[str]]:
@@ -83,7 +97,7 @@ def _examples() -> tuple[list[list[str]], list[str]]:
             text = path.read_text(encoding="utf-8")
             title = next((line.strip() for line in text.splitlines() if len(line.strip()) > 30), name)
             texts.append([text])
-            labels.append(title[:70])
+            labels.append(presenters.shorten(title, EXAMPLE_LABEL_CHARS))
     return texts, labels
 
 
@@ -118,12 +132,19 @@ def _translate_tab(page: Page) -> None:
             )
             status = gr.HTML(elem_id="tj-status")
             with gr.Row():
-                download_txt = gr.DownloadButton("Download .txt", size="sm")
-                download_json = gr.DownloadButton("Download .json (with sentences)", size="sm")
+                download_txt = gr.DownloadButton(
+                    "Download .txt", size="sm", interactive=False, elem_id="tj-txt"
+                )
+                download_json = gr.DownloadButton(
+                    "Download .json (with sentences)", size="sm", interactive=False, elem_id="tj-json"
+                )
     aligned = gr.HTML(elem_id="tj-aligned")
     texts, labels = _examples()
     if texts:
-        gr.Examples(texts, inputs=[article], example_labels=labels, label="Example articles (from seeds/)")
+        gr.Examples(
+            texts, inputs=[article], example_labels=labels, label="Example articles (from seeds/)",
+            elem_id="tj-examples",
+        )  # fmt: skip
 
     def translate(
         text: str,
@@ -133,13 +154,14 @@ def _translate_tab(page: Page) -> None:
     ) -> tuple[str, str, str, str | None, str | None]:
         return page.translate(text, direction, model, _reporter(progress, "Translating", "sentences"))
 
-    button.click(
+    event = button.click(
         translate,
         inputs=[article, direction, model],
         outputs=[output, status, aligned, download_txt, download_json],
         api_name="translate",
         concurrency_id=MODELS_CONCURRENCY,
     )
+    _after(event, [download_txt, download_json])
 
 
 SUMMARY_LANGUAGES = (("Same as the article", "same"), ("English", "en"), ("Arabic", "ar"))
@@ -170,20 +192,28 @@ def _summarize_tab(page: Page) -> None:
                 elem_id="tj-summary", elem_classes=["tj-bidi"],
             )  # fmt: skip
             status = gr.HTML(elem_id="tj-sum-status")
-            download = gr.DownloadButton("Download .txt", size="sm")
+            with gr.Row():
+                download = gr.DownloadButton(
+                    "Download .txt", size="sm", interactive=False, elem_id="tj-sum-txt"
+                )
     method, sentences, to = _summary_options()
     button = gr.Button("Summarise", variant="primary", elem_id="tj-summarize")
     highlighted = gr.HTML(elem_id="tj-sum-highlight")
     texts, labels = _examples()
     if texts:
-        gr.Examples(texts, inputs=[article], example_labels=labels, label="Example articles (from seeds/)")
-    button.click(
+        gr.Examples(
+            texts, inputs=[article], example_labels=labels, label="Example articles (from seeds/)",
+            elem_id="tj-sum-examples",
+        )  # fmt: skip
+
+    event = button.click(
         page.summarize,
         inputs=[article, method, sentences, to],
         outputs=[summary, status, highlighted, download],
         api_name="summarize",
         concurrency_id=MODELS_CONCURRENCY,
     )
+    _after(event, [download])
 
 
 def _batch_tab(page: Page) -> None:
@@ -281,7 +311,7 @@ def _evaluate_tab(page: Page) -> None:
         report = _reporter(progress, "Running the test set", "parts")
         return page.evaluate_testset(testset, direction, model, limit, method, report)
 
-    run_button.click(
+    run_button.click(lambda: ("", ""), outputs=[error, scores], queue=False, show_progress="hidden").then(
         run_testset,
         inputs=[testset, direction, model, limit, method],
         outputs=outputs,
@@ -380,6 +410,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         app = create_app(
             service, workdir, access=access, concurrency=args.concurrency, queue_size=args.queue_size
         )
+        for name in service.allowed_models():
+            print(f"tarjama: model {_model_line(service, name)}")
         print(f"tarjama: serving http://{args.host}:{args.port}/ (API: /translate, /detect, /summarize)")
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     finally:

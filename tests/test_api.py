@@ -266,13 +266,13 @@ def test_gradio_api_evaluate_a_bundled_test_set(client: httpx.Client) -> None:
     assert error == ""
     assert "5 items" in scores and "<td>sentences</td>" in scores and "nrefs:1" in scores
     assert len(plots) == 3
-    assert [Path(r["orig_name"]).name for r in reports] == ["report.html", "report.json", "report.md"]
+    assert [Path(r["orig_name"]).name for r in reports] == ["report.zip"]
 
 
 def test_gradio_api_evaluate_a_summary_test_set(client: httpx.Client) -> None:
     inputs = ["easc", "ar-en", "", 3, "extractive"]
     error, scores, _, reports = gradio_call(client, "evaluate_testset", inputs)
     assert error == ""
-    assert "3 items, 5 reference(s), summary metrics in ar" in scores
+    assert "3 items, 5 references, summary metrics in ar" in scores
     assert "<td>extractive</td>" in scores and "<td>lead-3</td>" in scores and "rouge" in scores.lower()
-    assert len(reports) == 3
+    assert [Path(r["orig_name"]).name for r in reports] == ["report.zip"]

@@ -135,13 +135,13 @@ class Page:
             "",
             presenters.scores_table(outcome.evaluation),
             [str(p) for p in outcome.plots],
-            [str(p) for p in outcome.reports],
+            [str(outcome.bundle())],
         )
 
     def evaluate_files(
         self, hypotheses: Sequence[str] | str | None, references: Sequence[str] | str | None, kind: str
     ) -> EvalOutputs:
-        """Score uploaded files: ``(error, scores table, plot images, report files)``."""
+        """Score uploaded files: ``(error, scores table, plot images, [report.zip])``."""
         try:
             if kind not in ("mt", "summary"):
                 raise InvalidInputError(f"unknown kind of evaluation {kind!r}")
@@ -165,7 +165,7 @@ class Page:
         method: str = "extractive",
         progress: Progress | None = None,
     ) -> EvalOutputs:
-        """Run and score a bundled test set: ``(error, scores table, plot images, report files)``."""
+        """Run and score a bundled test set: ``(error, scores table, plot images, [report.zip])``."""
         source, target = DIRECTIONS.get(direction, ("ar", "en"))
         try:
             if target is None:

@@ -31,6 +31,7 @@ from web.service import Limits, TarjamaService, check_language
 Progress = Callable[[int, int], None]
 Kind = Literal["mt", "summary"]
 PLOT_SUFFIX = ".png"
+REPORT_ARCHIVE = "report.zip"
 CSV_COLUMNS = ("id", "summary", "method", "model", "lang", "to", "translation_model", "seconds")
 
 
@@ -50,6 +51,14 @@ class EvalOutcome:
     def reports(self) -> list[Path]:
         """``report.html``, ``report.md`` and ``report.json``."""
         return sorted((f for f in self.files if f.suffix != PLOT_SUFFIX), key=lambda f: f.suffix != ".html")
+
+    def bundle(self) -> Path:
+        """``report.zip`` next to the files: the reports with the plots they show, as one download."""
+        archive = self.files[0].parent / REPORT_ARCHIVE
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+            for file in [*self.reports, *self.plots]:
+                zipped.write(file, file.name)
+        return archive
 
 
 def check_uploads(paths: Sequence[str | Path], limits: Limits, suffixes: Sequence[str]) -> list[Path]:

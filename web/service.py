@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from inference.cache import SentenceCache
 from inference.errors import InvalidInputError, LimitExceededError
 from inference.pool import ModelPool
-from inference.registry import MODELS
+from inference.registry import MODELS, ModelSpec, get_spec
 from inference.settings import (
     DEFAULT_BACKEND,
     DEFAULT_BEAM_SIZE,
@@ -157,6 +157,11 @@ class TarjamaService:
         """The translation models a visitor may choose: the registered ones and this server's own."""
         names = translation_models()
         return [*(name for name in self.mt_models if name not in names), *names]
+
+    def model_spec(self, name: str) -> ModelSpec:
+        """What translation model ``name`` can do: the registry's word, else what its files say (resolving
+        a folder or Hub id, which raises :class:`~inference.errors.ModelUnavailableError` if it cannot)."""
+        return get_spec(name) or self.pool.get(name, task="translate").resolved.spec
 
     def model_for(self, model: str | None = None) -> str | tuple[str, ...]:
         """The model (or this server's models, each for its directions) a request gets.
