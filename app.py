@@ -287,7 +287,12 @@ def _evaluate_tab(page: Page) -> None:
                 direction = gr.Dropdown(
                     list(DIRECTION_CHOICES), value="ar-en", label="Direction (translation)"
                 )
-                model = gr.Dropdown(_model_choices(page.service), value="", label="Model (translation)")
+                model = gr.Dropdown(
+                    _model_choices(page.service),
+                    value="",
+                    label="Model (translation)",
+                    elem_id="tj-evaluate-model",
+                )
             method = gr.Radio(list(SUMMARY_METHODS), value="extractive", label="Method (summary sets)")
             limit = gr.Slider(1, page.service.limits.eval_items, value=50, step=1, label="Items")
             run_button = gr.Button("Run and score", variant="primary", elem_id="tj-run-testset")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -164,3 +165,115 @@ def test_batch_upload_of_a_zip(page: Page, tmp_path: Path) -> None:
     assert [r["summary"] for r in records] == [row["summary"] for row in rows]
     assert [json.loads(line)["id"] for line in errors.text().splitlines()] == ["news__empty.txt"]
     page.screenshot(path=str(tmp_path / "batch.png"), full_page=True)
+
+
+@pytest.fixture
+def wide(browser: Browser, base: str) -> Iterator[Page]:
+    """The page at 1366×900, the size the layout was checked at."""
+    tab = browser.new_page(viewport={"width": 1366, "height": 900}, locale="en-GB")
+    tab.set_default_timeout(WAIT_MS)
+    tab.goto(base)
+    tab.locator("#tj-article textarea").wait_for()
+    try:
+        yield tab
+    finally:
+        tab.close()
+
+
+def test_sentence_table_layout_and_downloads(wide: Page, memorised_pairs: list[tuple[str, str]]) -> None:
+    downloads = [wide.locator("#tj-txt"), wide.locator("#tj-json")]
+    for button in downloads:
+        expect(button).to_be_disabled()  # nothing to download yet
+    wide.locator("#tj-article textarea").fill(f"• Thursday, 23 January 2025\n\n{memorised_pairs[0][0]}")
+    wide.locator("#tj-translate").click()
+    expect(wide.locator("#tj-status")).to_contain_text("2 sentences", timeout=WAIT_MS)
+    widths = wide.locator("#tj-aligned thead th").evaluate_all("hs => hs.map(h => h.offsetWidth)")
+    assert abs(widths[1] - widths[2]) <= 1, widths  # source and translation columns equal
+    cells = wide.locator("#tj-aligned tbody tr").nth(0).locator("td")
+    direction = "e => getComputedStyle(e).direction"
+    assert cells.nth(1).evaluate(direction) == "ltr"  # a Latin date line in an Arabic cell
+    assert wide.locator("#tj-aligned tbody tr").nth(1).locator("td").nth(1).evaluate(direction) == "rtl"
+    for button in downloads:
+        expect(button).to_be_enabled()
+
+    wide.locator("#tj-article textarea").fill(memorised_pairs[1][0])
+    wide.locator("#tj-translate").click()
+    expect(wide.locator("#tj-status")).to_contain_text("1 sentence, 0 from the cache", timeout=WAIT_MS)
+
+    wide.locator("#tj-article textarea").fill("   ")
+    wide.locator("#tj-translate").click()
+    expect(wide.locator("#tj-status .tj-error")).to_be_visible(timeout=WAIT_MS)
+    for button in downloads:
+        expect(button).to_be_disabled()  # an error leaves nothing to download
+
+
+LOGICAL_END_IS_LEFTMOST = """e => {
+    const text = e.firstChild, range = document.createRange();
+    const box = i => {
+        range.setStart(text, i);
+        range.setEnd(text, i + 1);
+        return range.getBoundingClientRect();
+    };
+    const last = box(text.length - 1);
+    const line = [...Array(text.length).keys()].map(box).filter(r => Math.abs(r.top - last.top) < 2);
+    return line.every(r => r.left >= last.left - 0.5);
+}"""
+
+
+def test_summarise_tab_layout_and_arabic_example_labels(wide: Page) -> None:
+    wide.get_by_role("tab", name="Summarise").click()
+    download = wide.locator("#tj-sum-txt")
+    expect(download).to_be_visible()
+    assert download.bounding_box()["height"] < 60  # a button, not a tall empty panel
+    expect(download).to_be_disabled()
+    labels = wide.locator("#tj-sum-examples .gallery-item > div")
+    expect(labels).to_have_count(4)
+    texts = labels.all_inner_texts()
+    assert any(t.endswith("…") for t in texts) and any(t.endswith('"') for t in texts)
+    for index in range(4):  # the ellipsis or closing quote at the end of Arabic text: on the left
+        assert labels.nth(index).evaluate(LOGICAL_END_IS_LEFTMOST), texts[index]
+
+
+def test_evaluate_shows_p_values_and_offers_the_report_with_its_plots(wide: Page, tmp_path: Path) -> None:
+    reference = tmp_path / "reference.txt"
+    reference.write_text("Yesterday was my birthday.\nWhat is the width of this road?\n", encoding="utf-8")
+    base, other = tmp_path / "base.txt", tmp_path / "other.txt"
+    base.write_text("Yesterday was my birthday.\nThe road is wide.\n", encoding="utf-8")
+    other.write_text("Today is a day.\nNo.\n", encoding="utf-8")
+    wide.get_by_role("tab", name="Evaluate").click()
+    wide.locator("#tj-hyps input[type=file]").set_input_files([str(base), str(other)])
+    wide.locator("#tj-refs input[type=file]").set_input_files(str(reference))
+    expect(wide.locator("#tj-refs")).to_contain_text("reference.txt")
+    wide.locator("#tj-score").click()
+    significance = wide.locator("#tj-scores table.tj-significance")
+    expect(significance.locator("tbody tr")).to_have_count(3, timeout=WAIT_MS)
+    expect(significance).to_contain_text("p-value")
+    expect(wide.locator("#tj-scores")).to_contain_text("A difference of zero is never significant")
+    links = wide.locator("#tj-report a")
+    expect(links).to_have_count(1)
+    archive = wide.request.get(links.first.get_attribute("href") or "")
+    with zipfile.ZipFile(io.BytesIO(archive.body())) as zipped:
+        names = set(zipped.namelist())
+        report = zipped.read("report.html").decode("utf-8")
+    assert {"report.html", "report.md", "report.json"} <= names
+    pictures = set(re.findall(r'src="([^"]+\.png)"', report))
+    assert pictures and pictures <= names  # every picture the report shows comes with it
+
+
+def test_a_new_test_set_run_clears_the_previous_error(wide: Page) -> None:
+    wide.get_by_role("tab", name="Evaluate").click()
+    wide.locator("#tj-plots").scroll_into_view_if_needed()
+    models = wide.locator("#tj-evaluate-model input")
+    models.click()
+    wide.get_by_role("option", name="opus-mt-tc-big-ar-en").click()
+    wide.locator("#tj-run-testset").click()
+    error = wide.locator("#tj-eval-error")
+    expect(error).to_contain_text("is not available", timeout=WAIT_MS)
+    models.click()
+    wide.get_by_role("option", name="Default", exact=True).click()
+    wide.locator("#tj-run-testset").click()
+    expect(wide.locator("#tj-scores .progress-text, #tj-scores .eta-bar").first).to_be_attached(
+        timeout=WAIT_MS
+    )
+    expect(error).not_to_contain_text("is not available")  # gone while the new run is under way
+    expect(wide.locator("#tj-scores table").first).to_be_visible(timeout=WAIT_MS)
