@@ -80,9 +80,10 @@ def _model_line(service: TarjamaService, name: str) -> str:
     return presenters.model_choice(name, spec, model_state(name))
 
 
-def _enable_downloads(*files: object) -> tuple[gr.DownloadButton, ...]:
+def _enable_downloads(*files: object) -> gr.DownloadButton | tuple[gr.DownloadButton, ...]:
     """Download buttons clickable only while they hold a file (after an error they hold none)."""
-    return tuple(gr.DownloadButton(interactive=file is not None) for file in files)
+    buttons = tuple(gr.DownloadButton(interactive=file is not None) for file in files)
+    return buttons[0] if len(buttons) == 1 else buttons  # Gradio reads one output's tuple as its value
 
 
 def _after(event: gr.events.Dependency, downloads: list[gr.DownloadButton]) -> None:

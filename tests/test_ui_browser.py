@@ -223,9 +223,12 @@ LOGICAL_END_IS_LEFTMOST = """e => {
 def test_summarise_tab_layout_and_arabic_example_labels(wide: Page) -> None:
     wide.get_by_role("tab", name="Summarise").click()
     download = wide.locator("#tj-sum-txt")
-    expect(download).to_be_visible()
-    assert download.bounding_box()["height"] < 60  # a button, not a tall empty panel
     expect(download).to_be_disabled()
+    article = (SEEDS / "ant_CN-middleEast-259-20180313.txt").read_text(encoding="utf-8")
+    wide.locator("#tj-sum-article textarea").fill(article)
+    wide.locator("#tj-summarize").click()
+    expect(download).to_be_enabled(timeout=WAIT_MS)
+    assert download.bounding_box()["height"] < 60  # a button, not a tall empty panel
     labels = wide.locator("#tj-sum-examples .gallery-item > div")
     expect(labels).to_have_count(4)
     texts = labels.all_inner_texts()
