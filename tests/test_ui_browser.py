@@ -76,7 +76,7 @@ def test_translate_an_article(page: Page, memorised_pairs: list[tuple[str, str]]
     expect(page.locator("#tj-status")).to_contain_text("Arabic → English (detected)")
     rows = page.locator("#tj-aligned tbody tr")
     expect(rows).to_have_count(5)
-    assert rows.nth(0).locator("td").nth(1).get_attribute("dir") == "rtl"
+    assert rows.nth(0).locator("td").nth(1).evaluate("e => getComputedStyle(e).direction") == "rtl"
     assert rows.nth(0).locator("td").nth(2).inner_text() == pairs[0][1]
     flagged = page.locator("#tj-aligned tr.tj-flagged")
     expect(flagged).to_have_count(1)
@@ -120,9 +120,11 @@ def test_evaluate_uploaded_files(page: Page, tmp_path: Path) -> None:
     expect(page.locator("#tj-scores")).to_contain_text("nrefs:1")
     expect(page.locator("#tj-plots img")).to_have_count(3)
     links = page.locator("#tj-report a")
-    expect(links).to_have_count(3)
-    html_report = page.request.get(links.first.get_attribute("href") or "")
-    assert html_report.ok and "<table" in html_report.text() and "system" in html_report.text()
+    expect(links).to_have_count(1)
+    archive = page.request.get(links.first.get_attribute("href") or "")
+    with zipfile.ZipFile(io.BytesIO(archive.body())) as zipped:
+        html_report = zipped.read("report.html").decode("utf-8")
+    assert "<table" in html_report and "system" in html_report
     page.screenshot(path=str(tmp_path / "evaluate.png"), full_page=True)
 
 
@@ -198,7 +200,8 @@ def test_sentence_table_layout_and_downloads(wide: Page, memorised_pairs: list[t
 
     wide.locator("#tj-article textarea").fill(memorised_pairs[1][0])
     wide.locator("#tj-translate").click()
-    expect(wide.locator("#tj-status")).to_contain_text("1 sentence, 0 from the cache", timeout=WAIT_MS)
+    one = re.compile(r"· 1 sentence, [01] from")  # the shared server may have cached it already
+    expect(wide.locator("#tj-status")).to_contain_text(one, timeout=WAIT_MS)
 
     wide.locator("#tj-article textarea").fill("   ")
     wide.locator("#tj-translate").click()
