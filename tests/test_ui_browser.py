@@ -12,6 +12,7 @@ import json
 import re
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,9 +50,10 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
-@pytest.fixture
-def page(browser: Browser, base: str) -> Iterator[Page]:
-    tab = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-GB")
+@contextmanager
+def opened(browser: Browser, base: str, width: int) -> Iterator[Page]:
+    """A new tab on the page, ``width`` × 900, closed afterwards."""
+    tab = browser.new_page(viewport={"width": width, "height": 900}, locale="en-GB")
     tab.set_default_timeout(WAIT_MS)
     tab.goto(base)
     tab.locator("#tj-article textarea").wait_for()
@@ -59,6 +61,12 @@ def page(browser: Browser, base: str) -> Iterator[Page]:
         yield tab
     finally:
         tab.close()
+
+
+@pytest.fixture
+def page(browser: Browser, base: str) -> Iterator[Page]:
+    with opened(browser, base, 1280) as tab:
+        yield tab
 
 
 def test_translate_an_article(page: Page, memorised_pairs: list[tuple[str, str]], tmp_path: Path) -> None:
@@ -172,14 +180,8 @@ def test_batch_upload_of_a_zip(page: Page, tmp_path: Path) -> None:
 @pytest.fixture
 def wide(browser: Browser, base: str) -> Iterator[Page]:
     """The page at 1366×900, the size the layout was checked at."""
-    tab = browser.new_page(viewport={"width": 1366, "height": 900}, locale="en-GB")
-    tab.set_default_timeout(WAIT_MS)
-    tab.goto(base)
-    tab.locator("#tj-article textarea").wait_for()
-    try:
+    with opened(browser, base, 1366) as tab:
         yield tab
-    finally:
-        tab.close()
 
 
 def test_sentence_table_layout_and_downloads(wide: Page, memorised_pairs: list[tuple[str, str]]) -> None:
