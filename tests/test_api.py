@@ -274,5 +274,6 @@ def test_gradio_api_evaluate_a_summary_test_set(client: httpx.Client) -> None:
     error, scores, _, reports = gradio_call(client, "evaluate_testset", inputs)
     assert error == ""
     assert "3 items, 5 references, summary metrics in ar" in scores
-    assert "<td>extractive</td>" in scores and "<td>lead-3</td>" in scores and "rouge" in scores.lower()
+    assert "<td>extractive</td>" in scores and "<td>lead-k</td>" in scores and "rouge" in scores.lower()
+    assert "Length rule: k = the mean sentence count of the item&#x27;s references" in scores
     assert [Path(r["orig_name"]).name for r in reports] == ["report.zip"]

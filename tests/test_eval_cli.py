@@ -11,7 +11,9 @@ import pytest
 
 import cli
 from eval import MTItem, MTTestSet, RunResult, load_cnndm, run_summaries, run_translation
-from eval.run import _realign, lead, select
+from eval.rouge import split_summary_sentences
+from eval.run import REFERENCE_LENGTH_RULE, _realign, lead, reference_length, select
+from eval.testsets import load_summary_testset
 from translate import Translator
 
 EN_REFS = ["The talks ended without a deal on Monday.", "Rain is expected across the north.", "He won."]
@@ -283,6 +285,26 @@ def test_summary_run_scores_a_summariser_against_lead() -> None:
     assert [s.name for s in run.evaluation.systems] == ["lead-1", "lead-3"]
     assert run.evaluation.items == 5 and all(run.outputs["lead-1"])
     assert run.evaluation.system("lead-3").score("rouge1") > 0
+
+
+def test_summary_run_under_the_readme_length_rule() -> None:
+    items, _ = load_summary_testset("easc")
+    chosen = items[:6]
+    ks = [reference_length(item) for item in chosen]
+    for item, k in zip(chosen, ks, strict=True):
+        counts = [len(split_summary_sentences(r).split("\n")) for r in item.references]
+        assert k == max(1, round(sum(counts) / len(counts)))
+    assert len(set(ks)) > 1  # the rule gives each article its own length
+
+    def summarize(article: str, k: int) -> str:
+        return "\n".join(reversed(split_summary_sentences(article).split("\n")[:k]))  # k sentences
+
+    run = run_summaries(chosen, summarize, "ar", name="ours", sentences_for=reference_length, n_bootstrap=20)
+    assert [s.name for s in run.evaluation.systems] == ["ours", "lead-k"]
+    available = [len(split_summary_sentences(item.article).split("\n")) for item in chosen]
+    for system in ("ours", "lead-k"):  # k sentences, or all of a shorter article
+        assert [len(text.split("\n")) for text in run.outputs[system]] == list(map(min, ks, available))
+    assert run.notes["length rule"] == REFERENCE_LENGTH_RULE
 
 
 @pytest.mark.parametrize(("testset", "lang", "references"), [("cnndm", "en", 1), ("easc", "ar", 5)])

@@ -133,7 +133,7 @@ class Page:
     def _eval_outputs(self, outcome: EvalOutcome) -> EvalOutputs:
         return (
             "",
-            presenters.scores_table(outcome.evaluation),
+            presenters.scores_table(outcome.evaluation, outcome.note),
             [str(p) for p in outcome.plots],
             [str(outcome.bundle())],
         )

@@ -217,9 +217,9 @@ def summary_html(
     return f'{legend}<div class="tj-summary" dir="{_dir(lang)}" lang="{lang}">{body}</div>'
 
 
-def scores_table(evaluation: Evaluation) -> str:
-    """The scores as an HTML table: one row per system, each score with its 95% bootstrap interval,
-    followed by each metric's signature (how exactly it was computed)."""
+def scores_table(evaluation: Evaluation, note: str = "") -> str:
+    """The scores as an HTML table: one row per system, each score with its 95% bootstrap interval, the
+    paired-bootstrap p-values, ``note`` (how the run was made) and each metric's signature."""
     head = "".join(
         f"<th>{_esc(m)}{' ↓' if m in evaluation.lower_is_better else ''}</th>" for m in evaluation.metrics
     )
@@ -238,12 +238,13 @@ def scores_table(evaluation: Evaluation) -> str:
         else ""
     )
     what = "translation" if evaluation.kind == "mt" else "summary"
+    noted = f'<p class="tj-legend tj-note">{_esc(note)}</p>' if note else ""
     sizes = f"{count(evaluation.items, 'item')}, {count(evaluation.references, 'reference')}"
     return (
         f'<p class="tj-status">{sizes}, {what} metrics in {_esc(evaluation.lang)}; ↓ = lower is better; '
         "[95% bootstrap interval].</p>"
         f'<table class="tj-align"><thead><tr><th>system</th>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>{_significance(evaluation)}"
+        f"<tbody>{''.join(rows)}</tbody></table>{_significance(evaluation)}{noted}"
         f'<ul class="tj-legend">{signatures}</ul>'
     )
 
