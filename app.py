@@ -20,7 +20,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS
-from inference.errors import TarjamaError
+from inference.errors import ModelUnavailableError, TarjamaError
 from inference.settings import (
     DEFAULT_BACKEND,
     DEFAULT_CONCURRENCY,
@@ -72,11 +72,12 @@ def _model_choices(service: TarjamaService) -> list[tuple[str, str]]:
 
 
 def _model_line(service: TarjamaService, name: str) -> str:
-    """A model with its directions and local state; a server model that cannot be read says why."""
+    """A model with its directions and local state; a server model that cannot be read says why (without
+    its server path)."""
     try:
         spec = service.model_spec(name)
-    except TarjamaError as exc:
-        return f"{presenters.model_label(name)} — cannot be used: {exc}"
+    except ModelUnavailableError as exc:
+        return f"{presenters.model_label(name)} — cannot be used: {exc.reason}"
     return presenters.model_choice(name, spec, model_state(name))
 
 

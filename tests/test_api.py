@@ -21,8 +21,14 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 @pytest.fixture(scope="module")
-def base(memorised_ar_en: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("api-server")
+def server_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's folder: its caches, its keys file and ``server.log``."""
+    return tmp_path_factory.mktemp("api-server")
+
+
+@pytest.fixture(scope="module")
+def base(memorised_ar_en: Path, server_dir: Path) -> Iterator[str]:
+    tmp = server_dir
     keys = tmp / "keys.txt"
     keys.write_text(f"# test keys\n{LIMITED_KEY} {LIMIT}\ntj-free\n", encoding="utf-8")
     with running_app(["--mt-model", str(memorised_ar_en), "--api-keys", str(keys)], tmp) as url:
@@ -179,6 +185,16 @@ def test_a_direction_the_servers_model_cannot_do_is_never_answered_in_the_wrong_
         )
         assert answer.status_code == 503, answer.text
         assert "opus-mt-en-ar" in answer.json()["error"]
+
+
+def test_start_up_lists_each_model_with_directions_and_local_state(
+    client: httpx.Client, server_dir: Path, memorised_ar_en: Path
+) -> None:
+    lines = (server_dir / "server.log").read_text(encoding="utf-8").splitlines()
+    models = {line.split()[2]: line for line in lines if line.startswith("tarjama: model ")}
+    assert "— ar→en, " in models[memorised_ar_en.name] and "(local folder, " in models[memorised_ar_en.name]
+    assert models["opus-mt-en-ar"].endswith("(not downloaded)") and "— en→ar, " in models["opus-mt-en-ar"]
+    assert "— ar→en, en→ar, " in models["nllb-200-distilled-600M"]
 
 
 def test_api_keys_and_rate_limit(client: httpx.Client) -> None:
