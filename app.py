@@ -20,7 +20,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS
-from inference.errors import ModelUnavailableError, TarjamaError
+from inference.errors import TarjamaError
 from inference.settings import (
     DEFAULT_BACKEND,
     DEFAULT_CONCURRENCY,
@@ -30,10 +30,9 @@ from inference.settings import (
     DEFAULT_QUEUE_SIZE,
     DEFAULT_REQ_LIMIT,
 )
-from inference.state import model_state
 from web import presenters
 from web.api import ApiAccess, add_api, load_api_keys
-from web.handlers import KEEP_SECONDS, Page
+from web.handlers import KEEP_SECONDS, Page, model_choices, model_line
 from web.service import TarjamaService
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
@@ -65,20 +64,6 @@ def _reporter(progress: gr.Progress, desc: str, unit: str) -> Callable[[int, int
         progress((done, total), desc=desc, unit=unit)
 
     return report
-
-
-def _model_choices(service: TarjamaService) -> list[tuple[str, str]]:
-    return [("Default", ""), *((_model_line(service, name), name) for name in service.allowed_models())]
-
-
-def _model_line(service: TarjamaService, name: str) -> str:
-    """A model with its directions and local state; a server model that cannot be read says why (without
-    its server path)."""
-    try:
-        spec = service.model_spec(name)
-    except ModelUnavailableError as exc:
-        return f"{presenters.model_label(name)} — cannot be used: {exc.reason}"
-    return presenters.model_choice(name, spec, model_state(name))
 
 
 def _enable_downloads(*files: object) -> gr.DownloadButton | tuple[gr.DownloadButton, ...]:
@@ -120,7 +105,7 @@ def _translate_tab(page: Page) -> None:
                 direction = gr.Dropdown(
                     [("Detect automatically", "auto"), *DIRECTION_CHOICES], value="auto", label="Direction"
                 )
-                model = gr.Dropdown(_model_choices(service), value="", label="Model", elem_id="tj-model")
+                model = gr.Dropdown(model_choices(service), value="", label="Model", elem_id="tj-model")
             button = gr.Button("Translate", variant="primary", elem_id="tj-translate")
         with gr.Column():
             output = gr.Textbox(
@@ -290,7 +275,7 @@ def _evaluate_tab(page: Page) -> None:
                     list(DIRECTION_CHOICES), value="ar-en", label="Direction (translation)"
                 )
                 model = gr.Dropdown(
-                    _model_choices(page.service),
+                    model_choices(page.service),
                     value="",
                     label="Model (translation)",
                     elem_id="tj-evaluate-model",
@@ -418,7 +403,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             service, workdir, access=access, concurrency=args.concurrency, queue_size=args.queue_size
         )
         for name in service.allowed_models():
-            print(f"tarjama: model {_model_line(service, name)}")
+            print(f"tarjama: model {model_line(service, name)}")
         print(f"tarjama: serving http://{args.host}:{args.port}/ (API: /translate, /detect, /summarize)")
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     finally:

@@ -12,8 +12,9 @@ from inference.errors import InvalidInputError, LimitExceededError
 from translate import Segment, Translation, TranslationStats
 from web import presenters
 from web.api import ApiAccess, ApiError, RateLimiter, load_api_keys
+from web.handlers import model_choices
 from web.jobs import evaluate_files, jsonl_to_csv, prepare_batch_input
-from web.service import Limits, detect, split_markup
+from web.service import Limits, TarjamaService, detect, split_markup
 
 
 class FakeClock:
@@ -175,3 +176,27 @@ def test_alignment_table_escapes_and_marks() -> None:
     assert "missing number: 2021" in table and "kept as is" in table
     status = presenters.translation_status(result, detected=True)
     assert "my-model" in status and "/models" not in status and "1 to check" in status
+
+
+def test_model_lines_show_directions_state_and_never_a_server_path(tmp_path: Path) -> None:
+    broken = tmp_path / "server-models" / "mine"
+    broken.mkdir(parents=True)
+    service = TarjamaService(mt_model=str(broken), use_cache=False)
+    choices = dict((value, label) for label, value in model_choices(service))
+    assert choices[""] == "Default"
+    assert (
+        choices[str(broken)]
+        == "mine — cannot be used: the folder has no config.json, so it is not a model folder"
+    )
+    assert str(tmp_path) not in " ".join(choices.values())
+    assert choices["opus-mt-ar-en"].startswith("opus-mt-ar-en — ar→en, OPUS-MT")
+    assert choices["opus-mt-ar-en"].endswith("(not downloaded)")
+    assert "— ar→en, en→ar, " in choices["m2m100_418M"]
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [(0, "0 sentences"), (1, "1 sentence"), (2, "2 sentences"), (1500, "1,500 sentences")],
+)
+def test_counts_take_the_right_plural(number: int, expected: str) -> None:
+    assert presenters.count(number, "sentence") == expected

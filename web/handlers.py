@@ -14,7 +14,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from inference.errors import InvalidInputError, TarjamaError
+from inference.errors import InvalidInputError, ModelUnavailableError, TarjamaError
+from inference.state import model_state
 from summarize import Summary, SummaryOptions, article_sentences
 from web import presenters
 from web.jobs import EvalOutcome, evaluate_files, evaluate_testset, summarize_batch
@@ -31,6 +32,21 @@ TranslateOutputs = tuple[str, str, str, str | None, str | None]
 SummaryOutputs = tuple[str, str, str, str | None]
 BatchOutputs = tuple[str, list[str]]
 EvalOutputs = tuple[str, str, list[str], list[str]]
+
+
+def model_choices(service: TarjamaService) -> list[tuple[str, str]]:
+    """The model dropdowns' ``(label, value)`` choices: the default, then every model a visitor may pick."""
+    return [("Default", ""), *((model_line(service, name), name) for name in service.allowed_models())]
+
+
+def model_line(service: TarjamaService, name: str) -> str:
+    """A model with its directions and local state; a server model that cannot be read says why (without
+    its server path)."""
+    try:
+        spec = service.model_spec(name)
+    except ModelUnavailableError as exc:
+        return f"{presenters.model_label(name)} — cannot be used: {exc.reason}"
+    return presenters.model_choice(name, spec, model_state(name))
 
 
 def _paths(files: Sequence[str] | str | None) -> list[str]:
@@ -190,4 +206,6 @@ __all__ = [
     "DIRECTIONS",
     "KEEP_SECONDS",
     "Page",
+    "model_choices",
+    "model_line",
 ]
