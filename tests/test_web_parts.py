@@ -200,3 +200,17 @@ def test_model_lines_show_directions_state_and_never_a_server_path(tmp_path: Pat
 )
 def test_counts_take_the_right_plural(number: int, expected: str) -> None:
     assert presenters.count(number, "sentence") == expected
+
+
+@pytest.mark.parametrize(
+    ("model", "label"),
+    [
+        ("opus-mt-ar-en", "opus-mt-ar-en"),
+        ("Helsinki-NLP/opus-mt-ar-en", "Helsinki-NLP/opus-mt-ar-en"),
+        ("/srv/models/mine", "mine"),
+        ("ar-en=/srv/models/mine", "ar-en=mine"),
+        ("en-ar=./models/other", "en-ar=other"),
+    ],
+)
+def test_model_labels_never_show_a_server_path(model: str, label: str) -> None:
+    assert presenters.model_label(model) == label

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from eval.scores import SIGNIFICANCE_NOTE, Evaluation
+from inference.hub import split_direction
 from inference.registry import ModelSpec, describe_directions
 from inference.state import ModelState
 from summarize import BatchReport, Summary
@@ -80,8 +81,10 @@ def error_box(message: str, title: str = "Could not do that") -> str:
 
 
 def model_label(model: str) -> str:
-    """A model's name for people: a local folder is shown by its last part."""
-    return Path(model).name if model.startswith(("/", ".", "~")) else model
+    """A model's name for people: a local folder is shown by its last part (``ar-en=`` kept)."""
+    direction, where = split_direction(model)
+    prefix = f"{direction[0]}-{direction[1]}=" if direction else ""
+    return prefix + (Path(where).name if where.startswith(("/", ".", "~")) else where)
 
 
 def shorten(text: str, limit: int) -> str:
