@@ -251,7 +251,8 @@ def test_evaluate_shows_p_values_and_offers_the_report_with_its_plots(wide: Page
     wide.get_by_role("tab", name="Evaluate").click()
     wide.locator("#tj-hyps input[type=file]").set_input_files([str(base), str(other)])
     wide.locator("#tj-refs input[type=file]").set_input_files(str(reference))
-    expect(wide.locator("#tj-refs")).to_contain_text("reference.txt")
+    expect(wide.locator("#tj-hyps tbody tr")).to_have_count(2, timeout=WAIT_MS)  # both uploads listed
+    expect(wide.locator("#tj-refs tbody tr")).to_have_count(1, timeout=WAIT_MS)
     wide.locator("#tj-score").click()
     significance = wide.locator("#tj-scores table.tj-significance")
     expect(significance.locator("tbody tr")).to_have_count(3, timeout=WAIT_MS)
