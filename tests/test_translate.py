@@ -217,3 +217,13 @@ def test_an_unbroken_3000_character_token_does_not_sink_the_article(
     out = paragraphs(result.text)
     assert out[:3] + out[4:] == [e for _, e in memorised_pairs[:4]]
     assert out[3].strip()
+
+
+def test_runaway_repetition_is_bounded_and_flagged(marian_ar_en: Path) -> None:
+    translator = Translator(str(marian_ar_en), use_cache=False)  # a random model: it loops
+    source = "قال الوزير إن الوفد وصل إلى بغداد أمس."
+    segment = translator.translate(source, source="ar").segments[0]  # default settings: no n-gram blocking
+    backend = translator.pool.get(str(marian_ar_en), task="translate").load()
+    bound = GenerationSettings().max_tokens_for(backend.token_lengths([source], source="ar")[0], 512)
+    assert len(segment.translation.split()) <= bound  # every word is at least one token
+    assert "repetition" in segment.flags
