@@ -1,6 +1,6 @@
 """The tarjama web page (Gradio) and the LibreTranslate-compatible API, served together.
 
-``python app.py [--host 127.0.0.1] [--port 7860] [--mt-model NAME_OR_DIR] [--sum-model NAME_OR_DIR]``
+``python app.py [--host 127.0.0.1] [--port 7860] [--mt-model NAME_OR_DIR ...] [--sum-model NAME_OR_DIR]``
 
 This module only lays out the page and wires its events to ``handlers.Page`` (which calls the library);
 the HTML comes from ``presenters`` and the HTTP API from ``api``. It binds to localhost unless ``--host``
@@ -23,7 +23,6 @@ from fastapi import FastAPI
 
 from eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS
 from inference.errors import TarjamaError
-from inference.registry import get_spec
 from inference.settings import (
     BODY_IDLE_SECONDS,
     DEFAULT_BACKEND,
@@ -37,7 +36,7 @@ from inference.settings import (
 from web import presenters
 from web.api import add_api
 from web.guard import guard
-from web.handlers import KEEP_SECONDS, Page
+from web.handlers import KEEP_SECONDS, Page, model_choices, model_line
 from web.health import add_health
 from web.limits import MEMORY_STORAGE, ApiAccess, Gate, RateLimiter, load_api_keys, open_rate_store
 from web.security import client_address
@@ -64,6 +63,7 @@ TESTSET_CHOICES = (
     *((f"{name} (translation)", name) for name in MT_TESTSETS),
     *((f"{name} (summaries)", name) for name in SUMMARY_TESTSETS),
 )
+EXAMPLE_LABEL_CHARS = 56  # Gradio cuts longer example labels itself, mid-word
 MODELS_CONCURRENCY = "models"  # one concurrency group: every tab's model work shares the same limit
 
 
@@ -79,13 +79,14 @@ def _reporter(progress: gr.Progress, desc: str, unit: str) -> Callable[[int, int
     return report
 
 
-def _model_choices(service: TarjamaService) -> list[tuple[str, str]]:
-    choices = [("Default", "")]
-    for name in service.allowed_models():
-        spec = get_spec(name)
-        label = f"{name} — {spec.description}" if spec else f"{presenters.model_label(name)} (this server's)"
-        choices.append((label, name))
-    return choices
+def _enable_downloads(*files: object) -> gr.DownloadButton | tuple[gr.DownloadButton, ...]:
+    """Download buttons clickable only while they hold a file (after an error they hold none)."""
+    buttons = tuple(gr.DownloadButton(interactive=file is not None) for file in files)
+    return buttons[0] if len(buttons) == 1 else buttons  # Gradio reads one output's tuple as its value
+
+
+def _after(event: gr.events.Dependency, downloads: list[gr.DownloadButton]) -> None:
+    event.then(_enable_downloads, inputs=downloads, outputs=downloads, queue=False, show_progress="hidden")
 
 
 def _examples() -> tuple[list[list[str]], list[str]]:
@@ -96,7 +97,7 @@ def _examples() -> tuple[list[list[str]], list[str]]:
             text = path.read_text(encoding="utf-8")
             title = next((line.strip() for line in text.splitlines() if len(line.strip()) > 30), name)
             texts.append([text])
-            labels.append(title[:70])
+            labels.append(presenters.shorten(title, EXAMPLE_LABEL_CHARS))
     return texts, labels
 
 
@@ -117,7 +118,7 @@ def _translate_tab(page: Page) -> None:
                 direction = gr.Dropdown(
                     [("Detect automatically", "auto"), *DIRECTION_CHOICES], value="auto", label="Direction"
                 )
-                model = gr.Dropdown(_model_choices(service), value="", label="Model", elem_id="tj-model")
+                model = gr.Dropdown(model_choices(service), value="", label="Model", elem_id="tj-model")
             button = gr.Button("Translate", variant="primary", elem_id="tj-translate")
         with gr.Column():
             output = gr.Textbox(
@@ -131,12 +132,19 @@ def _translate_tab(page: Page) -> None:
             )
             status = gr.HTML(elem_id="tj-status")
             with gr.Row():
-                download_txt = gr.DownloadButton("Download .txt", size="sm")
-                download_json = gr.DownloadButton("Download .json (with sentences)", size="sm")
+                download_txt = gr.DownloadButton(
+                    "Download .txt", size="sm", interactive=False, elem_id="tj-txt"
+                )
+                download_json = gr.DownloadButton(
+                    "Download .json (with sentences)", size="sm", interactive=False, elem_id="tj-json"
+                )
     aligned = gr.HTML(elem_id="tj-aligned")
     texts, labels = _examples()
     if texts:
-        gr.Examples(texts, inputs=[article], example_labels=labels, label="Example articles (from seeds/)")
+        gr.Examples(
+            texts, inputs=[article], example_labels=labels, label="Example articles (from seeds/)",
+            elem_id="tj-examples",
+        )  # fmt: skip
 
     def translate(
         text: str,
@@ -146,13 +154,14 @@ def _translate_tab(page: Page) -> None:
     ) -> tuple[str, str, str, str | None, str | None]:
         return page.translate(text, direction, model, _reporter(progress, "Translating", "sentences"))
 
-    button.click(
+    event = button.click(
         translate,
         inputs=[article, direction, model],
         outputs=[output, status, aligned, download_txt, download_json],
         api_name="translate",
         concurrency_id=MODELS_CONCURRENCY,
     )
+    _after(event, [download_txt, download_json])
 
 
 SUMMARY_LANGUAGES = (("Same as the article", "same"), ("English", "en"), ("Arabic", "ar"))
@@ -183,20 +192,28 @@ def _summarize_tab(page: Page) -> None:
                 elem_id="tj-summary", elem_classes=["tj-bidi"],
             )  # fmt: skip
             status = gr.HTML(elem_id="tj-sum-status")
-            download = gr.DownloadButton("Download .txt", size="sm")
+            with gr.Row():
+                download = gr.DownloadButton(
+                    "Download .txt", size="sm", interactive=False, elem_id="tj-sum-txt"
+                )
     method, sentences, to = _summary_options()
     button = gr.Button("Summarise", variant="primary", elem_id="tj-summarize")
     highlighted = gr.HTML(elem_id="tj-sum-highlight")
     texts, labels = _examples()
     if texts:
-        gr.Examples(texts, inputs=[article], example_labels=labels, label="Example articles (from seeds/)")
-    button.click(
+        gr.Examples(
+            texts, inputs=[article], example_labels=labels, label="Example articles (from seeds/)",
+            elem_id="tj-sum-examples",
+        )  # fmt: skip
+
+    event = button.click(
         page.summarize,
         inputs=[article, method, sentences, to],
         outputs=[summary, status, highlighted, download],
         api_name="summarize",
         concurrency_id=MODELS_CONCURRENCY,
     )
+    _after(event, [download])
 
 
 def _batch_tab(page: Page) -> None:
@@ -279,7 +296,12 @@ def _evaluate_tab(page: Page) -> None:
                 direction = gr.Dropdown(
                     list(DIRECTION_CHOICES), value="ar-en", label="Direction (translation)"
                 )
-                model = gr.Dropdown(_model_choices(page.service), value="", label="Model (translation)")
+                model = gr.Dropdown(
+                    model_choices(page.service),
+                    value="",
+                    label="Model (translation)",
+                    elem_id="tj-evaluate-model",
+                )
             method = gr.Radio(list(SUMMARY_METHODS), value="extractive", label="Method (summary sets)")
             limit = gr.Slider(1, page.service.limits.eval_items, value=50, step=1, label="Items")
             run_button = gr.Button("Run and score", variant="primary", elem_id="tj-run-testset")
@@ -309,7 +331,7 @@ def _evaluate_tab(page: Page) -> None:
         report = _reporter(progress, "Running the test set", "parts")
         return page.evaluate_testset(testset, direction, model, limit, method, report)
 
-    run_button.click(
+    run_button.click(lambda: ("", ""), outputs=[error, scores], queue=False, show_progress="hidden").then(
         run_testset,
         inputs=[testset, direction, model, limit, method],
         outputs=outputs,
@@ -379,7 +401,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     add = parser.add_argument
     add("--host", default=DEFAULT_HOST, help="address to bind (default %(default)s: this machine only)")
     add("--port", type=int, default=DEFAULT_PORT, help="port (default %(default)s)")
-    add("--mt-model", help="translation model: short name, Hub id or local folder (default: per direction)")
+    add(
+        "--mt-model",
+        action="append",
+        metavar="NAME_OR_DIR",
+        help="translation model: short name, Hub id or local folder, ar-en=DIR / en-ar=DIR to state a "
+        "folder's direction; repeat for one model per direction (default: per direction)",
+    )
     add("--sum-model", help="abstractive summary model: short name, Hub id or local folder")
     add("--backend", default=DEFAULT_BACKEND, choices=["auto", "ctranslate2", "transformers"])
     add("--device", default=DEFAULT_DEVICE, choices=["auto", "cpu", "cuda"])
@@ -425,6 +453,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             limits_storage=args.limits_storage,
             body_timeout=args.body_timeout,
         )
+        for name in service.allowed_models():
+            print(f"tarjama: model {model_line(service, name)}")
         print(f"tarjama: serving http://{args.host}:{args.port}/ (API: /translate, /detect, /summarize)")
         proxies = [ip.strip() for ip in args.forwarded_allow_ips.split(",") if ip.strip()]
         uvicorn.run(

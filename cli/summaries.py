@@ -9,7 +9,8 @@ from dataclasses import asdict
 
 from cli.batch import add_batch_options, closing_line, run_with_bar, workers
 from cli.common import add_engine_options, emit, print_json
-from inference.errors import InvalidInputError
+from inference.errors import InvalidInputError, ModelUnavailableError
+from inference.registry import DEFAULT_TRANSLATION_MODELS
 from inference.textio import read_text
 
 # --- summarize -----------------------------------------------------------------------------------
@@ -63,10 +64,16 @@ def _summarize(args: argparse.Namespace) -> int:
         use_cache=not args.no_cache,
         method=args.method,
     )
-    result = summarizer.summarize(
-        text, lang=args.lang, to=args.to, sentences=args.sentences, ratio=args.ratio, model=args.model,
-        order=args.order,
-    )  # fmt: skip
+    try:
+        result = summarizer.summarize(
+            text, lang=args.lang, to=args.to, sentences=args.sentences, ratio=args.ratio, model=args.model,
+            order=args.order,
+        )  # fmt: skip
+    except ModelUnavailableError as exc:
+        if args.translation_model or exc.model not in DEFAULT_TRANSLATION_MODELS.values():
+            raise
+        fix = f"{exc.fix}; or choose the model that crosses languages with --translation-model NAME_OR_DIR"
+        raise ModelUnavailableError(exc.model, exc.reason, fix) from exc
     shown = json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if args.json else result.summary
     emit(shown, args.output)
     return 0

@@ -124,13 +124,25 @@ def _add_models(sub: argparse._SubParsersAction) -> None:
 
 
 def _models_list(args: argparse.Namespace) -> int:
-    rows = [asdict(spec) for spec in MODELS.values()]
+    from inference.registry import describe_directions
+    from inference.state import model_state
+
+    states = {name: model_state(name) for name in MODELS}
     if args.json:
+        rows = [
+            {
+                **asdict(spec),
+                "directions": [list(d) for d in spec.directions],
+                "state": states[name].as_dict(),
+            }
+            for name, spec in MODELS.items()
+        ]
         print_json(rows)
         return 0
-    for spec in MODELS.values():
-        langs = "→".join(spec.languages) if spec.task == "translate" else ",".join(spec.languages)
-        print(f"{spec.name:<26} {spec.task:<10} {langs:<6} {spec.repo_id:<38} {spec.description}")
+    for name, spec in MODELS.items():
+        langs = describe_directions(spec) if spec.task == "translate" else ",".join(spec.languages)
+        print(f"{name:<24} {spec.task:<10} {langs:<13} {spec.repo_id:<36} {states[name].describe()}")
+        print(f"{'':<24} {spec.description}")
     return 0
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from eval.compare import Change
 from eval.run import RunResult
-from eval.scores import Evaluation
+from eval.scores import SIGNIFICANCE_NOTE, Evaluation
 
 
 def _table(rows: Sequence[Sequence[str]]) -> list[str]:
@@ -45,10 +45,10 @@ def format_evaluation(evaluation: Evaluation) -> str:
         lines += ["", f"paired bootstrap resampling against {evaluation.systems[0].name}:"]
         sig_rows = [["system", "metric", "delta", "p-value", ""]]
         sig_rows += [
-            [c.system, c.metric, f"{c.delta:+.2f}", f"{c.p_value:.4f}", "*" if c.significant else ""]
+            [c.system, c.metric, f"{c.delta:+.2f}", f"{c.p_value:.4f}", c.mark]
             for c in evaluation.significance
         ]
-        lines += [*_table(sig_rows), "(* significant at p < 0.05)"]
+        lines += [*_table(sig_rows), f"({SIGNIFICANCE_NOTE})"]
     lines += ["", "signatures:"]
     by_signature: dict[str, list[str]] = {}
     for metric in metrics:

@@ -21,7 +21,15 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.metrics.base import Metric
 from sacrebleu.significance import PairedTest, Result
 
-from eval.scores import Evaluation, Interval, MetricScore, PairedComparison, SystemScores, length_ratio
+from eval.scores import (
+    Evaluation,
+    Interval,
+    MetricScore,
+    PairedComparison,
+    SystemScores,
+    check_bootstrap_samples,
+    length_ratio,
+)
 from inference.arabic import arabic_ratio, normalize_arabic
 from inference.errors import InvalidInputError
 from inference.settings import DEFAULT_BOOTSTRAP_SAMPLES
@@ -82,6 +90,7 @@ def score_translations(
     interval; every system after the first is compared with the first by paired bootstrap resampling.
     """
     n = _check_shapes(hyps, refs)
+    check_bootstrap_samples(n_bootstrap)
     lang = lang or guess_lang(refs)
     if fold_arabic:
         hyps = {name: [fold(line) for line in lines] for name, lines in hyps.items()}

@@ -22,7 +22,7 @@ from importlib.metadata import version
 import numpy as np
 from rouge_score.rouge_scorer import RougeScorer
 
-from eval.scores import Evaluation, Interval, MetricScore, SystemScores, length_ratio
+from eval.scores import Evaluation, Interval, MetricScore, SystemScores, check_bootstrap_samples, length_ratio
 from inference.arabic import tokenize_arabic
 from inference.errors import InvalidInputError
 from inference.settings import DEFAULT_BOOTSTRAP_SAMPLES, DEFAULT_BOOTSTRAP_SEED
@@ -109,6 +109,7 @@ def score_summaries(
     """
     if not hyps or not refs:
         raise InvalidInputError("need at least one hypothesis and one reference file")
+    check_bootstrap_samples(n_bootstrap)
     n = len(refs[0])
     for name, lines in [*((f"reference {i}", s) for i, s in enumerate(refs, 1)), *hyps.items()]:
         if len(lines) != n:

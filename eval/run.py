@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from eval.mt import score_translations
 from eval.rouge import score_summaries, split_summary_sentences
-from eval.scores import Evaluation
+from eval.scores import Evaluation, check_bootstrap_samples
 from eval.testsets import MTItem, MTTestSet, SummaryItem
 from inference.errors import InvalidInputError
 from inference.settings import DEFAULT_BOOTSTRAP_SAMPLES
@@ -85,6 +85,12 @@ class RunResult:
     revision: str = ""
     seconds: float = 0.0
     notes: dict[str, Any] = field(default_factory=dict)
+
+
+REFERENCE_LENGTH_RULE = (
+    "k = the mean sentence count of the item's references (rounded, at least 1), the same k for the summary "
+    "and for the lead-k baseline"
+)
 
 
 def clean_line(text: str) -> str:
@@ -185,6 +191,7 @@ def run_translation(
     progress: Progress | None = None,
 ) -> RunResult:
     """Translate ``testset`` (as whole documents where it has them) and score the output."""
+    check_bootstrap_samples(n_bootstrap)
     started = time.perf_counter()
     items = select(testset.items, limit, spread=not testset.has_documents)
     if not items:
@@ -223,9 +230,15 @@ def lead(article: str, sentences: int) -> str:
     return "\n".join(split_summary_sentences(article).split("\n")[:sentences])
 
 
+def reference_length(item: SummaryItem) -> int:
+    """``k`` for an item under :data:`REFERENCE_LENGTH_RULE`: its references' mean sentence count."""
+    counts = [len(split_summary_sentences(r).split("\n")) for r in item.references if r.strip()]
+    return max(1, round(sum(counts) / len(counts))) if counts else 1
+
+
 def run_summaries(
     items: Sequence[SummaryItem],
-    summarize: Callable[[str], str],
+    summarize: Callable[..., str],
     lang: str,
     *,
     name: str = "summary",
@@ -233,24 +246,36 @@ def run_summaries(
     model: str = "",
     limit: int | None = None,
     lead_sentences: int | None = 3,
+    sentences_for: Callable[[SummaryItem], int] | None = None,
     n_bootstrap: int = DEFAULT_BOOTSTRAP_SAMPLES,
     progress: Progress | None = None,
 ) -> RunResult:
-    """Summarise each article, score against its references; ``lead_sentences`` adds a lead-N baseline."""
+    """Summarise each article, score against its references; ``lead_sentences`` adds a lead-N baseline.
+
+    ``summarize(article)`` makes a summary of its own length; with ``sentences_for`` (e.g.
+    :func:`reference_length`) each item gets its own ``k``, ``summarize(article, k)`` is called and the
+    baseline is ``lead-k`` of the same ``k`` (the rule is kept in the result's notes).
+    """
+    check_bootstrap_samples(n_bootstrap)
     started = time.perf_counter()
     chosen: list[SummaryItem] = select(items, limit, spread=False)
     if not chosen:
         raise InvalidInputError("the summary test set has no items")
+    lengths = [sentences_for(item) for item in chosen] if sentences_for else None
     outputs: dict[str, list[str]] = {name: []}
     for done, item in enumerate(chosen, 1):
-        outputs[name].append(summarize(item.article))
+        k = lengths[done - 1] if lengths else None
+        outputs[name].append(summarize(item.article) if k is None else summarize(item.article, k))
         if progress:
             progress(done, len(chosen))
-    if lead_sentences:
+    notes: dict[str, Any] = {}
+    if lengths:
+        outputs["lead-k"] = [lead(item.article, k) for item, k in zip(chosen, lengths, strict=True)]
+        notes["length rule"] = REFERENCE_LENGTH_RULE
+    elif lead_sentences:
         outputs[f"lead-{lead_sentences}"] = [lead(item.article, lead_sentences) for item in chosen]
     most = max(len(item.references) for item in chosen)
     refs = [[item.references[k] if k < len(item.references) else "" for item in chosen] for k in range(most)]
     evaluation = score_summaries(outputs, refs, lang, n_bootstrap=n_bootstrap)
-    return RunResult(
-        testset, lang, lang, evaluation, outputs, model=model, seconds=time.perf_counter() - started
-    )
+    seconds = time.perf_counter() - started
+    return RunResult(testset, lang, lang, evaluation, outputs, model=model, seconds=seconds, notes=notes)

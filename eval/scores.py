@@ -6,7 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from inference.errors import InvalidInputError
+
 SIGNIFICANCE_LEVEL = 0.05
+SIGNIFICANCE_NOTE = (
+    f"* = significant at p < {SIGNIFICANCE_LEVEL}. A difference of zero is never significant, whatever its "
+    "p-value: sacrebleu's paired bootstrap gives a system identical to the baseline p = 1/(n+1)."
+)
 
 
 def _round(value: float) -> float:
@@ -90,6 +96,13 @@ class PairedComparison:
         """
         return self.p_value < SIGNIFICANCE_LEVEL and self.delta != 0
 
+    @property
+    def mark(self) -> str:
+        """``*`` when significant, ``no difference`` for a zero delta (whatever its p-value), else empty."""
+        if self.delta == 0:
+            return "no difference"
+        return "*" if self.significant else ""
+
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON numbers."""
         return {
@@ -148,3 +161,12 @@ def length_ratio(hypothesis: str, references: list[str]) -> float:
     """Words in ``hypothesis`` over the mean word count of its references (0 when they are empty)."""
     ref_words = sum(len(r.split()) for r in references) / max(1, len(references))
     return len(hypothesis.split()) / ref_words if ref_words else 0.0
+
+
+def check_bootstrap_samples(n_bootstrap: int) -> None:
+    """Raise :class:`InvalidInputError` unless ``n_bootstrap`` (resamples for intervals and p-values) is
+    at least 1: sacrebleu would silently use its default for 0, and ROUGE cannot resample 0 times."""
+    if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, int) or n_bootstrap < 1:
+        raise InvalidInputError(
+            f"the number of bootstrap resamples (--bootstrap) must be at least 1, not {n_bootstrap}"
+        )

@@ -10,14 +10,14 @@ class TarjamaError(Exception):
 class ModelUnavailableError(TarjamaError):
     """A model cannot be had: not cached, offline, unknown name or broken folder."""
 
-    def __init__(self, model: str, reason: str) -> None:
+    def __init__(self, model: str, reason: str, fix: str | None = None) -> None:
         self.model = model
         self.reason = reason
-        super().__init__(
-            f"Model '{model}' is not available: {reason}. "
-            f"Fix: connect to the internet once, pre-fetch it with `tarjama models pull {model}`, "
-            "or give the path of a local model folder instead of the name."
+        self.fix = fix or (
+            f"connect to the internet once, pre-fetch it with `tarjama models pull {model}`, "
+            "or give the path of a local model folder instead of the name"
         )
+        super().__init__(f"Model '{model}' is not available: {reason}. Fix: {self.fix}.")
 
 
 class InvalidInputError(TarjamaError):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from inference.errors import ModelUnavailableError
 from inference.registry import MODELS, ModelSpec, Task, get_spec
@@ -15,6 +17,18 @@ _WEIGHT_PATTERNS = ("*.safetensors", "*.safetensors.index.json")
 _FALLBACK_WEIGHTS = ("pytorch_model.bin", "pytorch_model.bin.index.json", "pytorch_model-*.bin")
 _OTHER_PATTERNS = ("*.json", "*.model", "*.spm", "*.txt")
 _FAMILIES = {"marian": "marian", "m2m_100": "m2m100", "bart": "bart", "t5": "t5", "mt5": "t5"}
+_TOKENIZER_FILES = (
+    "tokenizer.json", "tokenizer_config.json", "source.spm", "spiece.model", "sentencepiece.bpe.model",
+    "vocab.json",
+)  # fmt: skip
+_LANGUAGE_CODES = {"ar": "ar", "ara": "ar", "arb": "ar", "en": "en", "eng": "en"}
+_DECLARED = re.compile(r"(ar|en)-(ar|en)=(.+)", re.DOTALL)  # "ar-en=FOLDER": the direction said outright
+_LANGUAGE_TOKEN = re.compile(r">>(\w+)<<")
+_JSON_KINDS = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "true or false"}
+FOLDER_FIX = (
+    "give a folder holding a model saved with `save_pretrained` (config.json, tokenizer files and weights), "
+    "or a registered model name (`tarjama models list`)"
+)
 
 
 @dataclass(frozen=True)
@@ -36,15 +50,18 @@ def resolve_model(
 ) -> ResolvedModel:
     """Find a model's files: a local folder as it is, or a Hub snapshot (downloaded unless offline).
 
-    ``local_files_only`` defaults to ``HF_HUB_OFFLINE``. Raises :class:`ModelUnavailableError`, naming the
-    model and the fix, when the files cannot be had.
+    ``local_files_only`` defaults to ``HF_HUB_OFFLINE``. A translation model's directions come from the
+    registry, from its folder (tokenizer languages, ``>>ara<<`` tokens) or from the name: ``ar-en=FOLDER``
+    says the folder translates ar→en. Raises :class:`ModelUnavailableError`, naming the model and the fix,
+    when the files cannot be had or make no usable model.
     """
-    folder = Path(name).expanduser()
+    direction, where = split_direction(name)
+    folder = Path(where).expanduser()
     if folder.is_dir():
-        spec = _spec_for_folder(folder, name, task)
+        spec = _spec_for_folder(folder, name, task, direction)
         return ResolvedModel(name, folder.resolve(), spec, f"local-{folder_fingerprint(folder)}")
-    if name.startswith((".", "/", "~")) or name.count("/") > 1:
-        raise ModelUnavailableError(name, "no such folder")
+    if direction or name.startswith((".", "/", "~")) or name.count("/") > 1:
+        raise ModelUnavailableError(name, "there is no such folder", FOLDER_FIX)
     spec = get_spec(name)
     if spec is None and "/" not in name:
         known = ", ".join(sorted(n for n, s in _registered(task)))
@@ -53,13 +70,29 @@ def resolve_model(
     offline = hub_offline() if local_files_only is None else local_files_only
     path = _snapshot(name, repo_id, revision, offline)
     if spec is None:
-        spec = _spec_for_folder(path, name, task)
+        spec = _spec_for_folder(path, name, task, None)
+    else:
+        _check_tokenizer(path, name)
     return ResolvedModel(name, path, spec, path.name)
+
+
+def split_direction(name: str) -> tuple[tuple[str, str] | None, str]:
+    """``("ar", "en"), "FOLDER"`` for ``ar-en=FOLDER``; ``None, name`` for anything else."""
+    declared = _DECLARED.fullmatch(name)
+    if declared is None:
+        return None, name
+    return (declared.group(1), declared.group(2)), declared.group(3)
 
 
 def pull_model(name: str, *, task: Task, revision: str | None = None) -> ResolvedModel:
     """Download a model into the Hugging Face cache so it can be used offline later."""
-    return resolve_model(name, task=task, revision=revision, local_files_only=False)
+    try:
+        return resolve_model(name, task=task, revision=revision, local_files_only=False)
+    except ModelUnavailableError as exc:
+        if hub_offline():
+            fix = "unset HF_HUB_OFFLINE and run this again on a machine that can reach huggingface.co"
+            raise ModelUnavailableError(name, exc.reason, fix) from exc
+        raise
 
 
 def folder_fingerprint(folder: Path) -> str:
@@ -100,32 +133,45 @@ def _snapshot(name: str, repo_id: str, revision: str | None, offline: bool) -> P
                 )
             )
     except (OSError, HfHubHTTPError, ValueError) as exc:
-        reason = "it is not in the local cache and the Hub cannot be reached"
-        if offline:
-            reason = "it is not in the local cache and HF_HUB_OFFLINE is set"
-        raise ModelUnavailableError(name, f"{reason} ({type(exc).__name__})") from exc
+        raise ModelUnavailableError(name, _download_failure(exc, repo_id, revision, offline)) from exc
     if not (path / "config.json").is_file():
-        raise ModelUnavailableError(name, f"the snapshot in {path} has no config.json")
+        raise ModelUnavailableError(name, "its download has no config.json")
     return path
 
 
-def _spec_for_folder(folder: Path, name: str, task: Task) -> ModelSpec:
-    config_file = folder / "config.json"
-    if not config_file.is_file():
-        raise ModelUnavailableError(name, f"{folder} has no config.json, so it is not a model folder")
-    try:
-        config = json.loads(config_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelUnavailableError(name, f"{config_file} cannot be read ({exc})") from exc
+def _download_failure(exc: Exception, repo_id: str, revision: str | None, offline: bool) -> str:
+    """Why a snapshot could not be had, in words (never the exception's class name)."""
+    from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError, RevisionNotFoundError
+
+    if isinstance(exc, GatedRepoError):
+        return f"the Hub repository {repo_id} is gated: accept its terms on huggingface.co and log in first"
+    if isinstance(exc, RepositoryNotFoundError):
+        return f"the Hub has no repository {repo_id} (or it is private)"
+    if isinstance(exc, RevisionNotFoundError):
+        return f"the Hub repository {repo_id} has no revision {revision}"
+    if offline or hub_offline():
+        return "it is not in the local cache and HF_HUB_OFFLINE is set"
+    return "it is not in the local cache and the download from the Hub failed"
+
+
+def _spec_for_folder(folder: Path, name: str, task: Task, direction: tuple[str, str] | None) -> ModelSpec:
+    config = _json_object(folder / "config.json", name)
+    if config is None:
+        raise ModelUnavailableError(
+            name, "the folder has no config.json, so it is not a model folder", FOLDER_FIX
+        )
+    _check_tokenizer(folder, name)
     registered = get_spec(name)
     if registered is not None:
         return registered
     model_type = str(config.get("model_type", ""))
     family = _FAMILIES.get(model_type)
     if family is None:
-        raise ModelUnavailableError(name, f"model type {model_type!r} is not a supported seq2seq model")
-    tokenizer_config = folder / "tokenizer_config.json"
-    if family == "m2m100" and tokenizer_config.is_file() and "Nllb" in tokenizer_config.read_text("utf-8"):
+        raise ModelUnavailableError(
+            name, f"model type {model_type!r} is not a supported seq2seq model", FOLDER_FIX
+        )
+    tokenizer_config = _json_object(folder / "tokenizer_config.json", name) or {}
+    if family == "m2m100" and "Nllb" in str(tokenizer_config.get("tokenizer_class", "")):
         family = "nllb"
     languages: tuple[str, ...] = ("ar", "en")
     lang_codes: dict[str, str] = {}
@@ -133,7 +179,9 @@ def _spec_for_folder(folder: Path, name: str, task: Task) -> ModelSpec:
         lang_codes = {"ar": "arb_Arab", "en": "eng_Latn"}
     elif family == "m2m100":
         lang_codes = {"ar": "ar", "en": "en"}
-    max_positions = int(config.get("max_position_embeddings") or 512)
+    elif task == "translate":
+        languages = direction or _marian_direction(folder, name, tokenizer_config)
+    max_positions = _positions(config, name)
     return ModelSpec(
         name=name,
         repo_id=name,
@@ -144,3 +192,59 @@ def _spec_for_folder(folder: Path, name: str, task: Task) -> ModelSpec:
         lang_codes=lang_codes,
         description=f"local {model_type} model",
     )
+
+
+def _json_object(path: Path, name: str) -> dict[str, Any] | None:
+    """The JSON object in ``path``; None when the file is missing; an error naming the file otherwise."""
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ModelUnavailableError(name, f"its {path.name} is not valid JSON", FOLDER_FIX) from exc
+    if not isinstance(data, dict):
+        kind = _JSON_KINDS.get(type(data), "something else")
+        raise ModelUnavailableError(name, f"its {path.name} holds {kind}, not a JSON object", FOLDER_FIX)
+    return data
+
+
+def _check_tokenizer(folder: Path, name: str) -> None:
+    if not any((folder / file).is_file() for file in _TOKENIZER_FILES):
+        raise ModelUnavailableError(
+            name,
+            "the folder has no tokenizer files (tokenizer.json, tokenizer_config.json, *.spm ...)",
+            FOLDER_FIX,
+        )
+
+
+def _positions(config: dict[str, Any], name: str) -> int:
+    value = config.get("max_position_embeddings") or 512
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ModelUnavailableError(
+            name,
+            f"its config.json gives max_position_embeddings {value!r}, not a positive whole number",
+            FOLDER_FIX,
+        )
+    return value
+
+
+def _marian_direction(folder: Path, name: str, tokenizer_config: dict[str, Any]) -> tuple[str, str]:
+    """``(source, target)`` of a Marian folder: the tokenizer's ``source_lang``/``target_lang``, else a
+    target-language token (``>>ara<<``) in its vocabulary with the other language as the source."""
+    source = _LANGUAGE_CODES.get(str(tokenizer_config.get("source_lang", "")).lower())
+    target = _LANGUAGE_CODES.get(str(tokenizer_config.get("target_lang", "")).lower())
+    if target is None:
+        vocab = _json_object(folder / "vocab.json", name) or {}
+        found = {match.group(1) for match in map(_LANGUAGE_TOKEN.fullmatch, vocab) if match}
+        targets = {_LANGUAGE_CODES[code] for code in found if code in _LANGUAGE_CODES}
+        target = targets.pop() if len(targets) == 1 else None
+    if source is None and target is not None:
+        source = "en" if target == "ar" else "ar"
+    if source is None or target is None or source == target:
+        raise ModelUnavailableError(
+            name,
+            "its tokenizer does not say which languages it translates (no source_lang and target_lang in "
+            "tokenizer_config.json)",
+            f"give the direction with the folder: ar-en={name} or en-ar={name}",
+        )
+    return source, target

@@ -33,6 +33,15 @@ class ModelSpec:
     def target(self) -> str:
         return self.languages[-1]
 
+    @property
+    def directions(self) -> tuple[tuple[str, str], ...]:
+        """The ``(source, target)`` pairs a translation model can do; none for a summariser."""
+        if self.task != "translate":
+            return ()
+        if self.family in _MULTILINGUAL:
+            return tuple((s, t) for s in self.lang_codes for t in self.lang_codes if s != t)
+        return ((self.source, self.target),)
+
 
 _NLLB_CODES = {"ar": "arb_Arab", "en": "eng_Latn"}
 _M2M_CODES = {"ar": "ar", "en": "en"}
@@ -143,9 +152,24 @@ def get_spec(name: str) -> ModelSpec | None:
 
 def supports(spec: ModelSpec, source: str, target: str) -> bool:
     """Whether a translation model can translate ``source`` → ``target``."""
-    if spec.family in _MULTILINGUAL:
-        return source in spec.lang_codes and target in spec.lang_codes and source != target
-    return (spec.source, spec.target) == (source, target)
+    return (source, target) in spec.directions
+
+
+def describe_directions(spec: ModelSpec) -> str:
+    """The directions of a translation model for people: ``ar→en``, or ``ar→en, en→ar``."""
+    return ", ".join(f"{s}→{t}" for s, t in spec.directions)
+
+
+def check_direction(spec: ModelSpec, source: str, target: str) -> None:
+    """Raise :class:`InvalidInputError` naming the model and what it can do unless it translates
+    ``source`` → ``target``."""
+    if spec.task != "translate":
+        raise InvalidInputError(f"model {spec.name} is a summariser, not a translation model")
+    if not supports(spec, source, target):
+        raise InvalidInputError(
+            f"model {spec.name} cannot translate {source}→{target}: it translates "
+            f"{describe_directions(spec)} only"
+        )
 
 
 def default_translation_model(source: str, target: str) -> str:

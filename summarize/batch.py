@@ -38,7 +38,7 @@ class SummaryOptions:
 class SummarizerConfig:
     """How each worker builds its :class:`~summarize.engine.Summarizer` (plain data, so it can travel)."""
 
-    translation_model: str | None = None
+    translation_model: str | tuple[str, ...] | None = None  # several: each for its directions
     backend: str = DEFAULT_BACKEND
     device: str = DEFAULT_DEVICE
     quantization: str | None = None

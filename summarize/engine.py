@@ -63,7 +63,7 @@ class Summarizer:
         self,
         model: str | None = None,
         *,
-        translation_model: str | None = None,
+        translation_model: str | tuple[str, ...] | None = None,
         revision: str | None = None,
         backend: str = DEFAULT_BACKEND,
         device: str = DEFAULT_DEVICE,

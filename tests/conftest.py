@@ -57,7 +57,7 @@ def isolated_caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, session_mod
 
 @pytest.fixture(scope="session")
 def memorised_pairs() -> list[tuple[str, str]]:
-    """The 40 (Arabic, English) Tatoeba pairs that ``memorised_ar_en`` translates exactly."""
+    """The 41 (Arabic, English) Tatoeba pairs that ``memorised_ar_en`` translates exactly."""
     from tests.standins import load_memorised_pairs
 
     return load_memorised_pairs()

@@ -21,8 +21,14 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 @pytest.fixture(scope="module")
-def base(memorised_ar_en: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("api-server")
+def server_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's folder: its caches, its keys file and ``server.log``."""
+    return tmp_path_factory.mktemp("api-server")
+
+
+@pytest.fixture(scope="module")
+def base(memorised_ar_en: Path, server_dir: Path) -> Iterator[str]:
+    tmp = server_dir
     keys = tmp / "keys.txt"
     keys.write_text(f"# test keys\n{LIMITED_KEY} {LIMIT}\ntj-free\n", encoding="utf-8")
     with running_app(["--mt-model", str(memorised_ar_en), "--api-keys", str(keys)], tmp) as url:
@@ -130,6 +136,8 @@ JSON = {"Content-Type": "application/json"}
         ("/translate", {"content": b"\xff\xfe", "headers": JSON}, "Invalid JSON"),
         ("/translate", {"json": {"q": "نص", "source": "ar", "target": "en", "model": "/etc"}}, "unknown"),
         ("/translate", {"json": {"q": "12 345", "source": "auto", "target": "en"}}, "cannot tell"),
+        ("/translate", {"json": {"q": "نص", "source": "ar", "target": "ar"}}, "both Arabic"),
+        ("/translate", {"json": {"q": "Text", "source": "en", "target": "en"}}, "both English"),
         ("/detect", {"data": {}}, "missing q"),
         ("/summarize", {"json": {"q": "نص", "sentences": "three"}}, "whole number"),
     ],
@@ -159,6 +167,34 @@ def test_model_that_cannot_be_had_is_503_naming_model_and_fix(client: httpx.Clie
     message = answer.json()["error"]
     assert "opus-mt-tc-big-ar-en" in message
     assert "tarjama models pull opus-mt-tc-big-ar-en" in message
+
+
+def test_a_direction_the_servers_model_cannot_do_is_never_answered_in_the_wrong_language(
+    client: httpx.Client, memorised_ar_en: Path
+) -> None:
+    named = client.post(
+        "/translate", json={"q": "Hello.", "source": "en", "target": "ar", "model": str(memorised_ar_en)}
+    )
+    assert named.status_code == 400
+    assert (
+        named.json()["error"] == f"model {memorised_ar_en} cannot translate en→ar: it translates ar→en only"
+    )
+    for path in ("/translate", "/summarize"):  # no model named: the registry's en→ar default, not available
+        answer = client.post(
+            path, json={"q": "The minister arrived. He spoke.", "source": "en", "target": "ar"}
+        )
+        assert answer.status_code == 503, answer.text
+        assert "opus-mt-en-ar" in answer.json()["error"]
+
+
+def test_start_up_lists_each_model_with_directions_and_local_state(
+    client: httpx.Client, server_dir: Path, memorised_ar_en: Path
+) -> None:
+    lines = (server_dir / "server.log").read_text(encoding="utf-8").splitlines()
+    models = {line.split()[2]: line for line in lines if line.startswith("tarjama: model ")}
+    assert "— ar→en, " in models[memorised_ar_en.name] and "(local folder, " in models[memorised_ar_en.name]
+    assert models["opus-mt-en-ar"].endswith("(not downloaded)") and "— en→ar, " in models["opus-mt-en-ar"]
+    assert "— ar→en, en→ar, " in models["nllb-200-distilled-600M"]
 
 
 def test_api_keys_and_rate_limit(client: httpx.Client) -> None:
@@ -246,16 +282,17 @@ def test_gradio_api_evaluate_a_bundled_test_set(client: httpx.Client) -> None:
     assert error == ""
     assert "5 items" in scores and "<td>sentences</td>" in scores and "nrefs:1" in scores
     assert len(plots) == 3
-    assert [Path(r["orig_name"]).name for r in reports] == ["report.html", "report.json", "report.md"]
+    assert [Path(r["orig_name"]).name for r in reports] == ["report.zip"]
 
 
 def test_gradio_api_evaluate_a_summary_test_set(client: httpx.Client) -> None:
     inputs = ["easc", "ar-en", "", 3, "extractive"]
     error, scores, _, reports = gradio_call(client, "evaluate_testset", inputs)
     assert error == ""
-    assert "3 items, 5 reference(s), summary metrics in ar" in scores
-    assert "<td>extractive</td>" in scores and "<td>lead-3</td>" in scores and "rouge" in scores.lower()
-    assert len(reports) == 3
+    assert "3 items, 5 references, summary metrics in ar" in scores
+    assert "<td>extractive</td>" in scores and "<td>lead-k</td>" in scores and "rouge" in scores.lower()
+    assert "Length rule: k = the mean sentence count of the item&#x27;s references" in scores
+    assert [Path(r["orig_name"]).name for r in reports] == ["report.zip"]
 
 
 def test_html_output_is_escaped(client: httpx.Client, memorised_pairs: list[tuple[str, str]]) -> None:

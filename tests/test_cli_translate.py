@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -135,6 +137,78 @@ def test_models_list(capsys: pytest.CaptureFixture[str]) -> None:
         "nllb-200-distilled-600M",
         "m2m100_418M",
     } <= names
+
+
+def break_config_list(folder: Path) -> None:
+    (folder / "config.json").write_text("[1, 2]")
+
+
+def break_positions(folder: Path) -> None:
+    config = json.loads((folder / "config.json").read_text())
+    (folder / "config.json").write_text(json.dumps({**config, "max_position_embeddings": "abc"}))
+
+
+def break_tokenizer(folder: Path) -> None:
+    for name in ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json"):
+        (folder / name).unlink()
+
+
+def break_weights(folder: Path) -> None:
+    weights = folder / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:5000])
+
+
+@pytest.mark.parametrize(
+    ("damage", "backend", "problem"),
+    [
+        (break_config_list, "auto", "config.json holds a list, not a JSON object"),
+        (break_positions, "auto", "max_position_embeddings 'abc'"),
+        (break_tokenizer, "auto", "no tokenizer files"),
+        (break_weights, "transformers", "damaged or incomplete"),
+        (break_weights, "ctranslate2", "damaged"),
+    ],
+)
+def test_a_broken_model_folder_is_one_line(
+    marian_ar_en: Path, tmp_path: Path, damage: Callable[[Path], None], backend: str, problem: str
+) -> None:
+    folder = tmp_path / "model"
+    shutil.copytree(marian_ar_en, folder)
+    damage(folder)
+    done = run("translate", "--model", str(folder), "--backend", backend, stdin="مرحبا بكم.".encode())
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and problem in done.stderr
+
+
+def test_models_list_shows_directions_and_local_state(
+    marian_ar_en: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["models", "list"]) == 0
+    rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line[:1].strip()}
+    assert "ar→en, en→ar" in rows["nllb-200-distilled-600M"] and "ar→en, en→ar" in rows["m2m100_418M"]
+    assert "not downloaded" in rows["opus-mt-ar-en"]
+    repo = Path(os.environ["HF_HUB_CACHE"]) / "models--Helsinki-NLP--opus-mt-ar-en"
+    commit = "c0ffee" * 6 + "c0ff"
+    shutil.copytree(
+        marian_ar_en, repo / "snapshots" / commit
+    )  # as `models pull` leaves it (the stand-in's files)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(commit)
+    snapshot = repo / "snapshots" / commit
+    size = sum(p.stat().st_size for p in snapshot.iterdir())
+
+    def state() -> dict:
+        assert cli.main(["models", "list", "--json"]) == 0
+        return next(m for m in json.loads(capsys.readouterr().out) if m["name"] == "opus-mt-ar-en")["state"]
+
+    assert state() == {
+        "present": True, "local_folder": False, "size_bytes": size, "converted": [],
+        "summary": f"downloaded, {size / 1e6:.1f} MB",
+    }  # fmt: skip
+    args = ["translate", "--model", "opus-mt-ar-en", "--backend", "ctranslate2", "--quantization", "float32"]
+    (tmp_path / "a.txt").write_text("مرحبا بكم.", encoding="utf-8")
+    assert cli.main([*args, str(tmp_path / "a.txt")]) == 0
+    capsys.readouterr()
+    assert state()["converted"] == ["float32"]
 
 
 def test_cache_stats_and_clear(

@@ -11,7 +11,9 @@ import pytest
 
 import cli
 from eval import MTItem, MTTestSet, RunResult, load_cnndm, run_summaries, run_translation
-from eval.run import _realign, lead, select
+from eval.rouge import split_summary_sentences
+from eval.run import REFERENCE_LENGTH_RULE, _realign, lead, reference_length, select
+from eval.testsets import load_summary_testset
 from translate import Translator
 
 EN_REFS = ["The talks ended without a deal on Monday.", "Rain is expected across the north.", "He won."]
@@ -55,6 +57,21 @@ def test_mt_text_output_names_the_tokenizer(tmp_path: Path, capsys: pytest.Captu
     assert "language ar" in out and "tok:intl" in out and "hyp" in out
 
 
+def test_mt_text_output_explains_the_significance_mark(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ref = write(tmp_path / "ref.txt", EN_REFS)
+    same, other = write(tmp_path / "same.txt", EN_HYP), write(tmp_path / "other.txt", ["x y z"] * 3)
+    args = ["eval", "mt", "--hyp", write(tmp_path / "base.txt", EN_HYP), "--hyp", same, "--hyp", other]
+    code, out, _ = run_cli([*args, "--ref", ref], capsys)
+    assert code == 0
+    rows = {tuple(line.split()[:2]): line for line in out.splitlines() if line.startswith(("same", "other"))}
+    for metric in ("bleu", "chrf", "ter"):
+        assert rows["same", metric].split()[2:] == ["+0.00", "0.0010", "no", "difference"]
+        assert rows["other", metric].split()[2:][-1] == "*"
+    assert "A difference of zero is never significant" in out
+
+
 def test_summary_json_shape_with_two_references(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ref1 = write(tmp_path / "r1.txt", EN_REFS)
     ref2 = write(tmp_path / "r2.txt", EN_HYP)
@@ -96,6 +113,28 @@ def test_bad_input_gives_one_clear_error(
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("tarjama: error: ")
     assert message.format(hyp=hyp_path, ref=ref_path) in lines[0]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["eval", "mt", "--lang", "en"],
+        ["eval", "summary", "--lang", "en"],
+        ["eval", "run", "--testset", "tatoeba", "--model", "opus-mt-ar-en", "--limit", "2"],
+        ["eval", "summarize", "--testset", "easc", "--limit", "2"],
+    ],
+    ids=["mt", "summary", "run", "summarize"],
+)
+@pytest.mark.parametrize("samples", ["0", "-5"])
+def test_bootstrap_below_one_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str], samples: str
+) -> None:
+    files = ["--hyp", write(tmp_path / "h.txt", EN_HYP), "--ref", write(tmp_path / "r.txt", EN_REFS)]
+    args = [*command, *(files if command[1] in ("mt", "summary") else []), "--bootstrap", samples]
+    code, out, err = run_cli(args, capsys)
+    assert code == 1 and out == ""
+    expected = f"the number of bootstrap resamples (--bootstrap) must be at least 1, not {samples}"
+    assert err == f"tarjama: error: {expected}\n"
 
 
 def test_empty_hypotheses_can_be_allowed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -246,6 +285,26 @@ def test_summary_run_scores_a_summariser_against_lead() -> None:
     assert [s.name for s in run.evaluation.systems] == ["lead-1", "lead-3"]
     assert run.evaluation.items == 5 and all(run.outputs["lead-1"])
     assert run.evaluation.system("lead-3").score("rouge1") > 0
+
+
+def test_summary_run_under_the_readme_length_rule() -> None:
+    items, _ = load_summary_testset("easc")
+    chosen = items[:6]
+    ks = [reference_length(item) for item in chosen]
+    for item, k in zip(chosen, ks, strict=True):
+        counts = [len(split_summary_sentences(r).split("\n")) for r in item.references]
+        assert k == max(1, round(sum(counts) / len(counts)))
+    assert len(set(ks)) > 1  # the rule gives each article its own length
+
+    def summarize(article: str, k: int) -> str:
+        return "\n".join(reversed(split_summary_sentences(article).split("\n")[:k]))  # k sentences
+
+    run = run_summaries(chosen, summarize, "ar", name="ours", sentences_for=reference_length, n_bootstrap=20)
+    assert [s.name for s in run.evaluation.systems] == ["ours", "lead-k"]
+    available = [len(split_summary_sentences(item.article).split("\n")) for item in chosen]
+    for system in ("ours", "lead-k"):  # k sentences, or all of a shorter article
+        assert [len(text.split("\n")) for text in run.outputs[system]] == list(map(min, ks, available))
+    assert run.notes["length rule"] == REFERENCE_LENGTH_RULE
 
 
 @pytest.mark.parametrize(("testset", "lang", "references"), [("cnndm", "en", 1), ("easc", "ar", 5)])

@@ -86,3 +86,17 @@ def test_sentences_and_ratio_exclude_each_other(article: Path) -> None:
 def test_missing_model_is_named(article: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["summarize", str(article), "--method", "abstractive"]) == 1
     assert "mt5-xlsum" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("extra", "hint"),
+    [([], True), (["--translation-model", "opus-mt-tc-big-ar-en"], False)],
+)
+def test_a_missing_default_translation_model_points_at_the_option(
+    article: Path, bart_en: Path, capsys: pytest.CaptureFixture[str], extra: list[str], hint: bool
+) -> None:
+    argv = ["summarize", str(article), "--to", "en", "--method", "abstractive", "--model", str(bart_en)]
+    assert main([*argv, *extra]) == 1
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "is not available" in err
+    assert ("--translation-model" in err) is hint

@@ -147,7 +147,9 @@ def test_bad_direction(translator: Translator, direction: tuple[str, str]) -> No
 
 
 def test_registered_model_in_wrong_direction() -> None:
-    with pytest.raises(InvalidInputError, match="does not translate"):
+    with pytest.raises(
+        InvalidInputError, match="opus-mt-en-ar cannot translate ar→en: it translates en→ar only"
+    ):
         Translator("opus-mt-en-ar").translate("مرحبا.", source="ar", target="en")
 
 
@@ -175,3 +177,56 @@ def test_megabyte_article(translator: Translator, memorised_pairs) -> None:
     result = translator.translate(text, source="ar", beam_size=1)
     assert len(paragraphs(result.text)) == len(paragraphs(text))
     assert paragraphs(result.text)[: len(memorised_pairs)] == [e for _, e in memorised_pairs]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "text", "asked", "can"),
+    [
+        ("marian_ar_en", "Hello, my friend.", "en→ar", "ar→en"),  # English in: detected en→ar
+        ("marian_en_ar", "مرحبا يا صديقي.", "ar→en", "en→ar"),
+    ],
+)
+def test_a_folder_refuses_a_direction_it_cannot_do(
+    request: pytest.FixtureRequest, fixture: str, text: str, asked: str, can: str
+) -> None:
+    folder = str(request.getfixturevalue(fixture))
+    with pytest.raises(InvalidInputError) as info:
+        Translator(folder).translate(text)
+    assert str(info.value) == f"model {folder} cannot translate {asked}: it translates {can} only"
+
+
+def test_several_models_each_serve_their_direction(marian_ar_en: Path, marian_en_ar: Path) -> None:
+    translator = Translator((str(marian_en_ar), str(marian_ar_en)), use_cache=False)
+    assert translator.translate("مرحبا يا صديقي.", beam_size=1).model == str(marian_ar_en)
+    assert translator.translate("Hello, my friend.", beam_size=1).model == str(marian_en_ar)
+    declared = Translator(f"en-ar={marian_ar_en}")  # the folder's direction said outright
+    assert declared.model_for("en", "ar").resolved.spec.directions == (("en", "ar"),)
+
+
+def test_a_phrase_the_source_repeats_is_translated_as_it_is(translator: Translator, memorised_pairs) -> None:
+    repeated = [(a, e) for a, e in memorised_pairs if e.count("the Jewish") == 2]
+    assert repeated, "the memorised pairs must hold one whose reference repeats a phrase"
+    for arabic, english in repeated:
+        assert translator.translate(arabic, source="ar").text == english  # default settings: beam 4
+
+
+def test_an_unbroken_3000_character_token_does_not_sink_the_article(
+    translator: Translator, memorised_pairs
+) -> None:
+    token = "".join(chr(0x0628 + i % 20) for i in range(3000))  # Arabic letters, no space: a pasted blob
+    lines = [a for a, _ in memorised_pairs[:3]] + [f"نشر الحساب {token} أمس."] + [memorised_pairs[3][0]]
+    result = translator.translate("\n\n".join(lines), source="ar", beam_size=1)
+    out = paragraphs(result.text)
+    assert out[:3] + out[4:] == [e for _, e in memorised_pairs[:4]]
+    assert out[3].strip()
+
+
+def test_runaway_repetition_is_bounded_and_flagged(marian_ar_en: Path) -> None:
+    translator = Translator(str(marian_ar_en), use_cache=False)  # a random model: it loops
+    source = "قال الوزير إن الوفد وصل إلى بغداد أمس."
+    segment = translator.translate(source, source="ar").segments[0]  # default settings: no n-gram blocking
+    backend = translator.pool.get(str(marian_ar_en), task="translate").load()
+    settings, source_tokens = GenerationSettings(), backend.token_lengths([source], source="ar")[0]
+    bound = settings.max_length_ratio * source_tokens + settings.length_slack  # relative to the source
+    assert len(segment.translation.split()) <= bound  # every word is at least one token
+    assert "repetition" in segment.flags

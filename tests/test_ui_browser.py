@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,9 +51,9 @@ def browser() -> Iterator[Browser]:
 
 
 @contextmanager
-def opened(browser: Browser, url: str) -> Iterator[Page]:
-    """A new tab on the page at ``url``, ready for typing."""
-    tab = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-GB")
+def opened(browser: Browser, url: str, width: int = 1280) -> Iterator[Page]:
+    """A new tab on the page at ``url``, ``width`` × 900, ready for typing; closed afterwards."""
+    tab = browser.new_page(viewport={"width": width, "height": 900}, locale="en-GB")
     tab.set_default_timeout(WAIT_MS)
     tab.goto(url)
     tab.locator("#tj-article textarea").wait_for()
@@ -92,7 +93,7 @@ def test_translate_an_article(page: Page, memorised_pairs: list[tuple[str, str]]
     expect(page.locator("#tj-status")).to_contain_text("Arabic → English (detected)")
     rows = page.locator("#tj-aligned tbody tr")
     expect(rows).to_have_count(5)
-    assert rows.nth(0).locator("td").nth(1).get_attribute("dir") == "rtl"
+    assert rows.nth(0).locator("td").nth(1).evaluate("e => getComputedStyle(e).direction") == "rtl"
     assert rows.nth(0).locator("td").nth(2).inner_text() == pairs[0][1]
     flagged = page.locator("#tj-aligned tr.tj-flagged")
     expect(flagged).to_have_count(1)
@@ -160,9 +161,11 @@ def test_evaluate_uploaded_files(page: Page, tmp_path: Path) -> None:
     expect(page.locator("#tj-scores")).to_contain_text("nrefs:1")
     expect(page.locator("#tj-plots img")).to_have_count(3)
     links = page.locator("#tj-report a")
-    expect(links).to_have_count(3)
-    html_report = page.request.get(links.first.get_attribute("href") or "")
-    assert html_report.ok and "<table" in html_report.text() and "system" in html_report.text()
+    expect(links).to_have_count(1)
+    archive = page.request.get(links.first.get_attribute("href") or "")
+    with zipfile.ZipFile(io.BytesIO(archive.body())) as zipped:
+        html_report = zipped.read("report.html").decode("utf-8")
+    assert "<table" in html_report and "system" in html_report
     page.screenshot(path=str(tmp_path / "evaluate.png"), full_page=True)
 
 
@@ -205,3 +208,114 @@ def test_batch_upload_of_a_zip(page: Page, tmp_path: Path) -> None:
     assert [r["summary"] for r in records] == [row["summary"] for row in rows]
     assert [json.loads(line)["id"] for line in errors.text().splitlines()] == ["news__empty.txt"]
     page.screenshot(path=str(tmp_path / "batch.png"), full_page=True)
+
+
+@pytest.fixture
+def wide(browser: Browser, base: str) -> Iterator[Page]:
+    """The page at 1366×900, the size the layout was checked at."""
+    with opened(browser, base, 1366) as tab:
+        yield tab
+
+
+def test_sentence_table_layout_and_downloads(wide: Page, memorised_pairs: list[tuple[str, str]]) -> None:
+    downloads = [wide.locator("#tj-txt"), wide.locator("#tj-json")]
+    for button in downloads:
+        expect(button).to_be_disabled()  # nothing to download yet
+    wide.locator("#tj-article textarea").fill(f"• Thursday, 23 January 2025\n\n{memorised_pairs[0][0]}")
+    wide.locator("#tj-translate").click()
+    expect(wide.locator("#tj-status")).to_contain_text("2 sentences", timeout=WAIT_MS)
+    widths = wide.locator("#tj-aligned thead th").evaluate_all("hs => hs.map(h => h.offsetWidth)")
+    assert abs(widths[1] - widths[2]) <= 1, widths  # source and translation columns equal
+    cells = wide.locator("#tj-aligned tbody tr").nth(0).locator("td")
+    direction = "e => getComputedStyle(e).direction"
+    assert cells.nth(1).evaluate(direction) == "ltr"  # a Latin date line in an Arabic cell
+    assert wide.locator("#tj-aligned tbody tr").nth(1).locator("td").nth(1).evaluate(direction) == "rtl"
+    for button in downloads:
+        expect(button).to_be_enabled()
+
+    wide.locator("#tj-article textarea").fill(memorised_pairs[1][0])
+    wide.locator("#tj-translate").click()
+    one = re.compile(r"· 1 sentence, [01] from")  # the shared server may have cached it already
+    expect(wide.locator("#tj-status")).to_contain_text(one, timeout=WAIT_MS)
+
+    wide.locator("#tj-article textarea").fill("   ")
+    wide.locator("#tj-translate").click()
+    expect(wide.locator("#tj-status .tj-error")).to_be_visible(timeout=WAIT_MS)
+    for button in downloads:
+        expect(button).to_be_disabled()  # an error leaves nothing to download
+
+
+LOGICAL_END_IS_LEFTMOST = """e => {
+    const text = e.firstChild, range = document.createRange();
+    const box = i => {
+        range.setStart(text, i);
+        range.setEnd(text, i + 1);
+        return range.getBoundingClientRect();
+    };
+    const last = box(text.length - 1);
+    const line = [...Array(text.length).keys()].map(box).filter(r => Math.abs(r.top - last.top) < 2);
+    return line.every(r => r.left >= last.left - 0.5);
+}"""
+
+
+def test_summarise_tab_layout_and_arabic_example_labels(wide: Page) -> None:
+    wide.get_by_role("tab", name="Summarise").click()
+    download = wide.locator("#tj-sum-txt")
+    expect(download).to_be_disabled()
+    article = (SEEDS / "ant_CN-middleEast-259-20180313.txt").read_text(encoding="utf-8")
+    wide.locator("#tj-sum-article textarea").fill(article)
+    wide.locator("#tj-summarize").click()
+    expect(download).to_be_enabled(timeout=WAIT_MS)
+    assert download.bounding_box()["height"] < 60  # a button, not a tall empty panel
+    labels = wide.locator("#tj-sum-examples .gallery-item > div")
+    expect(labels).to_have_count(4)
+    texts = labels.all_inner_texts()
+    assert any(t.endswith("…") for t in texts) and any(t.endswith('"') for t in texts)
+    for index in range(4):  # the ellipsis or closing quote at the end of Arabic text: on the left
+        assert labels.nth(index).evaluate(LOGICAL_END_IS_LEFTMOST), texts[index]
+
+
+def test_evaluate_shows_p_values_and_offers_the_report_with_its_plots(wide: Page, tmp_path: Path) -> None:
+    reference = tmp_path / "reference.txt"
+    reference.write_text("Yesterday was my birthday.\nWhat is the width of this road?\n", encoding="utf-8")
+    base, other = tmp_path / "base.txt", tmp_path / "other.txt"
+    base.write_text("Yesterday was my birthday.\nThe road is wide.\n", encoding="utf-8")
+    other.write_text("Today is a day.\nNo.\n", encoding="utf-8")
+    wide.get_by_role("tab", name="Evaluate").click()
+    wide.locator("#tj-hyps input[type=file]").set_input_files([str(base), str(other)])
+    wide.locator("#tj-refs input[type=file]").set_input_files(str(reference))
+    expect(wide.locator("#tj-hyps tbody tr")).to_have_count(2, timeout=WAIT_MS)  # both uploads listed
+    expect(wide.locator("#tj-refs tbody tr")).to_have_count(1, timeout=WAIT_MS)
+    wide.locator("#tj-score").click()
+    significance = wide.locator("#tj-scores table.tj-significance")
+    expect(significance.locator("tbody tr")).to_have_count(3, timeout=WAIT_MS)
+    expect(significance).to_contain_text("p-value")
+    expect(wide.locator("#tj-scores")).to_contain_text("A difference of zero is never significant")
+    links = wide.locator("#tj-report a")
+    expect(links).to_have_count(1)
+    archive = wide.request.get(links.first.get_attribute("href") or "")
+    with zipfile.ZipFile(io.BytesIO(archive.body())) as zipped:
+        names = set(zipped.namelist())
+        report = zipped.read("report.html").decode("utf-8")
+    assert {"report.html", "report.md", "report.json"} <= names
+    pictures = set(re.findall(r'src="([^"]+\.png)"', report))
+    assert pictures and pictures <= names  # every picture the report shows comes with it
+
+
+def test_a_new_test_set_run_clears_the_previous_error(wide: Page) -> None:
+    wide.get_by_role("tab", name="Evaluate").click()
+    wide.locator("#tj-plots").scroll_into_view_if_needed()
+    models = wide.locator("#tj-evaluate-model input")
+    models.click()
+    wide.get_by_role("option", name="opus-mt-tc-big-ar-en").click()
+    wide.locator("#tj-run-testset").click()
+    error = wide.locator("#tj-eval-error")
+    expect(error).to_contain_text("is not available", timeout=WAIT_MS)
+    models.click()
+    wide.get_by_role("option", name="Default", exact=True).click()
+    wide.locator("#tj-run-testset").click()
+    expect(wide.locator("#tj-scores .progress-text, #tj-scores .eta-bar").first).to_be_attached(
+        timeout=WAIT_MS
+    )
+    assert "is not available" not in error.inner_text()  # gone while the new run is under way
+    expect(wide.locator("#tj-scores table").first).to_be_visible(timeout=WAIT_MS)

@@ -12,9 +12,10 @@ from inference.errors import InvalidInputError, LimitExceededError
 from translate import Segment, Translation, TranslationStats
 from web import presenters
 from web.api import ApiAccess, ApiError, RateLimiter, load_api_keys
+from web.handlers import model_choices
 from web.jobs import evaluate_files, jsonl_to_csv, prepare_batch_input
 from web.markup import split_markup
-from web.service import Limits, detect
+from web.service import Limits, TarjamaService, detect
 
 
 class FakeClock:
@@ -209,3 +210,41 @@ def test_alignment_table_escapes_and_marks() -> None:
     assert "missing number: 2021" in table and "kept as is" in table
     status = presenters.translation_status(result, detected=True)
     assert "my-model" in status and "/models" not in status and "1 to check" in status
+
+
+def test_model_lines_show_directions_state_and_never_a_server_path(tmp_path: Path) -> None:
+    broken = tmp_path / "server-models" / "mine"
+    broken.mkdir(parents=True)
+    service = TarjamaService(mt_model=str(broken), use_cache=False)
+    choices = dict((value, label) for label, value in model_choices(service))
+    assert choices[""] == "Default"
+    assert (
+        choices[str(broken)]
+        == "mine — cannot be used: the folder has no config.json, so it is not a model folder"
+    )
+    assert str(tmp_path) not in " ".join(choices.values())
+    assert choices["opus-mt-ar-en"].startswith("opus-mt-ar-en — ar→en, OPUS-MT")
+    assert choices["opus-mt-ar-en"].endswith("(not downloaded)")
+    assert "— ar→en, en→ar, " in choices["m2m100_418M"]
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [(0, "0 sentences"), (1, "1 sentence"), (2, "2 sentences"), (1500, "1,500 sentences")],
+)
+def test_counts_take_the_right_plural(number: int, expected: str) -> None:
+    assert presenters.count(number, "sentence") == expected
+
+
+@pytest.mark.parametrize(
+    ("model", "label"),
+    [
+        ("opus-mt-ar-en", "opus-mt-ar-en"),
+        ("Helsinki-NLP/opus-mt-ar-en", "Helsinki-NLP/opus-mt-ar-en"),
+        ("/srv/models/mine", "mine"),
+        ("ar-en=/srv/models/mine", "ar-en=mine"),
+        ("en-ar=./models/other", "en-ar=other"),
+    ],
+)
+def test_model_labels_never_show_a_server_path(model: str, label: str) -> None:
+    assert presenters.model_label(model) == label

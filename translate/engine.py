@@ -12,7 +12,7 @@ from inference.cached import CachedGenerator, Generated, Progress
 from inference.errors import InvalidInputError, LimitExceededError
 from inference.generation import GenerationSettings
 from inference.pool import ModelPool, ModelRef
-from inference.registry import default_translation_model, get_spec, supports
+from inference.registry import ModelSpec, check_direction, default_translation_model, get_spec, supports
 from inference.settings import (
     DEFAULT_BACKEND,
     DEFAULT_BEAM_SIZE,
@@ -95,13 +95,15 @@ class Translation:
 class Translator:
     """Translates Arabic ↔ English text through the sentence cache.
 
-    ``model`` is a short name, a Hub id or a local folder; ``None`` picks the default for each direction.
-    Models load on first use and stay loaded; pass ``cache=None`` to bypass the cache.
+    ``model`` is a short name, a Hub id or a local folder (``ar-en=FOLDER`` states its direction); a request
+    for a direction it cannot do is refused. Several models: each serves the directions it can do, the
+    registry's default the others. ``None`` picks the default for each direction. Models load on first use
+    and stay loaded; pass ``cache=None`` to bypass the cache.
     """
 
     def __init__(
         self,
-        model: str | None = None,
+        model: str | Sequence[str] | None = None,
         *,
         revision: str | None = None,
         backend: str = DEFAULT_BACKEND,
@@ -117,6 +119,21 @@ class Translator:
         self.max_batch_tokens = max_batch_tokens
         self.pool = pool or ModelPool(backend=backend, device=device, local_files_only=local_files_only)
         self.cache = (cache or SentenceCache.open_default()) if use_cache else None
+
+    def model_for(self, source: str, target: str) -> ModelRef:
+        """The model that translates ``source`` → ``target``; :class:`InvalidInputError` naming the model
+        and its directions when the one asked for cannot."""
+        if isinstance(self.model, str):
+            name = self.model
+        else:  # several: the first that can, else the default (registered ones are known unresolved)
+            can = (n for n in self.model or () if supports(self._spec(n), source, target))
+            name = next(can, None) or default_translation_model(source, target)
+        check_direction(self._spec(name), source, target)
+        return self.pool.get(name, task=TASK, revision=self.revision)
+
+    def _spec(self, name: str) -> ModelSpec:
+        """What ``name`` can do: the registry's word, else its resolved files' (a folder's config)."""
+        return get_spec(name) or self.pool.get(name, task=TASK, revision=self.revision).resolved.spec
 
     def translate(
         self,
@@ -151,14 +168,18 @@ class Translator:
         target = target or ("en" if source == "ar" else "ar")
         if source not in LANGUAGES or target not in LANGUAGES or source == target:
             raise InvalidInputError(f"cannot translate {source}→{target}; use ar→en or en→ar")
-        name = self.model or default_translation_model(source, target)
-        spec = get_spec(name)
-        if spec is not None and (spec.task != TASK or not supports(spec, source, target)):
-            raise InvalidInputError(f"model {name} does not translate {source}→{target}")
-        ref = self.pool.get(name, task=TASK, revision=self.revision)
+        ref = self.model_for(source, target)
         paragraphs = segment(text, source)
         indexed = [(i, s) for i, p in enumerate(paragraphs) for s in p.sentences]
-        return Plan(name, ref, source, target, paragraphs, [s for _, s in indexed], [i for i, _ in indexed])
+        return Plan(
+            ref.resolved.name,
+            ref,
+            source,
+            target,
+            paragraphs,
+            [s for _, s in indexed],
+            [i for i, _ in indexed],
+        )
 
     def generator(self, plan: Plan) -> CachedGenerator:
         """The cached generator for ``plan``'s model and source language."""

@@ -255,9 +255,12 @@ def split_long(sentence: str, max_units: int, length: Callable[[str], int]) -> l
     """Cut ``sentence`` into parts of at most ``max_units`` as measured by ``length`` (e.g. tokens).
 
     Cuts go at sentence punctuation first, then at clause punctuation (``؛ ; : — –``), then at commas
-    (``، ,``), then before a conjunction (Arabic ``و``, English "and", "but", ...), and last at any space;
-    neighbouring pieces are packed back together while they fit. ``" ".join(parts) == sentence`` always
-    holds; a single word longer than ``max_units`` stays one part.
+    (``، ,``), then before a conjunction (Arabic ``و``, English "and", "but", ...), then at any space;
+    neighbouring pieces are packed back together while they fit. A single word still longer than
+    ``max_units`` (a pasted URL, base64, a run of hashtags) is cut last at character boundaries, never
+    inside a letter and its marks, into the longest parts that fit. ``"".join`` of the parts, with the
+    spaces that were cut at put back, is ``sentence``: ``" ".join(parts) == sentence`` holds whenever no
+    word had to be cut.
     """
     if max_units < 1:
         raise ValueError(f"max_units must be at least 1, got {max_units}")
@@ -268,7 +271,7 @@ def split_long(sentence: str, max_units: int, length: Callable[[str], int]) -> l
 
 def _cut(text: str, max_units: int, length: Callable[[str], int], level: int) -> list[str]:
     if level == len(_CUT_LEVELS):
-        return [text]
+        return _cut_characters(text, max_units, length)
     spaces = [m.end() - 1 for m in _CUT_LEVELS[level].finditer(text)]
     if not spaces:
         return _cut(text, max_units, length, level + 1)
@@ -288,3 +291,28 @@ def _cut(text: str, max_units: int, length: Callable[[str], int], level: int) ->
     for part in packed:
         parts.extend(_cut(part, max_units, length, level + 1) if length(part) > max_units else [part])
     return parts
+
+
+def _cut_characters(word: str, max_units: int, length: Callable[[str], int]) -> list[str]:
+    """``word`` in consecutive parts, each the longest prefix of the rest that fits ``max_units`` and ends
+    at a letter boundary (at least one letter with its combining marks, even if that alone is over)."""
+    parts: list[str] = []
+    rest = word
+    while length(rest) > max_units:
+        low, high = 1, len(rest) - 1  # the longest fitting prefix has between 1 and len - 1 characters
+        while low < high:
+            middle = (low + high + 1) // 2
+            if length(rest[:middle]) <= max_units:
+                low = middle
+            else:
+                high = middle - 1
+        cut = low
+        while cut > 0 and unicodedata.combining(rest[cut]):
+            cut -= 1  # back to the start of a letter, whose marks stay with it
+        if cut == 0:  # the first letter with its marks is over the budget alone: keep them whole
+            cut = low
+            while cut < len(rest) and unicodedata.combining(rest[cut]):
+                cut += 1
+        parts.append(rest[:cut])
+        rest = rest[cut:]
+    return [*parts, rest] if rest else parts

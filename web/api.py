@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
-from inference.errors import ModelUnavailableError, ServiceError, TarjamaError
+from inference.errors import InvalidInputError, ModelUnavailableError, ServiceError, TarjamaError
 from translate import LANGUAGES
 from web.limits import ApiAccess, ApiError, Gate, RateLimiter, load_api_keys
 from web.security import client_address, hide_paths, public_model_name, unicode_problem
@@ -187,6 +187,8 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
         if source != "auto":
             check_language(source, "source")
         check_language(target, "target")
+        if source == target:
+            raise InvalidInputError(f"the source and target language are both {LANGUAGE_NAMES[source]}")
         service.limits.check_texts(texts)
         model = _text_param(params, "model", code=False)
         detections = (

@@ -15,7 +15,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from inference.errors import InvalidInputError, TarjamaError
+from inference.errors import InvalidInputError, ModelUnavailableError, TarjamaError
+from inference.state import model_state
 from summarize import Summary, SummaryOptions, article_sentences
 from translate import TranslationOptions
 from web import presenters
@@ -35,6 +36,21 @@ TranslateOutputs = tuple[str, str, str, str | None, str | None]
 SummaryOutputs = tuple[str, str, str, str | None]
 BatchOutputs = tuple[str, list[str]]
 EvalOutputs = tuple[str, str, list[str], list[str]]
+
+
+def model_choices(service: TarjamaService) -> list[tuple[str, str]]:
+    """The model dropdowns' ``(label, value)`` choices: the default, then every model a visitor may pick."""
+    return [("Default", ""), *((model_line(service, name), name) for name in service.allowed_models())]
+
+
+def model_line(service: TarjamaService, name: str) -> str:
+    """A model with its directions and local state; a server model that cannot be read says why (without
+    its server path)."""
+    try:
+        spec = service.model_spec(name)
+    except ModelUnavailableError as exc:
+        return f"{presenters.model_label(name)} — cannot be used: {exc.reason}"
+    return presenters.model_choice(name, spec, model_state(name))
 
 
 def _paths(files: Sequence[str] | str | None) -> list[str]:
@@ -174,9 +190,9 @@ class Page:
     def _eval_outputs(self, outcome: EvalOutcome) -> EvalOutputs:
         return (
             "",
-            presenters.scores_table(outcome.evaluation),
+            presenters.scores_table(outcome.evaluation, outcome.note),
             [str(p) for p in outcome.plots],
-            [str(p) for p in outcome.reports],
+            [str(outcome.bundle())],
         )
 
     def evaluate_files(
@@ -187,7 +203,7 @@ class Page:
         *,
         visitor: str,
     ) -> EvalOutputs:
-        """Score files ``visitor`` uploaded: ``(error, scores table, plot images, report files)``."""
+        """Score files ``visitor`` uploaded: ``(error, scores table, plot images, [report.zip])``."""
         try:
             if kind not in ("mt", "summary"):
                 raise InvalidInputError(f"unknown kind of evaluation {kind!r}")
@@ -211,7 +227,7 @@ class Page:
         method: str = "extractive",
         progress: Progress | None = None,
     ) -> EvalOutputs:
-        """Run and score a bundled test set: ``(error, scores table, plot images, report files)``."""
+        """Run and score a bundled test set: ``(error, scores table, plot images, [report.zip])``."""
         source, target = DIRECTIONS.get(direction, ("ar", "en"))
         try:
             if target is None:
@@ -236,4 +252,6 @@ __all__ = [
     "DIRECTIONS",
     "KEEP_SECONDS",
     "Page",
+    "model_choices",
+    "model_line",
 ]

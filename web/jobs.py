@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from eval.io import read_systems
 from eval.mt import score_translations
 from eval.report import Report, write_report
 from eval.rouge import score_summaries
-from eval.run import run_summaries, run_translation
+from eval.run import REFERENCE_LENGTH_RULE, reference_length, run_summaries, run_translation
 from eval.scores import Evaluation
 from eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS, load_mt_testset, load_summary_testset
 from inference.arabic import arabic_ratio
@@ -32,6 +33,7 @@ from web.service import Limits, TarjamaService, check_language
 Progress = Callable[[int, int], None]
 Kind = Literal["mt", "summary"]
 PLOT_SUFFIX = ".png"
+REPORT_ARCHIVE = "report.zip"
 CSV_COLUMNS = ("id", "summary", "method", "model", "lang", "to", "translation_model", "seconds")
 
 
@@ -41,6 +43,7 @@ class EvalOutcome:
 
     evaluation: Evaluation
     files: list[Path]
+    note: str = ""  # how the run was made, shown with its scores (e.g. the summaries' length rule)
 
     @property
     def plots(self) -> list[Path]:
@@ -51,6 +54,14 @@ class EvalOutcome:
     def reports(self) -> list[Path]:
         """``report.html``, ``report.md`` and ``report.json``."""
         return sorted((f for f in self.files if f.suffix != PLOT_SUFFIX), key=lambda f: f.suffix != ".html")
+
+    def bundle(self) -> Path:
+        """``report.zip`` next to the files: the reports with the plots they show, as one download."""
+        archive = self.files[0].parent / REPORT_ARCHIVE
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+            for file in [*self.reports, *self.plots]:
+                zipped.write(file, file.name)
+        return archive
 
 
 def check_uploads(paths: Sequence[str | Path], limits: Limits, suffixes: Sequence[str]) -> list[Path]:
@@ -120,16 +131,18 @@ def evaluate_testset(
     if name in SUMMARY_TESTSETS:
         items, lang = load_summary_testset(name)
 
-        def summarize(article: str) -> str:
-            return service.summarizer.summarize(article, lang=lang, method=method).summary
+        def summarize(article: str, sentences: int) -> str:
+            summary = service.summarizer.summarize(article, lang=lang, method=method, sentences=sentences)
+            return "\n".join(summary.sentences) or summary.summary  # one sentence a line, for ROUGE-Lsum
 
         model_name = (service.sum_model or "") if method == "abstractive" else ""
         with service.slot():
             run = run_summaries(
                 items, summarize, lang, name=method, testset=name, model=model_name, limit=limit,
-                progress=progress,
+                sentences_for=reference_length, progress=progress,
             )  # fmt: skip
-        return EvalOutcome(run.evaluation, write_report(Report.from_run(run, items=limit), out))
+        report = write_report(Report.from_run(run, items=limit), out)
+        return EvalOutcome(run.evaluation, report, f"Length rule: {REFERENCE_LENGTH_RULE}.")
     testset = load_mt_testset(name, check_language(source, "source"), check_language(target, "target"))
     translator = service.translator(source, target, model)
     with service.slot():

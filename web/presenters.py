@@ -9,9 +9,12 @@ import html
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from eval.scores import Evaluation
+from eval.scores import SIGNIFICANCE_NOTE, Evaluation
 from inference.cache import CacheStatus
+from inference.hub import split_direction
 from inference.jobs import JobReport
+from inference.registry import ModelSpec, describe_directions
+from inference.state import ModelState
 from summarize import Summary
 from translate import Segment, Translation
 from translate.guards import missing_numbers
@@ -41,6 +44,10 @@ PAGE_CSS = """
 .tj-align, .tj-align tr, .tj-align th, .tj-align td { border: none !important; }
 .tj-align td { border-top: 1px solid var(--border-color-primary) !important; padding: 0.45em 0.6em;
   vertical-align: top; text-align: start; }
+.tj-pairs { table-layout: fixed; }
+.tj-pairs th.tj-n { width: 2.5em; }
+.tj-pairs th.tj-notes { width: 11em; }
+.tj-pairs td { overflow-wrap: anywhere; unicode-bidi: plaintext; }
 .tj-align td.tj-n { color: var(--body-text-color-subdued); width: 2.5em; text-align: center; }
 .tj-align td.tj-notes { width: 13em; font-size: 0.85rem; }
 .tj-align tr.tj-para td { border-top: 2px solid #8a8fa3 !important; }
@@ -52,6 +59,8 @@ PAGE_CSS = """
 .tj-badge.tj-copy { background: #eee; color: #555; }
 .tj-summary { line-height: 1.9; font-size: 1.02rem; }
 .tj-summary mark { background: #fff2a8; padding: 0.1em 0.15em; border-radius: 3px; }
+#tj-examples .gallery-item > div, #tj-sum-examples .gallery-item > div { unicode-bidi: plaintext;
+  text-align: start; }
 .tj-legend { font-size: 0.85rem; color: var(--body-text-color-subdued); margin: 0.3em 0; }
 """
 
@@ -64,6 +73,11 @@ def _dir(lang: str) -> str:
     return "rtl" if lang == "ar" else "ltr"
 
 
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 sentence``, ``2 sentences``: a number with its noun in the right form."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
 def error_box(message: str, title: str = "Could not do that") -> str:
     """A readable error panel (never a traceback or a server path): a short title and the library's
     message."""
@@ -73,8 +87,24 @@ def error_box(message: str, title: str = "Could not do that") -> str:
 
 
 def model_label(model: str) -> str:
-    """A model's name for people: a local folder is shown by its last part."""
-    return Path(model).name if model.startswith(("/", ".", "~")) else model
+    """A model's name for people: a local folder is shown by its last part (``ar-en=`` kept)."""
+    direction, where = split_direction(model)
+    prefix = f"{direction[0]}-{direction[1]}=" if direction else ""
+    return prefix + (Path(where).name if where.startswith(("/", ".", "~")) else where)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at the last word that fits ``limit`` characters, with ``…`` at its (logical) end."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ،,:؛;") + "…"
+
+
+def model_choice(name: str, spec: ModelSpec, state: ModelState) -> str:
+    """A translation model as the dropdowns and the server's start-up list it: name, directions, what it
+    is, and what of it is on this machine (``not downloaded``, ``downloaded, 312 MB, converted ...``)."""
+    return f"{model_label(name)} — {describe_directions(spec)}, {spec.description} ({state.describe()})"
 
 
 def direction_label(source: str, target: str) -> str:
@@ -101,7 +131,7 @@ def translation_status(result: Translation, *, detected: bool) -> str:
     parts = [
         f"<strong>{_esc(direction_label(result.source, result.target))}</strong>{how}",
         f"model <code>{_esc(model_label(result.model))}</code>",
-        f"{stats.segments} sentences, {stats.cached} from the cache",
+        f"{count(stats.segments, 'sentence')}, {stats.cached} from the cache",
         f"{stats.seconds:.1f} s",
     ]
     if flagged:
@@ -140,26 +170,27 @@ def alignment_table(result: Translation) -> str:
             f'<tr class="{" ".join(classes)}" data-flags="{_esc(",".join(segment.flags))}"'
             f' data-cached="{str(segment.cached).lower()}">'
             f'<td class="tj-n">{number}</td>'
-            f'<td dir="{_dir(src)}" lang="{src}">{_esc(segment.source)}</td>'
-            f'<td dir="{_dir(tgt)}" lang="{tgt}">{_esc(segment.translation)}</td>'
+            f'<td dir="auto" lang="{src}">{_esc(segment.source)}</td>'
+            f'<td dir="auto" lang="{tgt}">{_esc(segment.translation)}</td>'
             f'<td class="tj-notes">{_notes(segment)}</td></tr>'
         )
     header = (
-        f"<tr><th>#</th><th>{LANGUAGE_NAMES.get(src, src)} (source)</th>"
-        f"<th>{LANGUAGE_NAMES.get(tgt, tgt)} (translation)</th><th>Notes</th></tr>"
+        f'<tr><th class="tj-n">#</th><th>{LANGUAGE_NAMES.get(src, src)} (source)</th>'
+        f'<th>{LANGUAGE_NAMES.get(tgt, tgt)} (translation)</th><th class="tj-notes">Notes</th></tr>'
     )
     legend = (
         '<p class="tj-legend">Rows in <span class="tj-badge tj-warn">orange</span> need a human check; '
         '<span class="tj-badge tj-cache">cached</span> sentences were translated before and cost nothing.</p>'
     )
-    return f'{legend}<table class="tj-align"><thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
+    table = f'<table class="tj-align tj-pairs"><thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
+    return legend + table
 
 
 def summary_status(summary: Summary) -> str:
     """One line of HTML: method, length, languages, models and time of a summary."""
     parts = [f"<strong>{summary.method.capitalize()} summary</strong>"]
     if total := summary.article_sentence_count:
-        parts.append(f"{len(summary.sentences)} sentences from an article of {total}")
+        parts.append(f"{count(len(summary.sentences), 'sentence')} from an article of {total}")
     langs = LANGUAGE_NAMES.get(summary.lang, summary.lang)
     if summary.to != summary.lang:
         langs = direction_label(summary.lang, summary.to)
@@ -175,7 +206,7 @@ def summary_status(summary: Summary) -> str:
 def batch_status(report: JobReport, done: str = "summarised") -> str:
     """What a batch run did, in one line of HTML; the reasons for errors in a short list."""
     parts = [
-        f"<strong>{report.written} of {report.records} articles {done}</strong>",
+        f"<strong>{report.written} of {count(report.records, 'article')} {done}</strong>",
         f"{report.errors} with errors" if report.errors else "no errors",
     ]
     sentences = report.counts.get("sentences")
@@ -210,9 +241,9 @@ def summary_html(
     return f'{legend}<div class="tj-summary" dir="{_dir(lang)}" lang="{lang}">{body}</div>'
 
 
-def scores_table(evaluation: Evaluation) -> str:
-    """The scores as an HTML table: one row per system, each score with its 95% bootstrap interval,
-    followed by each metric's signature (how exactly it was computed)."""
+def scores_table(evaluation: Evaluation, note: str = "") -> str:
+    """The scores as an HTML table: one row per system, each score with its 95% bootstrap interval, the
+    paired-bootstrap p-values, ``note`` (how the run was made) and each metric's signature."""
     head = "".join(
         f"<th>{_esc(m)}{' ↓' if m in evaluation.lower_is_better else ''}</th>" for m in evaluation.metrics
     )
@@ -231,11 +262,31 @@ def scores_table(evaluation: Evaluation) -> str:
         else ""
     )
     what = "translation" if evaluation.kind == "mt" else "summary"
+    noted = f'<p class="tj-legend tj-note">{_esc(note)}</p>' if note else ""
+    sizes = f"{count(evaluation.items, 'item')}, {count(evaluation.references, 'reference')}"
     return (
-        f'<p class="tj-status">{evaluation.items} items, {evaluation.references} reference(s), {what} '
-        f"metrics in {_esc(evaluation.lang)}; ↓ = lower is better; [95% bootstrap interval].</p>"
+        f'<p class="tj-status">{sizes}, {what} metrics in {_esc(evaluation.lang)}; ↓ = lower is better; '
+        "[95% bootstrap interval].</p>"
         f'<table class="tj-align"><thead><tr><th>system</th>{head}</tr></thead>'
-        f'<tbody>{"".join(rows)}</tbody></table><ul class="tj-legend">{signatures}</ul>'
+        f"<tbody>{''.join(rows)}</tbody></table>{_significance(evaluation)}{noted}"
+        f'<ul class="tj-legend">{signatures}</ul>'
+    )
+
+
+def _significance(evaluation: Evaluation) -> str:
+    """The paired-bootstrap comparisons with the first system: delta, p-value and the mark explained."""
+    if not evaluation.significance:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_esc(c.system)}</td><td>{_esc(c.metric)}</td><td>{c.delta:+.2f}</td>"
+        f"<td>{c.p_value:.4f}</td><td>{_esc(c.mark)}</td></tr>"
+        for c in evaluation.significance
+    )
+    return (
+        f'<p class="tj-status">Paired bootstrap resampling against {_esc(evaluation.systems[0].name)}:</p>'
+        '<table class="tj-align tj-significance"><thead><tr><th>system</th><th>metric</th><th>delta</th>'
+        f"<th>p-value</th><th>significant</th></tr></thead><tbody>{rows}</tbody></table>"
+        f'<p class="tj-legend">{_esc(SIGNIFICANCE_NOTE)}</p>'
     )
 
 
@@ -244,10 +295,13 @@ __all__ = [
     "PAGE_CSS",
     "alignment_table",
     "batch_status",
+    "count",
     "direction_label",
     "error_box",
+    "model_choice",
     "model_label",
     "scores_table",
+    "shorten",
     "summary_html",
     "summary_status",
     "translation_status",

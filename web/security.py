@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from inference.hub import split_direction
 from web.limits import ApiError, Gate
 
 Scope = MutableMapping[str, Any]
@@ -42,8 +43,10 @@ def public_model_name(name: str | None) -> str | None:
     """A model's name as visitors see it: a local folder by its own name, never its path."""
     if name is None:
         return None
-    if name.startswith(("/", ".", "~")) or Path(name).expanduser().is_dir():
-        return Path(name).name
+    direction, where = split_direction(name)
+    prefix = f"{direction[0]}-{direction[1]}=" if direction else ""
+    if where.startswith(("/", ".", "~")) or Path(where).expanduser().is_dir():
+        return prefix + Path(where).name
     return name
 
 

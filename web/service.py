@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from inference.cache import SentenceCache
 from inference.errors import InvalidInputError, LimitExceededError
 from inference.pool import ModelPool
-from inference.registry import MODELS, get_spec, supports
+from inference.registry import MODELS, ModelSpec, get_spec
 from inference.settings import (
     DEFAULT_BACKEND,
     DEFAULT_BEAM_SIZE,
@@ -120,15 +120,16 @@ def translation_models() -> list[str]:
 class TarjamaService:
     """Translation (and, through ``summarize``/``eval``, the other tabs) for all visitors of one server.
 
-    ``mt_model`` is the translation model used when a request names none; a registered one-direction
-    model is used for its direction and the registry's default for the other. ``None`` = the registry's
-    default per direction. Models load on first use, in one shared :class:`ModelPool`.
+    ``mt_model`` is the translation model (or models) used when a request names none: each serves the
+    directions it can do (a folder's come from its tokenizer, or ``ar-en=FOLDER``), the registry's default
+    the others. ``None`` = the registry's default per direction. A request naming a model for a direction
+    it cannot do is refused. Models load on first use, in one shared :class:`ModelPool`.
     """
 
     def __init__(
         self,
         *,
-        mt_model: str | None = None,
+        mt_model: str | Sequence[str] | None = None,
         sum_model: str | None = None,
         backend: str = DEFAULT_BACKEND,
         device: str = DEFAULT_DEVICE,
@@ -138,7 +139,7 @@ class TarjamaService:
         concurrency: int = DEFAULT_CONCURRENCY,
         pool: ModelPool | None = None,
     ) -> None:
-        self.mt_model = mt_model
+        self.mt_models: tuple[str, ...] = (mt_model,) if isinstance(mt_model, str) else tuple(mt_model or ())
         self.sum_model = sum_model
         self.limits = limits or Limits()
         self.pool = pool or ModelPool(backend=backend, device=device)
@@ -163,33 +164,35 @@ class TarjamaService:
         """The translation models a visitor may choose: the registered ones and this server's own (a local
         folder by its own name, never its path)."""
         names = translation_models()
-        own = public_model_name(self.mt_model)
-        return [own, *names] if own and self.mt_model not in names else names
+        own = [public_model_name(name) or name for name in self.mt_models if name not in names]
+        return [*own, *names]
 
-    def model_for(self, source: str, target: str, model: str | None = None) -> str | None:
-        """The model name a request gets for ``source``→``target`` (``None``: the registry default).
+    def model_spec(self, name: str) -> ModelSpec:
+        """What translation model ``name`` can do: the registry's word, else what its files say (resolving
+        a folder or Hub id, which raises :class:`~inference.errors.ModelUnavailableError` if it cannot)."""
+        return get_spec(name) or self.pool.get(name, task="translate").resolved.spec
+
+    def model_for(self, model: str | None = None) -> str | tuple[str, ...]:
+        """The model (or this server's models, each for its directions) a request gets.
 
         Only :meth:`allowed_models` may be asked for: visitors cannot load arbitrary folders or Hub ids.
         """
         if model:
-            if model == self.mt_model or model == public_model_name(self.mt_model):
-                return self.mt_model
+            for own in self.mt_models:
+                if model in (own, public_model_name(own)):
+                    return own
             if model not in self.allowed_models():
                 raise InvalidInputError(
                     f"unknown translation model {model!r}; choose one of {', '.join(self.allowed_models())}"
                 )
             return model
-        if self.mt_model is None:
-            return None
-        spec = get_spec(self.mt_model)
-        if spec is not None and not (spec.task == "translate" and supports(spec, source, target)):
-            return None
-        return self.mt_model
+        return self.mt_models
 
     def translator(self, source: str, target: str, model: str | None = None) -> Translator:
         """A :class:`Translator` on the shared pool and cache (cheap: nothing loads until needed)."""
-        name = self.model_for(source, target, model)
-        return Translator(name, pool=self.pool, cache=self.cache, use_cache=self.cache is not None)
+        return Translator(
+            self.model_for(model), pool=self.pool, cache=self.cache, use_cache=self.cache is not None
+        )
 
     def resolve_direction(
         self, text: str, source: str, target: str | None
@@ -307,10 +310,9 @@ class TarjamaService:
             use_cache=self.cache is not None,
         )
 
-    def _crossing_model(self) -> str | None:
-        """The model a summary crosses languages with: this server's own model when it is not a registered
-        one-direction model (those serve only their direction), else the registry's default."""
-        return self.mt_model if self.mt_model and get_spec(self.mt_model) is None else None
+    def _crossing_model(self) -> tuple[str, ...] | None:
+        """The models a summary crosses languages with: this server's own, each for its directions."""
+        return self.mt_models or None
 
 
 def _keep_space(original: str, translated: str) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import importlib.util
 from dataclasses import dataclass
 
+from safetensors import SafetensorError
+
 from inference.backends.base import Seq2SeqBackend, resolve_device
-from inference.errors import InvalidInputError
+from inference.errors import InvalidInputError, ModelUnavailableError
 from inference.hub import ResolvedModel
 from inference.settings import default_threads
 
@@ -79,6 +81,9 @@ def resolve_threads(threads: int | None = None) -> int:
     return threads or default_threads()
 
 
+_LOAD_ERRORS = (OSError, ValueError, RuntimeError, KeyError, EOFError, SafetensorError)
+
+
 def load_backend(
     resolved: ResolvedModel, choice: BackendChoice, *, threads: int | None = None
 ) -> Seq2SeqBackend:
@@ -89,16 +94,26 @@ def load_backend(
     may use.
     """
     count = resolve_threads(threads)
-    if choice.name == "ctranslate2":
-        from inference.backends.ctranslate2_backend import CTranslate2Backend
+    try:
+        if choice.name == "ctranslate2":
+            from inference.backends.ctranslate2_backend import CTranslate2Backend
 
-        return CTranslate2Backend(
-            resolved, device=choice.device, quantization=choice.quantization, threads=count
-        )
-    from inference.backends.transformers_backend import TransformersBackend
+            return CTranslate2Backend(
+                resolved, device=choice.device, quantization=choice.quantization, threads=count
+            )
+        from inference.backends.transformers_backend import TransformersBackend
 
-    if choice.device == "cpu":
-        import torch
+        if choice.device == "cpu":
+            import torch
 
-        torch.set_num_threads(count)
-    return TransformersBackend(resolved, device=choice.device)
+            torch.set_num_threads(count)
+        return TransformersBackend(resolved, device=choice.device)
+    except _LOAD_ERRORS as exc:  # the libraries' own errors for damaged or incomplete model files
+        fix = f"download it again with `tarjama models pull {resolved.name}`"
+        if resolved.revision.startswith("local-"):
+            fix = "save the model into the folder again (`save_pretrained`), or give another folder"
+        raise ModelUnavailableError(
+            resolved.name,
+            "its files cannot be loaded: the weights or the tokenizer are damaged or incomplete",
+            fix,
+        ) from exc

@@ -29,8 +29,7 @@ from inference.settings import (
     default_threads,
     models_dir,
 )
-
-MANIFEST = "tarjama.json"
+from inference.state import MANIFEST
 
 
 def supported_quantizations(device: str) -> set[str]:
@@ -78,7 +77,10 @@ def converted_model(resolved: ResolvedModel, quantization: str, *, root: Path | 
             _converter(resolved.path).convert(str(out), quantization=quantization)
         except (NotImplementedError, ValueError, OSError, RuntimeError) as exc:
             raise ModelUnavailableError(
-                resolved.name, f"it cannot be converted to CTranslate2 ({type(exc).__name__}: {exc})"
+                resolved.name,
+                "it cannot be converted to CTranslate2 (its files are damaged or its architecture is not "
+                "supported by the converter)",
+                "use `--backend transformers`, or give a complete model folder",
             ) from exc
         manifest = {"model": resolved.name, "revision": resolved.revision, "quantization": quantization}
         (out / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
