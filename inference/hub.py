@@ -9,7 +9,7 @@ from pathlib import Path
 
 from inference.errors import ModelUnavailableError
 from inference.registry import MODELS, ModelSpec, Task, get_spec
-from inference.settings import hub_offline
+from inference.settings import HUB_TIMEOUT_SECONDS, hub_offline
 
 _WEIGHT_PATTERNS = ("*.safetensors", "*.safetensors.index.json")
 _FALLBACK_WEIGHTS = ("pytorch_model.bin", "pytorch_model.bin.index.json", "pytorch_model-*.bin")
@@ -78,9 +78,35 @@ def _registered(task: Task) -> list[tuple[str, ModelSpec]]:
 
 
 def _snapshot(name: str, repo_id: str, revision: str | None, offline: bool) -> Path:
-    from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import HfHubHTTPError
+    """The snapshot of ``repo_id`` at ``revision``: the Hub's current commit when the Hub answers within
+    ``HUB_TIMEOUT_SECONDS``, else (offline, the Hub down or hung) the local copy."""
+    from huggingface_hub import HfApi, constants, snapshot_download
+    from huggingface_hub.errors import (
+        HfHubHTTPError,
+        IncompleteSnapshotError,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
+    from huggingface_hub.utils import httpx as hub_http
 
+    reason, cause = "it is not in the local cache and HF_HUB_OFFLINE is set", ""
+    if not offline:
+        # snapshot_download's own look-up has no timeout, so a hung Hub would stall tarjama for ever: ask
+        # first, with one (and for the revision by name, as snapshot_download does and mirrors need).
+        try:
+            HfApi().model_info(
+                repo_id, revision=revision or constants.DEFAULT_REVISION, timeout=HUB_TIMEOUT_SECONDS
+            )
+        except RevisionNotFoundError as exc:
+            raise ModelUnavailableError(name, f"{repo_id} has no revision {revision!r} on the Hub") from exc
+        except RepositoryNotFoundError as exc:
+            raise ModelUnavailableError(
+                name, f"the Hub ({constants.ENDPOINT}) has no model {repo_id}"
+            ) from exc
+        except (hub_http.TransportError, HfHubHTTPError) as exc:
+            offline = True
+            reason = f"it is not in the local cache and the Hub ({constants.ENDPOINT}) cannot be reached"
+            cause = type(exc).__name__
     try:
         path = Path(
             snapshot_download(
@@ -99,11 +125,14 @@ def _snapshot(name: str, repo_id: str, revision: str | None, offline: bool) -> P
                     allow_patterns=list(_FALLBACK_WEIGHTS),
                 )
             )
+    except IncompleteSnapshotError as exc:
+        raise ModelUnavailableError(
+            name, "its download was interrupted, so the local copy is incomplete"
+        ) from exc
     except (OSError, HfHubHTTPError, ValueError) as exc:
-        reason = "it is not in the local cache and the Hub cannot be reached"
-        if offline:
-            reason = "it is not in the local cache and HF_HUB_OFFLINE is set"
-        raise ModelUnavailableError(name, f"{reason} ({type(exc).__name__})") from exc
+        if not offline:
+            reason = "it is not in the local cache and the download from the Hub failed"
+        raise ModelUnavailableError(name, f"{reason} ({cause or type(exc).__name__})") from exc
     if not (path / "config.json").is_file():
         raise ModelUnavailableError(name, f"the snapshot in {path} has no config.json")
     return path
