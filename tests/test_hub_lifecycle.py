@@ -214,7 +214,7 @@ def test_pull_killed_mid_download_then_run_again(
     assert not any(cache.glob("snapshots/*/pytorch_model.bin"))
     arabic = "\n".join(sentences_in("ar", memorised_pairs))
     offline = hub_env(dead_endpoint(), offline=True)
-    one_line_error(run_cli(TRANSLATE, offline, stdin=arabic), NAME)
+    assert "incomplete" in one_line_error(run_cli(TRANSLATE, offline, stdin=arabic), NAME)
     again = run_cli(["models", "pull", NAME], hub_env(private_mirror.endpoint))
     assert again.returncode == 0, again.stderr
     folder = snapshot(NAME, private_mirror.commits[NAME])
