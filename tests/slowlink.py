@@ -5,50 +5,16 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager, suppress
 
 CHUNK = 16 * 1024
 
 
 @contextmanager
-def slow_link(upstream_port: int, bytes_per_second: int) -> Iterator[str]:
-    """A TCP relay on a free loopback port to ``upstream_port`` whose replies flow at ``bytes_per_second``
-    (requests pass at full speed); yields its base URL. Stopped when the block ends."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    stop = threading.Event()
-
-    def pump(source: socket.socket, sink: socket.socket, rate: int | None) -> None:
-        with suppress(OSError), closing(source), closing(sink):
-            while not stop.is_set():
-                data = source.recv(CHUNK)
-                if not data:
-                    return
-                sink.sendall(data)
-                if rate:
-                    time.sleep(len(data) / rate)
-
-    def serve() -> None:
-        with suppress(OSError):
-            while not stop.is_set():
-                client, _ = listener.accept()
-                server = socket.create_connection(("127.0.0.1", upstream_port))
-                threading.Thread(target=pump, args=(client, server, None), daemon=True).start()
-                threading.Thread(target=pump, args=(server, client, bytes_per_second), daemon=True).start()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        stop.set()
-        listener.close()
-        thread.join(timeout=10)
-
-
-@contextmanager
-def silent_server() -> Iterator[str]:
-    """A server that accepts connections and never answers (a hung Hub); yields its base URL."""
+def _serving(handle: Callable[[socket.socket], None]) -> Iterator[str]:
+    """Accept connections on a free loopback port, each handed to ``handle``, until the block ends; yields
+    the base URL. Every accepted connection is closed at the end."""
     listener = socket.create_server(("127.0.0.1", 0))
     accepted: list[socket.socket] = []
     stop = threading.Event()
@@ -56,7 +22,9 @@ def silent_server() -> Iterator[str]:
     def serve() -> None:
         with suppress(OSError):
             while not stop.is_set():
-                accepted.append(listener.accept()[0])
+                connection = listener.accept()[0]
+                accepted.append(connection)
+                handle(connection)
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
@@ -68,6 +36,34 @@ def silent_server() -> Iterator[str]:
         for connection in accepted:
             connection.close()
         thread.join(timeout=10)
+
+
+@contextmanager
+def slow_link(upstream_port: int, bytes_per_second: int) -> Iterator[str]:
+    """A TCP relay to ``upstream_port`` whose replies flow at ``bytes_per_second`` (requests pass at full
+    speed); yields its base URL."""
+
+    def pump(source: socket.socket, sink: socket.socket, rate: int | None) -> None:
+        with suppress(OSError), closing(source), closing(sink):
+            while data := source.recv(CHUNK):
+                sink.sendall(data)
+                if rate:
+                    time.sleep(len(data) / rate)
+
+    def relay(client: socket.socket) -> None:
+        server = socket.create_connection(("127.0.0.1", upstream_port))
+        threading.Thread(target=pump, args=(client, server, None), daemon=True).start()
+        threading.Thread(target=pump, args=(server, client, bytes_per_second), daemon=True).start()
+
+    with _serving(relay) as url:
+        yield url
+
+
+@contextmanager
+def silent_server() -> Iterator[str]:
+    """A server that accepts connections and never answers (a hung Hub); yields its base URL."""
+    with _serving(lambda connection: None) as url:
+        yield url
 
 
 def dead_endpoint() -> str:
