@@ -84,6 +84,7 @@ def _snapshot(name: str, repo_id: str, revision: str | None, offline: bool) -> P
     from huggingface_hub.errors import (
         HfHubHTTPError,
         IncompleteSnapshotError,
+        OfflineModeIsEnabled,
         RepositoryNotFoundError,
         RevisionNotFoundError,
     )
@@ -97,6 +98,8 @@ def _snapshot(name: str, repo_id: str, revision: str | None, offline: bool) -> P
             HfApi().model_info(
                 repo_id, revision=revision or constants.DEFAULT_REVISION, timeout=HUB_TIMEOUT_SECONDS
             )
+        except OfflineModeIsEnabled:  # HF_HUB_OFFLINE wins even over `models pull`
+            offline = True
         except RevisionNotFoundError as exc:
             raise ModelUnavailableError(name, f"{repo_id} has no revision {revision!r} on the Hub") from exc
         except RepositoryNotFoundError as exc:
