@@ -100,12 +100,9 @@ def _snapshot(name: str, repo_id: str, revision: str | None, offline: bool) -> P
             )
         except OfflineModeIsEnabled:  # HF_HUB_OFFLINE wins even over `models pull`
             offline = True
-        except RevisionNotFoundError as exc:
-            raise ModelUnavailableError(name, f"{repo_id} has no revision {revision!r} on the Hub") from exc
-        except RepositoryNotFoundError as exc:
-            raise ModelUnavailableError(
-                name, f"the Hub ({constants.ENDPOINT}) has no model {repo_id}"
-            ) from exc
+        except (RepositoryNotFoundError, RevisionNotFoundError) as exc:
+            what = f"{repo_id} at revision {revision!r}" if revision else repo_id
+            raise ModelUnavailableError(name, f"the Hub ({constants.ENDPOINT}) has no model {what}") from exc
         except (hub_http.TransportError, HfHubHTTPError) as exc:
             offline = True
             reason = f"it is not in the local cache and the Hub ({constants.ENDPOINT}) cannot be reached"

@@ -235,3 +235,25 @@ def repo_bytes(repo: Path, name: str) -> bytes:
         return data
     oid = data.split(b"oid sha256:")[1][:64].decode()
     return (repo / ".git" / "lfs" / "objects" / oid[:2] / oid[2:4] / oid).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("args", "named", "reason"),
+    [
+        (
+            ["--revision", "no-such-branch"],
+            NAME,
+            "has no model Helsinki-NLP/opus-mt-ar-en at revision 'no-such-branch'",
+        ),
+        (
+            ["--model", "no-such-org/no-such-model"],
+            "no-such-org/no-such-model",
+            "has no model no-such-org/no-such-model",
+        ),
+    ],
+)
+def test_what_the_hub_does_not_have_is_one_line(
+    hub_mirror: HubMirror, args: list[str], named: str, reason: str
+) -> None:
+    done = run_cli([*TRANSLATE, *args], hub_env(hub_mirror.endpoint), stdin="مرحبا.")
+    assert reason in one_line_error(done, named)
