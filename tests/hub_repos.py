@@ -6,8 +6,8 @@ after the real repo id, ``<root>/models/<org>/<repo>``: the layout olah serves a
 the weights are Git LFS objects (a pointer in git, the bytes under ``.git/lfs/objects``), the repo has a
 ``README.md`` model card and ``.gitattributes``, and files for other frameworks (``tf_model.h5``,
 ``flax_model.msgpack``, ``rust_model.ot``) sit next to the PyTorch weights: tarjama must not download them.
-Some repos ship ``model.safetensors``, others only ``pytorch_model.bin`` (as older repos such as the OPUS-MT
-ones do), so both download paths run.
+Some repos ship ``model.safetensors``, others only ``pytorch_model.bin`` (as many older repos do), one both,
+so every download path runs.
 """
 
 from __future__ import annotations
