@@ -11,7 +11,7 @@ from typing import Any
 
 from inference.errors import ModelUnavailableError
 from inference.registry import MODELS, ModelSpec, Task, get_spec
-from inference.settings import hub_offline
+from inference.settings import HUB_TIMEOUT_SECONDS, hub_offline
 
 _WEIGHT_PATTERNS = ("*.safetensors", "*.safetensors.index.json")
 _FALLBACK_WEIGHTS = ("pytorch_model.bin", "pytorch_model.bin.index.json", "pytorch_model-*.bin")
@@ -111,9 +111,34 @@ def _registered(task: Task) -> list[tuple[str, ModelSpec]]:
 
 
 def _snapshot(name: str, repo_id: str, revision: str | None, offline: bool) -> Path:
-    from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import HfHubHTTPError
+    """The snapshot of ``repo_id`` at ``revision``: the Hub's current commit when the Hub answers within
+    ``HUB_TIMEOUT_SECONDS``, else (offline, the Hub down or hung) the local copy."""
+    from huggingface_hub import HfApi, constants, snapshot_download
+    from huggingface_hub.errors import (
+        HfHubHTTPError,
+        IncompleteSnapshotError,
+        OfflineModeIsEnabled,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
+    from huggingface_hub.utils import httpx as hub_http
 
+    unreachable: str | None = None  # why the look-up below found no Hub, when it found none
+    if not offline:
+        # snapshot_download's own look-up has no timeout, so a hung Hub would stall tarjama for ever: ask
+        # first, with one (and for the revision by name, as snapshot_download does and mirrors need).
+        try:
+            HfApi().model_info(
+                repo_id, revision=revision or constants.DEFAULT_REVISION, timeout=HUB_TIMEOUT_SECONDS
+            )
+        except OfflineModeIsEnabled:  # HF_HUB_OFFLINE wins even over `models pull`
+            offline = True
+        except (RepositoryNotFoundError, RevisionNotFoundError) as exc:
+            what = f"{repo_id} at revision {revision!r}" if revision else repo_id
+            raise ModelUnavailableError(name, f"the Hub ({constants.ENDPOINT}) has no model {what}") from exc
+        except (hub_http.TransportError, HfHubHTTPError):
+            offline = True
+            unreachable = f"it is not in the local cache and the Hub ({constants.ENDPOINT}) cannot be reached"
     try:
         path = Path(
             snapshot_download(
@@ -132,7 +157,13 @@ def _snapshot(name: str, repo_id: str, revision: str | None, offline: bool) -> P
                     allow_patterns=list(_FALLBACK_WEIGHTS),
                 )
             )
+    except IncompleteSnapshotError as exc:
+        raise ModelUnavailableError(
+            name, "its download was interrupted, so the local copy is incomplete"
+        ) from exc
     except (OSError, HfHubHTTPError, ValueError) as exc:
+        if unreachable is not None:
+            raise ModelUnavailableError(name, unreachable) from exc
         raise ModelUnavailableError(name, _download_failure(exc, repo_id, revision, offline)) from exc
     if not (path / "config.json").is_file():
         raise ModelUnavailableError(name, "its download has no config.json")

@@ -21,6 +21,9 @@ DEFAULT_DEVICE = "auto"  # auto | cpu | cuda
 DEFAULT_CT2_QUANTIZATION_CPU = "int8"  # CTranslate2 compute type (and conversion quantisation) on CPU
 DEFAULT_CT2_QUANTIZATION_CUDA = "int8_float16"  # ... and on CUDA
 
+# --- models from the Hub ------------------------------------------------------------------------
+HUB_TIMEOUT_SECONDS = 10.0  # wait this long for the Hub (or HF_ENDPOINT's mirror), then use the local copy
+
 # --- summaries ---------------------------------------------------------------------------------
 DEFAULT_SUMMARY_SENTENCES = 3
 DEFAULT_SUMMARY_METHOD = "extractive"

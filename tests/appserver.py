@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,15 +43,23 @@ def server_env(tmp: Path) -> dict[str, str]:
 
 
 @contextmanager
-def running_app(args: Sequence[str], tmp: Path) -> Iterator[str]:
-    """Run ``app.py ARGS --port P`` until the block ends; yields its base URL (log: ``tmp/server.log``)."""
+def running_app(args: Sequence[str], tmp: Path, env: Mapping[str, str | None] | None = None) -> Iterator[str]:
+    """Run ``app.py ARGS --port P`` until the block ends; yields its base URL (log: ``tmp/server.log``).
+
+    ``env`` changes the server's environment after :func:`server_env` (``None`` removes a variable)."""
+    environment = server_env(tmp)
+    for name, value in (env or {}).items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
     port = free_port()
     log_path = tmp / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "app.py", "--port", str(port), *args],
             cwd=ROOT,
-            env=server_env(tmp),
+            env=environment,
             stdout=log,
             stderr=subprocess.STDOUT,
         )

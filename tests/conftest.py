@@ -18,6 +18,7 @@ import pytest
 from inference.settings import ENV_CACHE, ENV_MODELS_DIR
 
 if TYPE_CHECKING:
+    from tests.hubmirror import HubMirror
     from tests.redisserver import RedisServer
 
 OFFLINE_VARIABLES = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
@@ -162,3 +163,18 @@ def redis_url(redis_server: RedisServer) -> Iterator[str]:
     client.flushdb()
     client.close()
     yield redis_server.url
+
+
+@pytest.fixture(scope="session")
+def hub_mirror(
+    tmp_path_factory: pytest.TempPathFactory, memorised_ar_en: Path, marian_en_ar: Path
+) -> Iterator[HubMirror]:
+    """olah serving, under their real repo ids, a stand-in of every registered model (tests/hub_repos.py)."""
+    from tests.hub_repos import build_mirror
+    from tests.hubmirror import running_mirror, session_standins
+
+    root = tmp_path_factory.mktemp("hub-mirror")
+    standins = session_standins(memorised_ar_en, marian_en_ar)
+    commits = build_mirror(root / "mirrors", standins)
+    with running_mirror(root / "mirrors", root / "olah", commits, standins) as mirror:
+        yield mirror
