@@ -24,6 +24,7 @@ from inference.errors import TarjamaError
 from inference.registry import get_spec
 from inference.settings import (
     DEFAULT_BACKEND,
+    DEFAULT_BATCH_WINDOW_MS,
     DEFAULT_CONCURRENCY,
     DEFAULT_DEVICE,
     DEFAULT_HOST,
@@ -34,6 +35,7 @@ from inference.settings import (
 from web import presenters
 from web.api import ApiAccess, add_api, load_api_keys
 from web.handlers import KEEP_SECONDS, Page
+from web.metrics import Network, add_metrics, parse_networks
 from web.service import TarjamaService
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
@@ -56,7 +58,8 @@ TESTSET_CHOICES = (
     *((f"{name} (translation)", name) for name in MT_TESTSETS),
     *((f"{name} (summaries)", name) for name in SUMMARY_TESTSETS),
 )
-MODELS_CONCURRENCY = "models"  # one concurrency group: every tab's model work shares the same limit
+MODELS_CONCURRENCY = "models"  # one concurrency group: batch and evaluation runs share the same limit
+SHARED_BATCHES: None = None  # no limit: translate and summary events share the scheduler's model calls
 
 
 def _reporter(progress: gr.Progress, desc: str, unit: str) -> Callable[[int, int], None]:
@@ -138,7 +141,7 @@ def _translate_tab(page: Page) -> None:
         inputs=[article, direction, model],
         outputs=[output, status, aligned, download_txt, download_json],
         api_name="translate",
-        concurrency_id=MODELS_CONCURRENCY,
+        concurrency_limit=SHARED_BATCHES,
     )
 
 
@@ -182,7 +185,7 @@ def _summarize_tab(page: Page) -> None:
         inputs=[article, method, sentences, to],
         outputs=[summary, status, highlighted, download],
         api_name="summarize",
-        concurrency_id=MODELS_CONCURRENCY,
+        concurrency_limit=SHARED_BATCHES,
     )
 
 
@@ -317,10 +320,15 @@ def create_app(
     access: ApiAccess | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
     queue_size: int = DEFAULT_QUEUE_SIZE,
+    metrics: bool = True,
+    metrics_allow: Sequence[Network] = (),
 ) -> FastAPI:
-    """The FastAPI app: the API routes first, then the page mounted at ``/``."""
+    """The FastAPI app: the API routes (and ``/metrics`` unless ``metrics`` is off) first, then the page
+    mounted at ``/``."""
     app = FastAPI(title="tarjama", description="Arabic ↔ English translation, LibreTranslate-compatible")
     add_api(app, service, access)
+    if metrics:
+        add_metrics(app, service, metrics_allow)
     demo = build_demo(Page(service, workdir))
     demo.queue(default_concurrency_limit=concurrency, max_size=queue_size)
     return gr.mount_gradio_app(
@@ -347,6 +355,20 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     add("--backend", default=DEFAULT_BACKEND, choices=["auto", "ctranslate2", "transformers"])
     add("--device", default=DEFAULT_DEVICE, choices=["auto", "cpu", "cuda"])
     add("--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="model calls at once (%(default)s)")
+    add(
+        "--batch-window-ms",
+        type=float,
+        default=DEFAULT_BATCH_WINDOW_MS,
+        help="how long concurrent requests' sentences are gathered into one model call (%(default)s ms)",
+    )
+    add("--no-metrics", action="store_true", help="do not serve GET /metrics")
+    add(
+        "--metrics-allow",
+        action="append",
+        default=[],
+        metavar="NETWORK",
+        help="also serve /metrics to this address or network (repeatable; default: this machine only)",
+    )
     add("--queue-size", type=int, default=DEFAULT_QUEUE_SIZE, help="page requests waiting (%(default)s)")
     add("--req-limit", type=int, default=DEFAULT_REQ_LIMIT, help="API requests/minute per client; 0 = none")
     add("--api-keys", metavar="FILE", help="API keys file, one 'KEY [REQUESTS_PER_MINUTE]' a line")
@@ -359,6 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         keys = load_api_keys(args.api_keys, args.req_limit) if args.api_keys else {}
+        metrics_allow = parse_networks(args.metrics_allow)
     except TarjamaError as exc:
         raise SystemExit(f"app.py: error: {exc}") from None
     access = ApiAccess(req_limit=args.req_limit, keys=keys, require_key=args.require_api_key)
@@ -368,12 +391,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         backend=args.backend,
         device=args.device,
         concurrency=args.concurrency,
+        batch_window_ms=args.batch_window_ms,
     )
     workdir = Path(tempfile.mkdtemp(prefix="tarjama-ui-"))
     try:
         app = create_app(
-            service, workdir, access=access, concurrency=args.concurrency, queue_size=args.queue_size
-        )
+            service, workdir, access=access, concurrency=args.concurrency, queue_size=args.queue_size,
+            metrics=not args.no_metrics, metrics_allow=metrics_allow,
+        )  # fmt: skip
         print(f"tarjama: serving http://{args.host}:{args.port}/ (API: /translate, /detect, /summarize)")
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     finally:
