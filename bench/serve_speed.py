@@ -146,6 +146,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 24, 64])
     parser.add_argument("--old-commit", help="also measure this commit's code (e.g. main)")
     parser.add_argument("--backend", default="transformers", choices=["transformers", "ctranslate2"])
+    parser.add_argument(
+        "--batch-window-ms", type=float, help="this tree's --batch-window-ms (default: its own)"
+    )
     args = parser.parse_args()
     server_args = ["--backend", args.backend, "--device", "cpu"]
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -153,7 +156,8 @@ def main() -> None:
         model = prepare_model(tmp)
         needed = 1 + 2 * sum(args.clients)
         pool = equal_sentences(model, 2 * needed)
-        trees = [("this tree", REPO)]
+        window = ["--batch-window-ms", str(args.batch_window_ms)] if args.batch_window_ms is not None else []
+        trees = [("this tree", REPO, window)]
         if args.old_commit:
             old = tmp / "old"
             old.mkdir()
@@ -161,12 +165,12 @@ def main() -> None:
                 ["git", "archive", args.old_commit], cwd=REPO, capture_output=True, check=True
             )
             subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
-            trees.append((f"commit {args.old_commit}", old))
-        for number, (label, code) in enumerate(trees):
+            trees.append((f"commit {args.old_commit}", old, []))
+        for number, (label, code, extra) in enumerate(trees):
             work = tmp / f"run{number}"
             work.mkdir()
             sentences = iter(pool[number * needed : (number + 1) * needed])
-            with serving(code, model, work, server_args) as base:
+            with serving(code, model, work, [*server_args, *extra]) as base:
                 rows = asyncio.run(measure(base, args.clients, sentences))
             report(f"{label} ({args.backend}, {len(pool[0].split())} words a sentence)", rows)
 
