@@ -355,25 +355,19 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     add("--backend", default=DEFAULT_BACKEND, choices=["auto", "ctranslate2", "transformers"])
     add("--device", default=DEFAULT_DEVICE, choices=["auto", "cpu", "cuda"])
     add("--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="model calls at once (%(default)s)")
-    add(
-        "--batch-window-ms",
-        type=float,
-        default=DEFAULT_BATCH_WINDOW_MS,
-        help="how long concurrent requests' sentences are gathered into one model call (%(default)s ms)",
-    )
+    add("--batch-window-ms", type=float, default=DEFAULT_BATCH_WINDOW_MS,
+        help="gather concurrent requests' sentences this long per model call (%(default)s ms)")  # fmt: skip
     add("--no-metrics", action="store_true", help="do not serve GET /metrics")
-    add(
-        "--metrics-allow",
-        action="append",
-        default=[],
-        metavar="NETWORK",
-        help="also serve /metrics to this address or network (repeatable; default: this machine only)",
-    )
+    add("--metrics-allow", action="append", default=[], metavar="NETWORK",
+        help="also serve /metrics to this address or network (repeatable; default: loopback)")  # fmt: skip
     add("--queue-size", type=int, default=DEFAULT_QUEUE_SIZE, help="page requests waiting (%(default)s)")
     add("--req-limit", type=int, default=DEFAULT_REQ_LIMIT, help="API requests/minute per client; 0 = none")
     add("--api-keys", metavar="FILE", help="API keys file, one 'KEY [REQUESTS_PER_MINUTE]' a line")
     add("--require-api-key", action="store_true", help="refuse API requests without a key")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.batch_window_ms < 0:
+        parser.error("--batch-window-ms must not be negative")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
