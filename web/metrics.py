@@ -29,7 +29,6 @@ from translate import Translation
 from web.service import TarjamaService
 
 API_ROUTES = frozenset({"/translate", "/detect", "/languages", "/summarize", "/health", "/metrics"})
-PAGE_ROUTE = "page"  # every other path: the Gradio page, its assets and its queue
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 _SIZE_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
 _TOKEN_BUCKETS = (16, 64, 256, 512, 1024, 2048, 4096, 8192)
@@ -119,18 +118,18 @@ class Metrics:
 
 
 class RequestMetrics:
-    """ASGI middleware: counts every HTTP request by route and status and times it (streams included)."""
+    """ASGI middleware: counts the API's requests by route and status and times them; the page's own
+    traffic (Gradio's uploads, queue and event streams) passes through untouched."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        route = scope.get("path", "")
+        if scope["type"] != "http" or route not in API_ROUTES:
             await self.app(scope, receive, send)
             return
-        path = scope.get("path", "")
-        route = path if path in API_ROUTES else PAGE_ROUTE
         started = time.perf_counter()
         status = 500
 
