@@ -119,8 +119,9 @@ class TarjamaService:
     ``mt_model`` is the translation model used when a request names none; a registered one-direction
     model is used for its direction and the registry's default for the other. ``None`` = the registry's
     default per direction. Models load on first use, in one shared :class:`ModelPool` whose model calls go
-    through :attr:`scheduler` (batches gathered for ``batch_window_ms``); :attr:`translation_listeners` hear
-    of every translation made for a request.
+    through :attr:`scheduler` (batches gathered for ``batch_window_ms``; a given ``pool`` brings its own, or
+    none: its callers then call the model alone); :attr:`translation_listeners` hear of every translation
+    made for a request.
     """
 
     def __init__(
@@ -140,8 +141,9 @@ class TarjamaService:
         self.mt_model = mt_model
         self.sum_model = sum_model
         self.limits = limits or Limits()
-        self.scheduler = BatchScheduler(window=batch_window_ms / 1000, concurrency=concurrency)
-        self.pool = pool or ModelPool(backend=backend, device=device, scheduler=self.scheduler)
+        scheduler = BatchScheduler(window=batch_window_ms / 1000, concurrency=concurrency)
+        self.pool = pool or ModelPool(backend=backend, device=device, scheduler=scheduler)
+        self.scheduler = self.pool.scheduler or scheduler
         self.cache = (cache or SentenceCache.open_default()) if use_cache else None
         self.translation_listeners: list[TranslationListener] = []
         self.summarizer = Summarizer(
