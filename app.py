@@ -26,6 +26,7 @@ from inference.errors import TarjamaError
 from inference.settings import (
     BODY_IDLE_SECONDS,
     DEFAULT_BACKEND,
+    DEFAULT_BATCH_WINDOW_MS,
     DEFAULT_CONCURRENCY,
     DEFAULT_DEVICE,
     DEFAULT_HOST,
@@ -39,6 +40,7 @@ from web.guard import guard
 from web.handlers import KEEP_SECONDS, Page, model_choices, model_line
 from web.health import add_health
 from web.limits import MEMORY_STORAGE, ApiAccess, Gate, RateLimiter, load_api_keys, open_rate_store
+from web.metrics import Network, add_metrics, parse_networks
 from web.security import client_address
 from web.service import TarjamaService
 from web.uploads import UploadLedger
@@ -64,7 +66,8 @@ TESTSET_CHOICES = (
     *((f"{name} (summaries)", name) for name in SUMMARY_TESTSETS),
 )
 EXAMPLE_LABEL_CHARS = 56  # Gradio cuts longer example labels itself, mid-word
-MODELS_CONCURRENCY = "models"  # one concurrency group: every tab's model work shares the same limit
+MODELS_CONCURRENCY = "models"  # one concurrency group: batch and evaluation runs share the same limit
+SHARED_BATCHES: None = None  # no limit: translate and summary events share the scheduler's model calls
 
 
 def _visitor(request: gr.Request) -> str:
@@ -159,7 +162,7 @@ def _translate_tab(page: Page) -> None:
         inputs=[article, direction, model],
         outputs=[output, status, aligned, download_txt, download_json],
         api_name="translate",
-        concurrency_id=MODELS_CONCURRENCY,
+        concurrency_limit=SHARED_BATCHES,
     )
     _after(event, [download_txt, download_json])
 
@@ -211,7 +214,7 @@ def _summarize_tab(page: Page) -> None:
         inputs=[article, method, sentences, to],
         outputs=[summary, status, highlighted, download],
         api_name="summarize",
-        concurrency_id=MODELS_CONCURRENCY,
+        concurrency_limit=SHARED_BATCHES,
     )
     _after(event, [download])
 
@@ -369,13 +372,18 @@ def create_app(
     queue_size: int = DEFAULT_QUEUE_SIZE,
     limits_storage: str = MEMORY_STORAGE,
     body_timeout: float = BODY_IDLE_SECONDS,
+    metrics: bool = True,
+    metrics_allow: Sequence[Network] = (),
 ) -> FastAPI:
-    """The FastAPI app: the API routes first, then the page mounted at ``/``; one gate (keys and rate
-    limits) for both, request bodies within limits, and page jobs that open only the visitor's uploads."""
+    """The FastAPI app: the API routes (and ``/metrics`` unless ``metrics`` is off) first, then the page
+    mounted at ``/``; one gate (keys and rate limits) for both, request bodies within limits, and page jobs
+    that open only the visitor's uploads."""
     app = FastAPI(title="tarjama", description="Arabic ↔ English translation, LibreTranslate-compatible")
     gate = Gate(access, RateLimiter(open_rate_store(limits_storage)))
     add_api(app, service, gate)
     add_health(app, service)
+    if metrics:
+        add_metrics(app, service, metrics_allow)
     uploads = UploadLedger(gr.utils.get_upload_folder(), keep_seconds=KEEP_SECONDS)
     demo = build_demo(Page(service, workdir, uploads))
     demo.queue(default_concurrency_limit=concurrency, max_size=queue_size)
@@ -412,6 +420,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     add("--backend", default=DEFAULT_BACKEND, choices=["auto", "ctranslate2", "transformers"])
     add("--device", default=DEFAULT_DEVICE, choices=["auto", "cpu", "cuda"])
     add("--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="model calls at once (%(default)s)")
+    add("--batch-window-ms", type=float, default=DEFAULT_BATCH_WINDOW_MS,
+        help="gather concurrent requests' sentences this long per model call (%(default)s ms)")  # fmt: skip
+    add("--no-metrics", action="store_true", help="do not serve GET /metrics")
+    add("--metrics-allow", action="append", default=[], metavar="NETWORK",
+        help="also serve /metrics to this address or network (repeatable; default: loopback)")  # fmt: skip
     add("--queue-size", type=int, default=DEFAULT_QUEUE_SIZE, help="page requests waiting (%(default)s)")
     add("--req-limit", type=int, default=DEFAULT_REQ_LIMIT, help="API requests/minute per client; 0 = none")
     add("--api-keys", metavar="FILE", help="API keys file, one 'KEY [REQUESTS_PER_MINUTE]' a line")
@@ -421,7 +434,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     add(
         "--body-timeout", type=float, default=BODY_IDLE_SECONDS, help="seconds a body may stall (%(default)s)"
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.batch_window_ms < 0:
+        parser.error("--batch-window-ms must not be negative")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -432,12 +448,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         keys = load_api_keys(args.api_keys, args.req_limit) if args.api_keys else {}
         open_rate_store(args.limits_storage)
+        metrics_allow = parse_networks(args.metrics_allow)
         service = TarjamaService(
             mt_model=args.mt_model,
             sum_model=args.sum_model,
             backend=args.backend,
             device=args.device,
             concurrency=args.concurrency,
+            batch_window_ms=args.batch_window_ms,
         )
     except TarjamaError as exc:
         raise SystemExit(f"app.py: error: {exc}") from None
@@ -452,6 +470,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             queue_size=args.queue_size,
             limits_storage=args.limits_storage,
             body_timeout=args.body_timeout,
+            metrics=not args.no_metrics,
+            metrics_allow=metrics_allow,
         )
         for name in service.allowed_models():
             print(f"tarjama: model {model_line(service, name)}")

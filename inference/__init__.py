@@ -8,11 +8,14 @@ from inference.generation import GenerationSettings
 from inference.hub import ResolvedModel, pull_model, resolve_model
 from inference.pool import ModelPool, ModelRef
 from inference.registry import MODELS, ModelSpec, default_translation_model, get_spec
+from inference.scheduler import BatchEvent, BatchScheduler
 
 __all__ = [
     "BACKENDS",
     "MODELS",
     "BackendChoice",
+    "BatchEvent",
+    "BatchScheduler",
     "CacheStats",
     "CachedGenerator",
     "Generated",

@@ -141,17 +141,30 @@ class CachedGenerator:
         known = self.cache.get_many(new_keys) if self.cache is not None and new_keys else {}
         todo = [t for t in texts if keys[t] not in known]
         lengths = backend.token_lengths(todo, source=source, target=target)
-        batches = batches_by_tokens(lengths, self.max_batch_tokens) if todo else []
-        made_by_batch = backend.generate_batches(
-            ([todo[i] for i in batch] for batch in batches), settings, source=source, target=target
-        )
+        scheduler = self.model.scheduler
+        if scheduler is not None:
+            made = scheduler.run(
+                backend,
+                todo,
+                lengths,
+                settings,
+                source=source,
+                target=target,
+                max_tokens=self.max_batch_tokens,
+            )
+        else:
+            batches = batches_by_tokens(lengths, self.max_batch_tokens) if todo else []
+            outputs_by_batch = backend.generate_batches(
+                ([todo[i] for i in batch] for batch in batches), settings, source=source, target=target
+            )
+            made = zip(batches, outputs_by_batch, strict=True)
         done = 0
-        for batch, outputs in zip(batches, made_by_batch, strict=True):
-            made = [
+        for batch, outputs in made:
+            entries = [
                 CacheEntry(keys[todo[i]], out, task, self.model.resolved.name)
                 for i, out in zip(batch, outputs, strict=True)
             ]
-            self._store(made, known)
+            self._store(entries, known)
             done += len(batch)
             if progress is not None:
                 progress(done, len(todo))

@@ -3,22 +3,39 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from inference.backends import BackendChoice, Seq2SeqBackend, choose_backend, load_backend
 from inference.hub import ResolvedModel, resolve_model
 from inference.registry import Task
 from inference.settings import DEFAULT_BACKEND, DEFAULT_DEVICE
 
+if TYPE_CHECKING:
+    from inference.scheduler import BatchScheduler
+
+LoadListener = Callable[[str, float], None]  # (model name, seconds spent loading it)
+
 
 class ModelRef:
     """A model whose identity is known (for cache keys) but whose weights load only on first need."""
 
-    def __init__(self, resolved: ResolvedModel, choice: BackendChoice, *, threads: int | None = None) -> None:
+    def __init__(
+        self,
+        resolved: ResolvedModel,
+        choice: BackendChoice,
+        *,
+        threads: int | None = None,
+        scheduler: BatchScheduler | None = None,
+        on_load: LoadListener | None = None,
+    ) -> None:
         self.resolved = resolved
         self.choice = choice
         self.threads = threads  # CPU threads when loaded; None = inference.backends.resolve_threads()
+        self.scheduler = scheduler  # shares model calls with other requests; None = each caller calls alone
+        self.on_load = on_load
         self._backend: Seq2SeqBackend | None = None
         self._lock = threading.Lock()
 
@@ -40,14 +57,18 @@ class ModelRef:
         """The backend, loading the weights the first time."""
         with self._lock:
             if self._backend is None:
+                started = time.perf_counter()
                 self._backend = load_backend(self.resolved, self.choice, threads=self.threads)
+                if self.on_load is not None:
+                    self.on_load(self.resolved.name, time.perf_counter() - started)
             return self._backend
 
 
 class ModelPool:
     """Model references keyed by name, revision and task; the least recently used is dropped first.
 
-    Thread-safe: the web UI shares one pool between all visitors.
+    Thread-safe: the web UI shares one pool between all visitors. With a ``scheduler``, every model call
+    through this pool's references shares batches with concurrent callers; ``on_load`` hears of each load.
     """
 
     def __init__(
@@ -59,9 +80,13 @@ class ModelPool:
         max_loaded: int = 2,
         quantization: str | None = None,
         threads: int | None = None,
+        scheduler: BatchScheduler | None = None,
+        on_load: LoadListener | None = None,
     ) -> None:
         self.choice = choose_backend(backend, device, quantization)
         self.threads = threads
+        self.scheduler = scheduler
+        self.on_load = on_load
         self.local_files_only = local_files_only
         self.max_loaded = max(1, max_loaded)
         self._refs: OrderedDict[tuple[str, str | None, Task], ModelRef] = OrderedDict()
@@ -81,7 +106,16 @@ class ModelPool:
                 return self._refs[key]
         resolved = resolve_model(name, task=task, revision=revision, local_files_only=self.local_files_only)
         with self._lock:
-            ref = self._refs.setdefault(key, ModelRef(resolved, self.choice, threads=self.threads))
+            ref = self._refs.setdefault(
+                key,
+                ModelRef(
+                    resolved,
+                    self.choice,
+                    threads=self.threads,
+                    scheduler=self.scheduler,
+                    on_load=self.on_load,
+                ),
+            )
             self._refs.move_to_end(key)
             while len(self._refs) > self.max_loaded:
                 self._refs.popitem(last=False)

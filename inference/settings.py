@@ -56,6 +56,7 @@ MAX_BATCH_DOCUMENTS = 2_000  # articles in one batch upload
 MAX_EVAL_ITEMS = 500  # test items the page evaluates at once
 UPLOAD_SUFFIXES = (".txt", ".zip", ".jsonl", ".csv")  # batch uploads
 DEFAULT_CONCURRENCY = 1  # model calls running at once, page and API together
+DEFAULT_BATCH_WINDOW_MS = 20.0  # concurrent requests' sentences gathered this long into one batch (bench/)
 DEFAULT_QUEUE_SIZE = 32  # page events waiting; beyond this the page says the queue is full
 DEFAULT_REQ_LIMIT = 0  # API requests per minute per client (or per key); 0 = no limit
 MAX_BODY_BYTES = 2 * 1024 * 1024  # one request body (room for MAX_REQUEST_CHARS as JSON escapes)

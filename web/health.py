@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
+from web.security import public_model_name
 from web.service import TarjamaService
 
 CACHE_HEADER = "X-Tarjama-Cache"  # "degraded" while the sentence cache is not read or written
@@ -24,7 +25,8 @@ def health(service: TarjamaService) -> tuple[int, dict[str, Any]]:
     body = {
         "status": "degraded" if degraded else "ok",
         "cache": cache,
-        "models_loaded": service.pool.loaded_models(),
+        "models_loaded": [public_model_name(name) for name in service.pool.loaded_models()],
+        "queue_depth": service.scheduler.queue_depth(),
     }
     return (503 if degraded else 200), body
 
@@ -34,7 +36,8 @@ def add_health(app: FastAPI, service: TarjamaService) -> None:
 
     @app.get("/health", tags=["health"])
     def get_health() -> JSONResponse:
-        """``{"status": "ok"|"degraded", "cache": {...}, "models_loaded": [...]}``; 503 when degraded."""
+        """``{"status": "ok"|"degraded", "cache": {...}, "models_loaded": [...], "queue_depth": N}``; 503
+        when degraded."""
         status, body = health(service)
         return JSONResponse(body, status)
 

@@ -136,22 +136,20 @@ def evaluate_testset(
             return "\n".join(summary.sentences) or summary.summary  # one sentence a line, for ROUGE-Lsum
 
         model_name = (service.sum_model or "") if method == "abstractive" else ""
-        with service.slot():
-            run = run_summaries(
-                items, summarize, lang, name=method, testset=name, model=model_name, limit=limit,
-                sentences_for=reference_length, progress=progress,
-            )  # fmt: skip
+        run = run_summaries(
+            items, summarize, lang, name=method, testset=name, model=model_name, limit=limit,
+            sentences_for=reference_length, progress=progress,
+        )  # fmt: skip
         report = write_report(Report.from_run(run, items=limit), out)
         return EvalOutcome(run.evaluation, report, f"Length rule: {REFERENCE_LENGTH_RULE}.")
     testset = load_mt_testset(name, check_language(source, "source"), check_language(target, "target"))
     translator = service.translator(source, target, model)
-    with service.slot():
-        run = run_translation(
-            testset,
-            lambda text: translator.translate(text, source=source, target=target),
-            limit=limit,
-            progress=progress,
-        )
+    run = run_translation(  # model calls go through the service's scheduler, which keeps the slots
+        testset,
+        lambda text: translator.translate(text, source=source, target=target),
+        limit=limit,
+        progress=progress,
+    )
     return EvalOutcome(run.evaluation, write_report(Report.from_run(run, items=limit), out))
 
 

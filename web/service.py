@@ -2,15 +2,15 @@
 
 :class:`TarjamaService` is what ``app.py`` (Gradio) and ``api.py`` (LibreTranslate-compatible routes) call.
 It applies the request limits, picks the model for a direction, detects the language, translates HTML
-without touching its markup, and lets only ``concurrency`` model calls run at once, page and API together.
-No Gradio or FastAPI here.
+without touching its markup, and lets only ``concurrency`` model calls run at once, page and API together:
+the sentences of concurrent requests share batches through one :class:`~inference.scheduler.BatchScheduler`,
+and cached sentences never wait for a model. No Gradio or FastAPI here.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,8 +19,10 @@ from inference.cache import SentenceCache
 from inference.errors import InvalidInputError, LimitExceededError
 from inference.pool import ModelPool
 from inference.registry import MODELS, ModelSpec, get_spec
+from inference.scheduler import BatchScheduler
 from inference.settings import (
     DEFAULT_BACKEND,
+    DEFAULT_BATCH_WINDOW_MS,
     DEFAULT_BEAM_SIZE,
     DEFAULT_CONCURRENCY,
     DEFAULT_DEVICE,
@@ -38,6 +40,7 @@ from web.security import public_model_name
 
 LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
 Progress = Callable[[int, int], None]
+TranslationListener = Callable[[Translation], None]
 
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -123,7 +126,10 @@ class TarjamaService:
     ``mt_model`` is the translation model (or models) used when a request names none: each serves the
     directions it can do (a folder's come from its tokenizer, or ``ar-en=FOLDER``), the registry's default
     the others. ``None`` = the registry's default per direction. A request naming a model for a direction
-    it cannot do is refused. Models load on first use, in one shared :class:`ModelPool`.
+    it cannot do is refused. Models load on first use, in one shared :class:`ModelPool` whose model calls go
+    through :attr:`scheduler` (batches gathered for ``batch_window_ms``; a given ``pool`` brings its own, or
+    none: its callers then call the model alone); :attr:`translation_listeners` hear of every translation
+    made for a request.
     """
 
     def __init__(
@@ -138,13 +144,16 @@ class TarjamaService:
         limits: Limits | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
         pool: ModelPool | None = None,
+        batch_window_ms: float = DEFAULT_BATCH_WINDOW_MS,
     ) -> None:
         self.mt_models: tuple[str, ...] = (mt_model,) if isinstance(mt_model, str) else tuple(mt_model or ())
         self.sum_model = sum_model
         self.limits = limits or Limits()
-        self.pool = pool or ModelPool(backend=backend, device=device)
+        scheduler = BatchScheduler(window=batch_window_ms / 1000, concurrency=concurrency)
+        self.pool = pool or ModelPool(backend=backend, device=device, scheduler=scheduler)
+        self.scheduler = self.pool.scheduler or scheduler
         self.cache = (cache or SentenceCache.open_default()) if use_cache else None
-        self._slots = threading.BoundedSemaphore(max(1, concurrency))
+        self.translation_listeners: list[TranslationListener] = []
         self.summarizer = Summarizer(
             sum_model,
             translation_model=self._crossing_model(),
@@ -155,8 +164,9 @@ class TarjamaService:
 
     @contextmanager
     def slot(self) -> Iterator[None]:
-        """Hold one of the ``concurrency`` model slots (waits until one is free)."""
-        with self._slots:
+        """Hold one of the ``concurrency`` model slots (waits until one is free), for model work outside
+        the pool's scheduler (batch runs); never hold it around work through :attr:`pool`."""
+        with self.scheduler.slot():
             yield
 
     # --- translation -------------------------------------------------------------------------------
@@ -223,10 +233,10 @@ class TarjamaService:
         source, target, _ = self.resolve_direction(text, source, target)
         if source == target:
             raise InvalidInputError(f"the source and target language are both {LANGUAGE_NAMES[source]}")
-        with self.slot():
-            return self.translator(source, target, model).translate(
-                text, source=source, target=target, beam_size=beam_size, progress=progress
-            )
+        result = self.translator(source, target, model).translate(
+            text, source=source, target=target, beam_size=beam_size, progress=progress
+        )
+        return self._heard(result)
 
     def translate_lines(
         self, lines: Sequence[str], source: str, target: str, model: str | None = None
@@ -238,12 +248,13 @@ class TarjamaService:
         if source == target or not todo:
             return outputs
         flat = [" ".join(lines[i].split()) for i in todo]
-        with self.slot():
-            translator = self.translator(source, target, model)
-            result = translator.translate("\n".join(flat), source=source, target=target)
-            translated = _by_paragraph(result, len(flat))
-            if translated is None:  # the segmenter did not keep one paragraph per line
-                translated = [translator.translate(line, source=source, target=target).text for line in flat]
+        translator = self.translator(source, target, model)
+        result = self._heard(translator.translate("\n".join(flat), source=source, target=target))
+        translated = _by_paragraph(result, len(flat))
+        if translated is None:  # the segmenter did not keep one paragraph per line
+            translated = [
+                self._heard(translator.translate(line, source=source, target=target)).text for line in flat
+            ]
         for index, text in zip(todo, translated, strict=True):
             outputs[index] = text
         return outputs
@@ -295,10 +306,9 @@ class TarjamaService:
             check_language(source, "source")
         if target:
             check_language(target, "target")
-        with self.slot():
-            return self.summarizer.summarize(
-                text, lang=source, to=target or None, method=method, sentences=sentences, ratio=ratio
-            )
+        return self.summarizer.summarize(
+            text, lang=source, to=target or None, method=method, sentences=sentences, ratio=ratio
+        )
 
     def summarizer_config(self) -> SummarizerConfig:
         """How a batch run builds its summarizer: this server's models, backend and cache setting."""
@@ -309,6 +319,11 @@ class TarjamaService:
             quantization=self.pool.choice.quantization,
             use_cache=self.cache is not None,
         )
+
+    def _heard(self, result: Translation) -> Translation:
+        for listener in self.translation_listeners:
+            listener(result)
+        return result
 
     def _crossing_model(self) -> tuple[str, ...] | None:
         """The models a summary crosses languages with: this server's own, each for its directions."""

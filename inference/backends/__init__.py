@@ -10,7 +10,7 @@ from safetensors import SafetensorError
 from inference.backends.base import Seq2SeqBackend, resolve_device
 from inference.errors import InvalidInputError, ModelUnavailableError
 from inference.hub import ResolvedModel
-from inference.settings import default_threads
+from inference.settings import DEFAULT_CT2_QUANTIZATION_CPU, default_threads
 
 BACKENDS = ("auto", "transformers", "ctranslate2")
 
@@ -39,6 +39,8 @@ def ctranslate2_available(device: str = "cpu") -> bool:
     """Whether CTranslate2 is installed and can run on ``device`` (``cpu`` or ``cuda``)."""
     if importlib.util.find_spec("ctranslate2") is None:
         return False
+    if device == "cpu":  # CTranslate2 always runs on the CPU; importing it to ask costs an all-cached run
+        return True
     from inference.backends.ctranslate2_backend import supported_quantizations
 
     return bool(supported_quantizations(device))
@@ -63,6 +65,8 @@ def choose_backend(backend: str, device: str, quantization: str | None = None) -
         return BackendChoice("transformers", device, native)
     if not ctranslate2_available(device):
         raise InvalidInputError(f"the ctranslate2 backend is not installed or cannot use {device} here")
+    if quantization is None and device == "cpu":
+        return BackendChoice("ctranslate2", device, DEFAULT_CT2_QUANTIZATION_CPU)  # int8 runs on every CPU
     from inference.backends.ctranslate2_backend import default_quantization, supported_quantizations
 
     quantization = quantization or default_quantization(device)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Protocol
 
 from inference.errors import InvalidInputError
 from inference.generation import GenerationSettings
 from inference.registry import ModelSpec
+
+_GPU_DEVICE_FILES = ("/dev/nvidiactl", "/dev/nvidia0", "/proc/driver/nvidia/version", "/dev/kfd")
 
 
 class Seq2SeqBackend(Protocol):
@@ -40,12 +43,23 @@ class Seq2SeqBackend(Protocol):
         ...
 
 
+def gpu_driver_present() -> bool:
+    """Whether this machine has a GPU driver at all (NVIDIA or ROCm device files); checked without torch."""
+    return any(Path(p).exists() for p in _GPU_DEVICE_FILES)
+
+
 def resolve_device(device: str) -> str:
-    """``auto`` → ``cuda`` when a GPU is usable, else ``cpu``."""
+    """``auto`` → ``cuda`` when a GPU is usable, else ``cpu``.
+
+    torch is imported only where a GPU driver is present: elsewhere ``auto`` is ``cpu`` at no cost, so an
+    all-cached request never pays for ``import torch``.
+    """
     if device not in {"auto", "cpu", "cuda"}:
         raise InvalidInputError(f"device must be auto, cpu or cuda, not {device!r}")
     if device != "auto":
         return device
+    if not gpu_driver_present():
+        return "cpu"
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
