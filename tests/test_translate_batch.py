@@ -174,3 +174,31 @@ def test_command_line_refusals(args: list[str], message: str, capsys: pytest.Cap
 
     assert cli.main(args) == 1
     assert message in capsys.readouterr().err
+
+
+def test_ray_workers_hit_the_shared_cache_a_first_run_filled(
+    memorised_ar_en: Path,
+    memorised_pairs: list[tuple[str, str]],
+    tmp_path: Path,
+    redis_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two machines share one Redis: what a local run on the first translated, the second's Ray workers
+    (their own models folder; the environment reaches them through Ray's start) read back, translating
+    nothing."""
+    monkeypatch.setenv("TARJAMA_CACHE", redis_url)
+    rows, english = corpus(memorised_pairs, 12)
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    options = TranslationOptions(beam_size=1)
+    config = TranslatorConfig(model=str(memorised_ar_en))
+    first = run_translation_batch(source, tmp_path / "first.jsonl", options=options, config=config)
+    assert first.counts["translated"] > 0 and first.counts["cached"] == 0
+    worker_translator.cache_clear()
+    monkeypatch.setenv("TARJAMA_MODELS_DIR", str(tmp_path / "second-machine-models"))
+    second = run_translation_batch(
+        source, tmp_path / "second.jsonl", options=options, config=config, engine="ray", workers=2
+    )
+    assert [r["translation"] for r in lines(tmp_path / "second.jsonl")] == english
+    assert second.counts["translated"] == 0
+    assert second.counts["cached"] == first.counts["translated"]
+    assert not (tmp_path / "second-machine-models").exists()  # no model was even converted
