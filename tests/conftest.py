@@ -106,7 +106,7 @@ def nllb_tiny() -> Path:
 
 @pytest.fixture(scope="session")
 def memorised_en_ar_pairs(memorised_pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The 40 Tatoeba pairs the other way round, (English, Arabic): what ``memorised_en_ar`` translates."""
+    """The 41 Tatoeba pairs the other way round, (English, Arabic): what ``memorised_en_ar`` translates."""
     return [(english, arabic) for arabic, english in memorised_pairs]
 
 
