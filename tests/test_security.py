@@ -262,7 +262,7 @@ def test_another_visitors_upload_is_refused(client: httpx.Client, open_server: t
         status, results = gradio_call(other, "batch", [[mine], "extractive", 1, "same", "summarize"])
     assert results == [] and "not uploaded here" in status
     status, results = gradio_call(client, "batch", [[mine], "extractive", 1, "same", "summarize"])
-    assert "1 of 1 articles summarised" in status and len(results) == 3
+    assert "1 of 1 article summarised" in status and len(results) == 3
 
 
 def test_messages_name_uploads_as_the_visitor_named_them(

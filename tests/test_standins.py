@@ -299,8 +299,9 @@ def test_many_to_many_standins_follow_the_language_codes(
     outputs = engine.generate(texts, settings, source=source, target=target)
     other_targets = engine.generate(texts, settings, source=source, target=other_target)
     other_sources = engine.generate(texts, settings, source=target, target=target)
-    assert all(a != b for a, b in zip(outputs, other_targets, strict=True)), (outputs, other_targets)
-    assert sum(a != b for a, b in zip(outputs, other_sources, strict=True)) >= 9, (outputs, other_sources)
+    # a random model may coincide on one or two of ten; a token that is dropped coincides on all ten
+    assert sum(a != b for a, b in zip(outputs, other_targets, strict=True)) >= 8, (outputs, other_targets)
+    assert sum(a != b for a, b in zip(outputs, other_sources, strict=True)) >= 8, (outputs, other_sources)
 
 
 def test_en_ar_standin_depends_on_its_target_token(marian_en_ar: Path) -> None:
@@ -318,4 +319,5 @@ def test_en_ar_standin_depends_on_its_target_token(marian_en_ar: Path) -> None:
             )
             for batch in (texts, [f">>ara<< {t}" for t in texts])
         )
-    assert all(a != b for a, b in zip(plain, tagged, strict=True)), (plain, tagged)
+    # a random model may coincide on one of ten; a token that makes no difference coincides on all ten
+    assert sum(a != b for a, b in zip(plain, tagged, strict=True)) >= 8, (plain, tagged)

@@ -219,8 +219,7 @@ def test_model_lines_show_directions_state_and_never_a_server_path(tmp_path: Pat
     choices = dict((value, label) for label, value in model_choices(service))
     assert choices[""] == "Default"
     assert (
-        choices[str(broken)]
-        == "mine — cannot be used: the folder has no config.json, so it is not a model folder"
+        choices["mine"] == "mine — cannot be used: the folder has no config.json, so it is not a model folder"
     )
     assert str(tmp_path) not in " ".join(choices.values())
     assert choices["opus-mt-ar-en"].startswith("opus-mt-ar-en — ar→en, OPUS-MT")

@@ -50,7 +50,7 @@ class TranslationOptions:
 class TranslatorConfig:
     """How each worker builds its :class:`~translate.engine.Translator` (plain data, so it can travel)."""
 
-    model: str | None = None
+    model: str | tuple[str, ...] | None = None  # several: each serves the directions it can do
     revision: str | None = None
     backend: str = DEFAULT_BACKEND
     device: str = DEFAULT_DEVICE

@@ -191,6 +191,7 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
             raise InvalidInputError(f"the source and target language are both {LANGUAGE_NAMES[source]}")
         service.limits.check_texts(texts)
         model = _text_param(params, "model", code=False)
+        alternatives = _number_param(params, "alternatives", int)  # every parameter checked before model work
         detections = (
             await run_in_threadpool(lambda: [detect(text) for text in texts]) if source == "auto" else []
         )
@@ -210,7 +211,6 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
         if detections:
             found = [d.as_dict() for d in detections]
             answer["detectedLanguage"] = found if is_list else found[0]
-        alternatives = _number_param(params, "alternatives", int)
         if alternatives:
             answer["alternatives"] = [[] for _ in texts] if is_list else []
         return answer

@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from inference.jobs import JobProgress, JobReport
-from inference.registry import get_spec
 from translate import TranslationOptions, TranslatorConfig, run_translation_batch
 from web.jobs import BatchOutcome, Progress, run_uploaded_batch
 from web.service import TarjamaService
@@ -17,11 +16,10 @@ TRANSLATION_CSV_COLUMNS = (
 
 
 def translator_config(service: TarjamaService) -> TranslatorConfig:
-    """How a batch run builds its translator: this server's own model (when it is not a registered
-    one-direction model: those serve only their direction), backend and cache setting."""
-    own = service.mt_model if service.mt_model and get_spec(service.mt_model) is None else None
+    """How a batch run builds its translator: this server's own models (each for the directions it can do,
+    the registry's default for the others), backend and cache setting."""
     return TranslatorConfig(
-        model=own,
+        model=service.mt_models or None,
         backend=service.pool.choice.name,
         device=service.pool.choice.device,
         quantization=service.pool.choice.quantization,

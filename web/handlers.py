@@ -46,11 +46,13 @@ def model_choices(service: TarjamaService) -> list[tuple[str, str]]:
 def model_line(service: TarjamaService, name: str) -> str:
     """A model with its directions and local state; a server model that cannot be read says why (without
     its server path)."""
+    own = service.model_for(name)  # a server model's public name → its folder
+    internal = own if isinstance(own, str) else name
     try:
-        spec = service.model_spec(name)
+        spec = service.model_spec(internal)
     except ModelUnavailableError as exc:
         return f"{presenters.model_label(name)} — cannot be used: {exc.reason}"
-    return presenters.model_choice(name, spec, model_state(name))
+    return presenters.model_choice(name, spec, model_state(internal))
 
 
 def _paths(files: Sequence[str] | str | None) -> list[str]:
