@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
 
+from cli.common import print_json
+from inference.errors import InvalidInputError
 from inference.jobs import JobProgress, JobReport, Progress
 from inference.settings import DEFAULT_BATCH_WORKERS
 
@@ -56,3 +60,27 @@ def closing_line(report: JobReport, noun: str) -> str:
             f"{counts.get('cached', 0):,} from the cache, {counts.get('translated', 0):,} translated"
         )
     return f"{', '.join(parts)} in {report.seconds:.1f} s"
+
+
+def run_batch_command(
+    args: argparse.Namespace, run: Callable[..., JobReport], noun: str, **settings: Any
+) -> int:
+    """``run(INPUT, OUT, workers=..., engine=..., progress=..., **settings)`` with a progress bar, then the
+    report as JSON (``--json``) or the closing line on stderr."""
+    if len(args.inputs) != 2 or not args.output:
+        raise InvalidInputError(f"usage: tarjama {args.command} batch INPUT -o OUT.jsonl")
+    report = run_with_bar(
+        lambda progress: run(
+            args.inputs[1],
+            args.output,
+            workers=workers(args),
+            engine=args.engine or "local",
+            progress=progress,
+            **settings,
+        )
+    )
+    if args.json:
+        print_json(asdict(report))
+    else:
+        print(closing_line(report, noun), file=sys.stderr)
+    return 0

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from dataclasses import asdict
 
-from cli.batch import add_batch_options, closing_line, run_with_bar, workers
-from cli.common import add_engine_options, emit, print_json
+from cli.batch import add_batch_options, run_batch_command
+from cli.common import add_engine_options, emit
 from inference.errors import InvalidInputError, ModelUnavailableError
 from inference.registry import DEFAULT_TRANSLATION_MODELS
 from inference.textio import read_text
@@ -82,8 +80,6 @@ def _summarize(args: argparse.Namespace) -> int:
 def _summarize_batch(args: argparse.Namespace) -> int:
     from summarize import SummarizerConfig, SummaryOptions, run_batch
 
-    if len(args.inputs) != 2 or not args.output:
-        raise InvalidInputError("usage: tarjama summarize batch INPUT -o OUT.jsonl")
     options = SummaryOptions(
         lang=args.lang, to=args.to, method=args.method, sentences=args.sentences, ratio=args.ratio,
         model=args.model, order=args.order,
@@ -95,19 +91,4 @@ def _summarize_batch(args: argparse.Namespace) -> int:
         quantization=args.quantization,
         use_cache=not args.no_cache,
     )
-    report = run_with_bar(
-        lambda progress: run_batch(
-            args.inputs[1],
-            args.output,
-            options=options,
-            config=config,
-            workers=workers(args),
-            engine=args.engine or "local",
-            progress=progress,
-        )
-    )
-    if args.json:
-        print_json(asdict(report))
-    else:
-        print(closing_line(report, "summaries"), file=sys.stderr)
-    return 0
+    return run_batch_command(args, run_batch, "summaries", options=options, config=config)

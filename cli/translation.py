@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from dataclasses import asdict
 
-from cli.batch import add_batch_options, closing_line, run_with_bar, workers
+from cli.batch import add_batch_options, run_batch_command
 from cli.common import add_engine_options, emit, print_json
 from inference import MODELS, InvalidInputError, ModelPool, get_spec, pull_model
 from inference.settings import DEFAULT_BEAM_SIZE
@@ -75,29 +74,12 @@ def _translate(args: argparse.Namespace) -> int:
 def _translate_batch(args: argparse.Namespace) -> int:
     from translate import TranslationOptions, TranslatorConfig, run_translation_batch
 
-    if len(args.inputs) != 2 or not args.output:
-        raise InvalidInputError("usage: tarjama translate batch INPUT -o OUT.jsonl")
     options = TranslationOptions(args.source, args.target, args.beam, args.sentences)
     config = TranslatorConfig(
         model=args.model, revision=args.revision, backend=args.backend, device=args.device,
         quantization=args.quantization, threads=args.threads, use_cache=not args.no_cache,
     )  # fmt: skip
-    report = run_with_bar(
-        lambda progress: run_translation_batch(
-            args.inputs[1],
-            args.output,
-            options=options,
-            config=config,
-            workers=workers(args),
-            engine=args.engine or "local",
-            progress=progress,
-        )
-    )
-    if args.json:
-        print_json(asdict(report))
-    else:
-        print(closing_line(report, "translations"), file=sys.stderr)
-    return 0
+    return run_batch_command(args, run_translation_batch, "translations", options=options, config=config)
 
 
 def _segment(args: argparse.Namespace) -> int:
