@@ -15,6 +15,7 @@ import pytest
 
 from inference import ModelPool
 from tests.appserver import running_app
+from tests.hostile import gradio_call
 from tests.hubmirror import (
     HubMirror,
     hub_env,
@@ -144,7 +145,7 @@ def test_first_use_downloads_and_summarises(
     assert result["summary"] == local_summary(hub_mirror.standin(used), text, lang)
 
 
-def test_libretranslate_api_downloads_on_first_request(
+def test_api_and_page_download_on_first_request(
     hub_mirror: HubMirror, memorised_pairs: list[tuple[str, str]], tmp_path: Path
 ) -> None:
     arabic, english = sentences_in("ar", memorised_pairs), sentences_in("en", memorised_pairs)
@@ -164,6 +165,9 @@ def test_libretranslate_api_downloads_on_first_request(
             json={"q": summary_text, "source": "en", "method": "abstractive", "sentences": 1},
             timeout=300,
         )
+        with httpx.Client(base_url=base, timeout=300) as client:  # the page's Translate button
+            page_arabic, *_ = gradio_call(client, "translate", ["\n".join(english), "en-ar", ""])
+    assert page_arabic == "\n".join(expected_arabic)
     assert to_english.status_code == 200, to_english.text
     assert to_english.json()["translatedText"] == [e for _, e in memorised_pairs[:3]]
     assert to_arabic.status_code == 200, to_arabic.text
