@@ -1,6 +1,7 @@
 """Serving many users: N concurrent one-sentence /translate requests against one request holding N sentences.
 
-    .venv/bin/python -m bench.serve_speed [--clients 1 8 24 64] [--old-commit COMMIT] [--backend transformers]
+    .venv/bin/python -m bench.serve_speed [--clients 1 8 24 64] [--rounds 5] [--old-commit COMMIT]
+                                          [--backend transformers]
 
 A real ``app.py`` is started for each code path (this working tree, and with ``--old-commit`` that commit's
 tree, unpacked with ``git archive`` into a temporary folder) on a free local port with a fresh cache. Work is
@@ -9,7 +10,8 @@ Marian of ``tests/standins``, end-of-sentence suppressed) always writes the same
 batching does not change the work per sentence. For each N: one request with N new sentences (``q`` a
 list), then N clients at once, each sending one new sentence. Printed per N: the batched request's time,
 the one-sentence requests' p50/p95/slowest latency, their throughput, and the ratio slowest / batched (the
-goal at N = 24: at most 1.25).
+goal at N = 24: at most 1.25): each the median of ``--rounds`` rounds, the ratio taken within each round
+(its two parts seconds apart), with its range over the rounds.
 """
 
 from __future__ import annotations
@@ -104,27 +106,40 @@ async def translate(client: httpx.AsyncClient, q: str | list[str]) -> float:
     return time.perf_counter() - started
 
 
-async def measure(base: str, clients: list[int], sentences: Iterator[str]) -> list[dict[str, float]]:
+async def measure(
+    base: str, clients: list[int], sentences: Iterator[str], rounds: int
+) -> list[dict[str, float]]:
+    """Per N: ``rounds`` times one N-sentence request, then N one-sentence clients at once; the median of
+    each figure over the rounds (the ratio is taken within each round, seconds apart, then the median)."""
     rows = []
     limits = httpx.Limits(max_connections=max(clients) + 1)
     async with httpx.AsyncClient(base_url=base, timeout=600, limits=limits) as client:
         await translate(client, next(sentences))  # loads the model
         for n in clients:
-            batched = await translate(client, [next(sentences) for _ in range(n)])
-            started = time.perf_counter()
-            latencies = sorted(await asyncio.gather(*(translate(client, next(sentences)) for _ in range(n))))
-            wall = time.perf_counter() - started
-            rows.append(
-                {
-                    "clients": n,
-                    "batched_s": batched,
-                    "p50_s": statistics.median(latencies),
-                    "p95_s": latencies[min(n - 1, round(0.95 * (n - 1)))],
-                    "slowest_s": latencies[-1],
-                    "sentences_per_s": n / wall,
-                    "ratio": latencies[-1] / batched,
-                }
-            )
+            per_round = []
+            for _ in range(rounds):
+                batched = await translate(client, [next(sentences) for _ in range(n)])
+                started = time.perf_counter()
+                latencies = sorted(
+                    await asyncio.gather(*(translate(client, next(sentences)) for _ in range(n)))
+                )
+                wall = time.perf_counter() - started
+                per_round.append(
+                    {
+                        "batched_s": batched,
+                        "p50_s": statistics.median(latencies),
+                        "p95_s": latencies[min(n - 1, round(0.95 * (n - 1)))],
+                        "slowest_s": latencies[-1],
+                        "sentences_per_s": n / wall,
+                        "ratio": latencies[-1] / batched,
+                    }
+                )
+            row: dict[str, float] = {"clients": n}
+            for key in per_round[0]:
+                row[key] = statistics.median(r[key] for r in per_round)
+            row["ratio_min"] = min(r["ratio"] for r in per_round)
+            row["ratio_max"] = max(r["ratio"] for r in per_round)
+            rows.append(row)
     return rows
 
 
@@ -132,18 +147,20 @@ def report(label: str, rows: list[dict[str, float]]) -> None:
     print(f"\n{label}")
     print(
         f"{'N':>4} {'batched':>9} {'p50':>9} {'p95':>9} {'slowest':>9} {'sent/s':>8} {'slowest/batched':>16}"
+        f" {'(range)':>13}"
     )
     for r in rows:
         print(
             f"{r['clients']:>4} {r['batched_s'] * 1000:7.0f}ms {r['p50_s'] * 1000:7.0f}ms "
             f"{r['p95_s'] * 1000:7.0f}ms {r['slowest_s'] * 1000:7.0f}ms {r['sentences_per_s']:8.1f} "
-            f"{r['ratio']:15.2f}x"
+            f"{r['ratio']:15.2f}x {r['ratio_min']:5.2f}-{r['ratio_max']:.2f}x"
         )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 24, 64])
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per N; medians are reported")
     parser.add_argument("--old-commit", help="also measure this commit's code (e.g. main)")
     parser.add_argument("--backend", default="transformers", choices=["transformers", "ctranslate2"])
     parser.add_argument(
@@ -154,7 +171,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         model = prepare_model(tmp)
-        needed = 1 + 2 * sum(args.clients)
+        needed = 1 + 2 * sum(args.clients) * args.rounds
         pool = equal_sentences(model, 2 * needed)
         window = ["--batch-window-ms", str(args.batch_window_ms)] if args.batch_window_ms is not None else []
         trees = [("this tree", REPO, window)]
@@ -171,7 +188,7 @@ def main() -> None:
             work.mkdir()
             sentences = iter(pool[number * needed : (number + 1) * needed])
             with serving(code, model, work, [*server_args, *extra]) as base:
-                rows = asyncio.run(measure(base, args.clients, sentences))
+                rows = asyncio.run(measure(base, args.clients, sentences, args.rounds))
             report(f"{label} ({args.backend}, {len(pool[0].split())} words a sentence)", rows)
 
 
