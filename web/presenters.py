@@ -48,6 +48,7 @@ PAGE_CSS = """
 .tj-pairs th.tj-n { width: 2.5em; }
 .tj-pairs th.tj-notes { width: 11em; }
 .tj-pairs td { overflow-wrap: anywhere; unicode-bidi: plaintext; }
+.tj-pairs .tj-badge { white-space: normal; }  /* a long note wraps inside its column */
 .tj-align td.tj-n { color: var(--body-text-color-subdued); width: 2.5em; text-align: center; }
 .tj-align td.tj-notes { width: 13em; font-size: 0.85rem; }
 .tj-align tr.tj-para td { border-top: 2px solid #8a8fa3 !important; }
