@@ -233,3 +233,23 @@ def test_repair_keeps_what_can_be_read(tmp_path: Path, capsys: pytest.CaptureFix
     kept = int(out.split("; ")[1].split(" entries")[0])
     assert 0 < kept < 400
     assert SentenceCache(path).stats().entries == kept
+
+
+def test_batch_workers_report_a_broken_cache_once(
+    tmp_path: Path, memorised_ar_en: Path, memorised_pairs: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every worker process meets the damaged cache; the user is told once, in the CLI's own words."""
+    from tests.batchrun import lines, run, write_jsonl
+
+    damaged = tmp_path / "damaged.sqlite3"
+    damaged.write_bytes(bytes(range(256)) * 64)
+    monkeypatch.setenv("TARJAMA_CACHE", str(damaged))
+    rows = [{"id": f"a{i:03d}", "text": arabic(memorised_pairs, 2)} for i in range(100)]  # 4 groups
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    args = ["--model", str(memorised_ar_en), "--beam", "1", "--workers", "2"]
+    done = run(["translate", "batch", str(source), "-o", str(out), *args])
+    assert done.returncode == 0, done.stderr
+    assert [r["translation"] for r in lines(out)] == [english(memorised_pairs, 2)] * len(rows)
+    told = [line for line in done.stderr.splitlines() if "sentence cache" in line]
+    assert len(told) == 1 and told[0].startswith("tarjama: warning: the sentence cache at "), done.stderr

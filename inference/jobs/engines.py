@@ -4,6 +4,7 @@ when their parent ends, however it ends (``kill -9`` included)."""
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import signal
 import sys
@@ -13,7 +14,9 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from logging.handlers import QueueHandler, QueueListener
 from multiprocessing import get_context
+from multiprocessing.queues import Queue
 
 from inference.errors import TarjamaError
 from inference.jobs.records import Record
@@ -22,6 +25,7 @@ from inference.jobs.task import GroupResult, JobTask
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 WATCH_SECONDS = 0.5  # how often a worker checks that its parent is alive
 IN_FLIGHT_PER_WORKER = 4  # groups queued per worker: enough to keep it busy, little lost to a kill
+LIBRARY_LOGGER = "inference"  # the workers' notices (a failing cache) go to the parent's logger
 
 
 def groups(records: Sequence[Record], size: int) -> Iterator[list[Record]]:
@@ -37,11 +41,30 @@ def local_results(todo: Sequence[Record], task: JobTask, workers: int) -> Iterat
     return _pool_results(todo, task, workers)
 
 
+class OnceToParent(logging.Handler):
+    """Hands the workers' log records to this process's loggers, each distinct message once: N workers
+    that meet the same broken cache tell the user once, as the parent itself would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen: set[tuple[str, int, str]] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Log ``record`` here unless the same message was already logged."""
+        key = (record.name, record.levelno, record.getMessage())
+        if key not in self._seen:
+            self._seen.add(key)
+            logging.getLogger(record.name).handle(record)
+
+
 def _pool_results(todo: Sequence[Record], task: JobTask, workers: int) -> Iterator[GroupResult]:
     pending: deque[Future[GroupResult]] = deque()
+    context = get_context("spawn")
+    notices: Queue[logging.LogRecord] = context.Queue()
+    listener = QueueListener(notices, OnceToParent())
+    listener.start()
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=get_context("spawn"), initializer=end_with_parent,
-        initargs=(os.getpid(),),
+        max_workers=workers, mp_context=context, initializer=start_worker, initargs=(os.getpid(), notices),
     )  # fmt: skip
     try:
         for group in groups(todo, task.group_size):
@@ -57,6 +80,16 @@ def _pool_results(todo: Sequence[Record], task: JobTask, workers: int) -> Iterat
         ) from None
     finally:  # on an error (a full disk) the queued groups are dropped, not waited for
         pool.shutdown(wait=True, cancel_futures=True)
+        listener.stop()
+
+
+def start_worker(parent: int, notices: Queue[logging.LogRecord]) -> None:
+    """A pool worker's start: it ends with ``parent`` (:func:`end_with_parent`) and its library notices go
+    to the parent through ``notices``."""
+    end_with_parent(parent)
+    library = logging.getLogger(LIBRARY_LOGGER)
+    library.addHandler(QueueHandler(notices))
+    library.propagate = False
 
 
 def end_with_parent(parent: int) -> None:
