@@ -62,7 +62,8 @@ def _after(event: gr.events.Dependency, downloads: list[gr.DownloadButton]) -> N
     event.then(_enable_downloads, inputs=downloads, outputs=downloads, queue=False, show_progress="hidden")
 
 
-def _examples() -> tuple[list[list[str]], list[str]]:
+def _add_examples(article: gr.Textbox, elem_id: str) -> None:
+    """The seed articles (``seeds/``) as examples that fill ``article``; none when the folder is absent."""
     texts, labels = [], []
     for name in EXAMPLE_ARTICLES:
         path = SEEDS / name
@@ -71,7 +72,11 @@ def _examples() -> tuple[list[list[str]], list[str]]:
             title = next((line.strip() for line in text.splitlines() if len(line.strip()) > 30), name)
             texts.append([text])
             labels.append(presenters.shorten(title, EXAMPLE_LABEL_CHARS))
-    return texts, labels
+    if texts:
+        gr.Examples(
+            texts, inputs=[article], example_labels=labels, label="Example articles (from seeds/)",
+            elem_id=elem_id,
+        )  # fmt: skip
 
 
 def _translate_tab(page: Page) -> None:
@@ -112,12 +117,7 @@ def _translate_tab(page: Page) -> None:
                     "Download .json (with sentences)", size="sm", interactive=False, elem_id="tj-json"
                 )
     aligned = gr.HTML(elem_id="tj-aligned")
-    texts, labels = _examples()
-    if texts:
-        gr.Examples(
-            texts, inputs=[article], example_labels=labels, label="Example articles (from seeds/)",
-            elem_id="tj-examples",
-        )  # fmt: skip
+    _add_examples(article, "tj-examples")
 
     def translate(
         text: str,
@@ -172,12 +172,7 @@ def _summarize_tab(page: Page) -> None:
     method, sentences, to = _summary_options()
     button = gr.Button("Summarise", variant="primary", elem_id="tj-summarize")
     highlighted = gr.HTML(elem_id="tj-sum-highlight")
-    texts, labels = _examples()
-    if texts:
-        gr.Examples(
-            texts, inputs=[article], example_labels=labels, label="Example articles (from seeds/)",
-            elem_id="tj-sum-examples",
-        )  # fmt: skip
+    _add_examples(article, "tj-sum-examples")
 
     event = button.click(
         page.summarize,
