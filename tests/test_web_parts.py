@@ -155,6 +155,16 @@ def test_batch_input_from_txt_and_zip(tmp_path: Path) -> None:
     }
 
 
+def test_an_archive_with_no_readable_article_says_why(tmp_path: Path) -> None:
+    archive = _zip(tmp_path / "a.zip", {"../x.txt": "نص", "notes.md": "x"})
+    with pytest.raises(InvalidInputError) as refused:
+        prepare_batch_input([archive], tmp_path / "in", Limits())
+    assert str(refused.value) == (
+        "no article could be read from the upload "
+        "(a.zip: ../x.txt: the name leads outside the archive; a.zip: notes.md: not a .txt file)"
+    )
+
+
 @pytest.mark.parametrize(
     ("names", "message"),
     [

@@ -196,6 +196,10 @@ def prepare_batch_input(paths: Sequence[str | Path], folder: Path, limits: Limit
             errors += unpack_zip(file, folder, limits, taken)
         else:
             shutil.copyfile(file, folder / unique_name(file.name, taken))
+    if errors and not any(folder.iterdir()):  # say why, rather than "no article" with the reasons unseen
+        reasons = "; ".join(f"{row['where']}: {row['reason']}" for row in errors[:5])
+        more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
+        raise InvalidInputError(f"no article could be read from the upload ({reasons}{more})")
     return BatchInput(folder, errors)
 
 
