@@ -155,6 +155,18 @@ def test_batch_input_from_txt_and_zip(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_a_table_over_the_batch_limit_is_refused(tmp_path: Path, suffix: str) -> None:
+    table = tmp_path / f"many{suffix}"
+    if suffix == ".jsonl":
+        table.write_text("".join(json.dumps({"id": str(i), "text": "نص"}) + "\n" for i in range(4)), "utf-8")
+    else:
+        table.write_text("id,text\n" + "".join(f"{i},نص\n" for i in range(4)), "utf-8")
+    with pytest.raises(InvalidInputError, match=f"many{suffix} holds 4 records; the limit is 3 a batch"):
+        prepare_batch_input([table], tmp_path / "in", Limits(batch_documents=3))
+    assert prepare_batch_input([table], tmp_path / "in", Limits(batch_documents=4)).path == table
+
+
 def test_an_archive_with_no_readable_article_says_why(tmp_path: Path) -> None:
     archive = _zip(tmp_path / "a.zip", {"../x.txt": "نص", "notes.md": "x"})
     with pytest.raises(InvalidInputError) as refused:

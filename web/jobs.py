@@ -24,7 +24,7 @@ from eval.scores import Evaluation
 from eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS, load_mt_testset, load_summary_testset
 from inference.arabic import arabic_ratio
 from inference.errors import InvalidInputError
-from inference.jobs import JobProgress, JobReport, errors_path
+from inference.jobs import JobProgress, JobReport, errors_path, read_records
 from inference.settings import UPLOAD_SUFFIXES
 from summarize import SummaryOptions, run_batch
 from web.archives import unique_name, unpack_zip
@@ -185,7 +185,11 @@ def prepare_batch_input(paths: Sequence[str | Path], folder: Path, limits: Limit
     if tables:
         if len(files) > 1:
             raise InvalidInputError("upload one .jsonl or .csv file at a time, or .txt files and .zip files")
-        return BatchInput(tables[0], [])
+        table, records = tables[0], len(read_records(tables[0]))
+        if records > limits.batch_documents:
+            limit = limits.batch_documents
+            raise InvalidInputError(f"{table.name} holds {records:,} records; the limit is {limit:,} a batch")
+        return BatchInput(table, [])
     if len(files) > limits.batch_documents:
         raise InvalidInputError(f"{len(files):,} files; the limit is {limits.batch_documents:,} per batch")
     folder.mkdir(parents=True, exist_ok=True)
