@@ -40,7 +40,7 @@ def prepare_model(work: Path) -> Path:
     from tests.standins.cache import cache_key
     from tests.standins.marian import build_marian_real_dims
 
-    folder = work / f"marian-real-dims-{cache_key(build_marian_real_dims.__name__, {})}"
+    folder = work / f"marian-real-dims-{cache_key(build_marian_real_dims.__name__, {}, 'marian')}"
     if (folder / "generation_config.json").is_file() and (folder / "model.safetensors").is_file():
         return folder
     work.mkdir(parents=True, exist_ok=True)
