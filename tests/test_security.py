@@ -379,3 +379,19 @@ def test_a_key_opens_gradio_api_and_the_page(keyed: str, memorised_pairs: list[t
         assert (
             gradio_call(http, "translate", [arabic, "ar-en", ""])[0] == english
         )  # the cookie carries the key
+
+
+# Browsers send every cookie of the host, whatever the port; some values Python's SimpleCookie refuses.
+OTHER_COOKIES = ['prefs={"theme":"dark"}', "a=b c", "list=1,2", 'q="open', "café=1", "x=y=z"]
+
+
+@pytest.mark.parametrize("other", OTHER_COOKIES)
+def test_the_key_cookie_is_read_among_any_other_cookies(
+    keyed: str, memorised_pairs: list[tuple[str, str]], other: str
+) -> None:
+    arabic, english = memorised_pairs[0]
+    with httpx.Client(base_url=keyed, timeout=120) as http:
+        for cookies in (f"{other}; tarjama_api_key={FREE_KEY}", f"tarjama_api_key={FREE_KEY}; {other}"):
+            headers = {"Cookie": cookies.encode()}  # as browsers send them: UTF-8 bytes
+            outputs = gradio_call(http, "translate", [arabic, "ar-en", ""], headers=headers)  # type: ignore[arg-type]
+            assert outputs[0] == english

@@ -234,9 +234,20 @@ def _key_of(scope: Scope) -> str | None:
         return authorization[7:].strip()
     if key := _query_key(scope):
         return key
-    cookie = SimpleCookie()
-    cookie.load(_header(scope, b"cookie") or "")
-    return cookie[KEY_COOKIE].value if KEY_COOKIE in cookie else None
+    return cookie_value(_header(scope, b"cookie") or "", KEY_COOKIE)
+
+
+def cookie_value(header: str, name: str) -> str | None:
+    """The value of cookie ``name`` in a ``Cookie`` header, read as browsers send it: ``name=value`` pairs
+    split at ``;``, whatever the other cookies hold (a JSON value, a space, a comma, which Python's
+    ``SimpleCookie`` refuses along with every cookie after it); the first of two with the same name, the
+    one of the most specific path."""
+    for pair in header.split(";"):
+        key, equals, value = pair.partition("=")
+        if equals and key.strip() == name:
+            value = value.strip()
+            return value[1:-1] if len(value) >= 2 and value[0] == value[-1] == '"' else value
+    return None
 
 
 __all__ = [
@@ -244,6 +255,7 @@ __all__ = [
     "BodyLimit",
     "GradioGate",
     "client_address",
+    "cookie_value",
     "hide_paths",
     "public_model_name",
     "send_error",
