@@ -62,15 +62,16 @@ class CacheStats:
 
 
 class CacheError(ServiceError):
-    """The cache cannot be opened, read or written; ``kind`` says why, ``reason`` says it without the
-    store's location (for web pages and API answers)."""
+    """The cache cannot be opened, read or written; ``kind`` says why, ``reason`` says it in general words,
+    without the store's location or the error's details, which may name a host and port (for web pages and
+    API answers; the message, for the cache's owner, has both)."""
 
     def __init__(self, kind: ProblemKind, detail: str, location: str) -> None:
         self.kind = kind
         self.detail = detail
         self.location = location
         meaning, fix = _PROBLEMS[kind]
-        self.reason = f"the sentence cache {meaning} ({detail})"
+        self.reason = f"the sentence cache {meaning}"
         super().__init__(f"the sentence cache at {location} {meaning} ({detail}); fix: {fix}")
 
 

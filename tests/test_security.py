@@ -8,6 +8,7 @@ that requires a key. Uploads and zips go through Gradio's own routes, as the pag
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.appserver import running_app
+from tests.appserver import free_port, running_app
 from tests.hostile import (
     file_data,
     gradio_call,
@@ -395,3 +396,61 @@ def test_the_key_cookie_is_read_among_any_other_cookies(
             headers = {"Cookie": cookies.encode()}  # as browsers send them: UTF-8 bytes
             outputs = gradio_call(http, "translate", [arabic, "ar-en", ""], headers=headers)  # type: ignore[arg-type]
             assert outputs[0] == english
+
+
+# Every route needs the key under --require-api-key, except these, which anyone may read: the page's shell
+# and its static files, the API's documentation, /health, /languages and /metrics (its own address rule).
+PUBLIC = {
+    "/", "/config", "/config/", "/favicon.ico", "/theme.css", "/robots.txt", "/manifest.json", "/pwa_icon",
+    "/pwa_icon/{size}", "/assets/{path:path}", "/static/{path:path}", "/svelte/{path:path}", "/health",
+    "/languages", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json", "/metrics",
+}  # fmt: skip
+
+
+def _routes(memorised_ar_en: Path, tmp: Path) -> list[tuple[str, str]]:
+    """``(method, path)`` of every route of the app ``python app.py`` serves, Gradio's included."""
+    from starlette.routing import Mount
+
+    from app import create_app
+    from web.service import TarjamaService
+
+    app = create_app(TarjamaService(mt_model=[str(memorised_ar_en)]), tmp)
+    found: list[tuple[str, str]] = []
+    todo: list[tuple[str, Any]] = [("", route) for route in app.routes]
+    while todo:
+        prefix, route = todo.pop()
+        if isinstance(route, Mount):
+            todo.extend((prefix + route.path, inner) for inner in getattr(route.app, "routes", []))
+        elif hasattr(route, "original_router"):
+            todo.extend((prefix, inner) for inner in route.original_router.routes)
+        else:
+            methods = getattr(route, "methods", None) or ["GET"]
+            found.extend((method, prefix + route.path) for method in methods)
+    return sorted(set(found))
+
+
+def test_every_route_refuses_a_request_without_a_key(
+    keyed: str, memorised_ar_en: Path, tmp_path: Path
+) -> None:
+    routes = _routes(memorised_ar_en, tmp_path)
+    assert ("GET", "/monitoring/summary") in routes and len(routes) > 60
+    with httpx.Client(base_url=keyed, timeout=120) as http:
+        for method, path in routes:
+            if path in PUBLIC:
+                continue
+            url = re.sub(r"\{[^}]*\}", "x", path)
+            answer = http.request(method, url)
+            assert answer.status_code in (400, 403), (method, path, answer.status_code)
+            assert method == "HEAD" or answer.json()["error"], (method, path)
+
+
+def test_the_cache_reason_names_no_host_or_port(memorised_ar_en: Path, tmp_path: Path) -> None:
+    port = free_port()  # nobody listens: the cache is down from the start
+    env = {"TARJAMA_CACHE": f"redis://127.0.0.1:{port}/0"}
+    with running_app(["--mt-model", str(memorised_ar_en)], tmp_path, env) as url:
+        health = httpx.get(f"{url}/health", timeout=60)
+        answer = httpx.post(f"{url}/detect", json={"q": "hello"}, timeout=60)
+    assert health.status_code == 503 and health.json()["cache"]["reason"]
+    reason = answer.headers["X-Tarjama-Cache-Reason"]
+    assert reason and str(port) not in reason + health.text and "127.0.0.1" not in reason + health.text
+    assert str(port) in (tmp_path / "server.log").read_text()  # the details are in the log

@@ -29,6 +29,31 @@ App = Callable[[Scope, Receive, Send], Awaitable[None]]
 GRADIO_API = "/gradio_api/"
 UPLOAD_PATH = "/gradio_api/upload"
 KEY_COOKIE = "tarjama_api_key"
+# What anyone may fetch without a key: the page's shell and its static files (its events need the key), the
+# API's documentation and language list, and /health (generic reasons only); /metrics has its own address
+# rule (--metrics-allow). The LibreTranslate routes check the key themselves, as they also take it in the
+# body. Every other route, Gradio's included, needs the key when keys are required.
+PUBLIC_PATHS = frozenset(
+    {
+        "/",
+        "/config",
+        "/config/",
+        "/favicon.ico",
+        "/theme.css",
+        "/robots.txt",
+        "/manifest.json",
+        "/pwa_icon",
+        "/health",
+        "/languages",
+        "/docs",
+        "/docs/oauth2-redirect",
+        "/redoc",
+        "/openapi.json",
+        "/metrics",
+    }
+)
+PUBLIC_PREFIXES = ("/assets/", "/static/", "/svelte/", "/pwa_icon/")
+SELF_GATED_PATHS = frozenset({"/translate", "/detect", "/summarize"})
 # The folders of an absolute or home-relative path (``/srv/models/opus/`` of ``/srv/models/opus/x.txt``);
 # possessive, so a message of any length is scanned once.
 _FOLDERS = re.compile(r"(?<![\w/])(?:~|\.\.?)?/(?:[^\s/'\"()\[\],;]++/)++")
@@ -164,12 +189,20 @@ class BodyLimit:
             # else: the app failed on the body it was refused, and the refusal has been answered
 
 
+def is_public(path: str) -> bool:
+    """Whether ``path`` is served without a key (:data:`PUBLIC_PATHS`, :data:`PUBLIC_PREFIXES`) or checks
+    the key itself (:data:`SELF_GATED_PATHS`)."""
+    return path in PUBLIC_PATHS or path in SELF_GATED_PATHS or path.startswith(PUBLIC_PREFIXES)
+
+
 class GradioGate:
-    """API keys and rate limits for Gradio's API, which the page's own events use too.
+    """API keys and rate limits for every route that does not check them itself: Gradio's API, which the
+    page's own events use too, and Gradio's other routes (``/monitoring``, ``/login``, ...).
 
     A key comes as an ``X-API-Key`` header, ``Authorization: Bearer KEY``, an ``api_key`` query parameter,
     or the cookie set when the page is opened as ``/?api_key=KEY``. Every POST (an event started, a file
     uploaded) counts against the limit; other requests only need a valid key when one is required.
+    Only the routes :func:`is_public` names are served to anyone.
     """
 
     def __init__(self, app: App, gate: Gate) -> None:
@@ -181,7 +214,7 @@ class GradioGate:
         if scope["type"] == "http" and path == "/" and (key := _query_key(scope)):
             await self._page_with_cookie(scope, receive, send, key)
             return
-        if scope["type"] not in ("http", "websocket") or not path.startswith(GRADIO_API):
+        if scope["type"] not in ("http", "websocket") or (scope["type"] == "http" and is_public(path)):
             await self.app(scope, receive, send)
             return
         key = _key_of(scope)
@@ -257,6 +290,7 @@ __all__ = [
     "client_address",
     "cookie_value",
     "hide_paths",
+    "is_public",
     "public_model_name",
     "send_error",
     "unicode_problem",
