@@ -454,3 +454,38 @@ def test_the_cache_reason_names_no_host_or_port(memorised_ar_en: Path, tmp_path:
     reason = answer.headers["X-Tarjama-Cache-Reason"]
     assert reason and str(port) not in reason + health.text and "127.0.0.1" not in reason + health.text
     assert str(port) in (tmp_path / "server.log").read_text()  # the details are in the log
+
+
+# One rule for /translate, whether the source is stated or detected: a text with no letters comes back as
+# it is; a text in the target language is refused.
+SAME_RULE = [
+    ({"q": [""], "source": "ar", "target": "en"}, 200, [""]),
+    ({"q": [""], "source": "auto", "target": "en"}, 200, [""]),
+    ({"q": ["", "123"], "source": "auto", "target": "ar"}, 200, ["", "123"]),
+    ({"q": "", "source": "auto", "target": "en"}, 400, "missing q"),
+    ({"q": "Hello there.", "source": "en", "target": "en"}, 400, "both English"),
+    ({"q": "Hello there.", "source": "auto", "target": "en"}, 400, "both English"),
+    ({"q": ["نص", "Hello there."], "source": "auto", "target": "en"}, 400, "item 2"),
+]
+
+
+@pytest.mark.parametrize(("body", "status", "expected"), SAME_RULE)
+def test_a_detected_source_follows_the_rules_of_a_stated_one(
+    client: httpx.Client, body: dict[str, Any], status: int, expected: Any
+) -> None:
+    answer = client.post("/translate", json=body)
+    assert answer.status_code == status, answer.text
+    if status == 200:
+        assert answer.json()["translatedText"] == expected
+    else:
+        assert expected in answer.json()["error"]
+
+
+def test_mixed_lists_with_empty_items_translate_the_rest(
+    client: httpx.Client, memorised_pairs: list[tuple[str, str]]
+) -> None:
+    (arabic, english), (arabic2, english2) = memorised_pairs[:2]
+    answer = client.post("/translate", json={"q": [arabic, "", arabic2], "source": "auto", "target": "en"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["translatedText"] == [english, "", english2]
+    assert [d["language"] for d in answer.json()["detectedLanguage"]] == ["ar", "ar", "ar"]

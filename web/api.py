@@ -26,7 +26,14 @@ from inference.errors import InvalidInputError, ModelUnavailableError, ServiceEr
 from translate import LANGUAGES
 from web.limits import ApiAccess, ApiError, Gate, RateLimiter, load_api_keys
 from web.security import client_address, hide_paths, public_model_name, unicode_problem
-from web.service import LANGUAGE_NAMES, TarjamaService, check_language, detect
+from web.service import (
+    LANGUAGE_NAMES,
+    Detection,
+    TarjamaService,
+    check_language,
+    detect,
+    other_language,
+)
 
 MAX_NUMBER = 1_000_000  # the largest number any parameter takes
 
@@ -142,6 +149,25 @@ def _number_param(params: Mapping[str, Any], name: str, kind: type[int] | type[f
     return number
 
 
+def _detect_items(texts: list[str], target: str, is_list: bool) -> list[Detection]:
+    """The language of each text for ``source=auto``, by the rules of a stated source: a text with no
+    letters to tell it by comes back as it is (confidence 0), one in the target language is refused."""
+    found = []
+    for number, text in enumerate(texts, 1):
+        try:
+            detection = detect(text)
+        except InvalidInputError:  # no Arabic or Latin letter: nothing to translate
+            detection = Detection(other_language(target), 0.0)
+        if detection.language == target:
+            item = f"item {number}" if is_list else "the text"
+            raise InvalidInputError(
+                f"{item} is in {LANGUAGE_NAMES[target]} already: "
+                f"the source and target language are both {LANGUAGE_NAMES[target]}"
+            )
+        found.append(detection)
+    return found
+
+
 def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRouter:
     """The API's routes on ``service``; include them in the app before Gradio is mounted at ``/``.
     ``gate`` checks keys and limits (share it with every other way in)."""
@@ -193,7 +219,7 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
         model = _text_param(params, "model", code=False)
         alternatives = _number_param(params, "alternatives", int)  # every parameter checked before model work
         detections = (
-            await run_in_threadpool(lambda: [detect(text) for text in texts]) if source == "auto" else []
+            await run_in_threadpool(_detect_items, texts, target, is_list) if source == "auto" else []
         )
         languages = [d.language for d in detections] if detections else [source] * len(texts)
         outputs = list(texts)
