@@ -27,6 +27,7 @@ from inference.settings import CACHE_RETRY_SECONDS, cache_location, cache_ttl, i
 logger = logging.getLogger(__name__)
 Operation = Literal["read", "write"]
 BOTH: tuple[Operation, ...] = ("read", "write")
+PROBE_KEY = "tarjama-health-probe"  # looked up to see whether a store that failed can be read again
 
 
 def open_store(location: str | Path, *, ttl: int | None = None) -> CacheStore:
@@ -81,7 +82,7 @@ class SentenceCache:
         self._lock = threading.Lock()
         self._off: dict[Operation, CacheError] = {}  # what is not being done, and why
         self._told: set[str] = set()  # the kinds of problem already logged as warnings
-        self._retry_at = 0.0
+        self._retry_at: dict[Operation, float] = {}  # when each operation that is off is tried again
         self._store: CacheStore | None = None
         self._open()
 
@@ -109,6 +110,23 @@ class SentenceCache:
             "write" not in off,
             problem.reason if problem else None,
         )
+
+    def current_status(self) -> CacheStatus:
+        """:attr:`status` after trying again now each operation that is off and due to be tried (a read
+        of one key, a write of nothing), so that a store that came back reads as working without waiting
+        for a translation to use it; no work while the cache works."""
+        with self._lock:
+            off = set(self._off)
+        if "read" in off and (store := self._store_for("read")) is not None:
+            try:
+                store.get_many([PROBE_KEY])
+            except CacheError as exc:
+                self._fail(BOTH, exc)
+            else:
+                self._worked("read")
+        if "write" in off:
+            self._write(lambda target: target.count(0, 0))
+        return self.status
 
     # --- the two operations the engines use --------------------------------------------------------
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
@@ -172,9 +190,9 @@ class SentenceCache:
         with self._lock:
             if operation not in self._off:
                 return self._store
-            if self._clock() < self._retry_at:
+            if self._clock() < self._retry_at.get(operation, 0.0):
                 return None
-            self._retry_at = self._clock() + self.retry_seconds
+            self._retry_at[operation] = self._clock() + self.retry_seconds
         self._open()
         with self._lock:
             if self._store is None or (operation == "write" and self._store.read_only is not None):
@@ -197,7 +215,7 @@ class SentenceCache:
             new_incident = not self._off
             for operation in operations:
                 self._off[operation] = exc
-            self._retry_at = self._clock() + self.retry_seconds
+                self._retry_at[operation] = self._clock() + self.retry_seconds
             doing = "reading it only" if "read" not in self._off else "going on without it"
             first_of_kind = exc.kind not in self._told
             self._told.add(exc.kind)

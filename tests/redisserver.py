@@ -31,10 +31,11 @@ class RedisServer:
 
 
 @contextmanager
-def running_redis(folder: Path) -> Iterator[RedisServer]:
-    """Start ``redis-server`` in ``folder`` (nothing saved) until the block ends."""
+def running_redis(folder: Path, port: int | None = None) -> Iterator[RedisServer]:
+    """Start ``redis-server`` in ``folder`` (nothing saved) on ``port`` (a free one by default) until the
+    block ends."""
     binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-    port = free_port()
+    port = port or free_port()
     folder.mkdir(parents=True, exist_ok=True)
     command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
     process = subprocess.Popen(

@@ -193,6 +193,50 @@ def test_redis_dies_mid_run(
     assert cache.status.degraded
 
 
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+RETRY = 30.0  # the retry period the README promises
+
+
+@pytest.mark.parametrize("who_notices", ["a translation", "/health"])
+def test_redis_that_comes_back_is_used_again_one_retry_period_later(
+    memorised_ar_en: Path, memorised_pairs: list, tmp_path: Path, who_notices: str
+) -> None:
+    from web.health import health
+    from web.service import TarjamaService
+
+    clock, port = Clock(), free_port()
+    (first, _), (second, _), (third, english) = memorised_pairs[:3]
+    with running_redis(tmp_path / "before", port) as server:
+        cache = SentenceCache(server.url, retry_seconds=RETRY, clock=clock)
+        service = TarjamaService(mt_model=[str(memorised_ar_en)], cache=cache)
+        service.translate(first, source="ar", target="en")
+        server.kill()
+        clock.now = 1.0
+        service.translate(second, source="ar", target="en")  # reads and writes fail: both off
+        assert health(service)[0] == 503
+    with running_redis(tmp_path / "after", port):
+        clock.now = RETRY - 1  # not yet due: the cache is left alone
+        assert service.translate(third, source="ar", target="en").text == english
+        assert health(service)[0] == 503
+        clock.now = RETRY + 1.5  # one retry period after the failure, whatever was tried meanwhile
+        if who_notices == "a translation":
+            assert service.translate(third, source="ar", target="en").text == english
+            assert (cache.status.reads, cache.status.writes, cache.status.reason) == (True, True, None)
+        status, body = health(service)
+        assert status == 200 and body["cache"] == {
+            "state": "ok", "store": "redis", "reads": True, "writes": True, "reason": None
+        }  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("url", "shown"),
     [

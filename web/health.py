@@ -20,7 +20,7 @@ Next = Callable[[Request], Awaitable[Response]]
 def health(service: TarjamaService) -> tuple[int, dict[str, Any]]:
     """``(HTTP status, body)``: 200 and ``"ok"`` when everything works, 503 and ``"degraded"`` while the
     server answers without something it should have (the sentence cache); the body says what and why."""
-    cache = service.cache.status.as_dict() if service.cache is not None else {"state": "off"}
+    cache = service.cache.current_status().as_dict() if service.cache is not None else {"state": "off"}
     degraded = cache["state"] == "degraded"
     body = {
         "status": "degraded" if degraded else "ok",
