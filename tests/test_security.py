@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from tests.appserver import free_port, running_app
+from tests.faults import faults
 from tests.hostile import (
     file_data,
     gradio_call,
@@ -489,3 +490,55 @@ def test_mixed_lists_with_empty_items_translate_the_rest(
     assert answer.status_code == 200, answer.text
     assert answer.json()["translatedText"] == [english, "", english2]
     assert [d["language"] for d in answer.json()["detectedLanguage"]] == ["ar", "ar", "ar"]
+
+
+# --- full disks -------------------------------------------------------------------------------------
+
+
+def _chunked_upload(http: httpx.Client, name: str, data: bytes) -> httpx.Response:
+    """An upload as a stream, without ``Content-Length``: the server learns its size only as it writes."""
+    request = http.build_request("POST", "/gradio_api/upload", files=[("files", (name, data))])
+    body = request.read()
+    headers = {"Content-Type": request.headers["Content-Type"]}
+    return http.post("/gradio_api/upload", content=iter([body[:1000], body[1000:]]), headers=headers)
+
+
+def test_full_disks_keep_finished_work_and_leave_no_partial_upload(
+    memorised_ar_en: Path,
+    memorised_pairs: list[tuple[str, str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    arabic, english = memorised_pairs[0]
+    article = "The first sentence of the article. A second sentence follows it. The third one ends it."
+    with faults(monkeypatch) as fault:
+        (tmp_path / "uploads").mkdir()
+        (tmp_path / "work").mkdir()
+        uploads = fault.small_folder(tmp_path / "uploads", 4096)  # Gradio's temporary folder
+        work = fault.small_folder(tmp_path / "work", 1024)  # where the page writes its downloads
+        env = {"GRADIO_TEMP_DIR": str(uploads), "TMPDIR": str(work)}
+        with (
+            running_app(["--mt-model", str(memorised_ar_en)], tmp_path, env) as url,
+            httpx.Client(base_url=url, timeout=120) as http,
+        ):
+            fault.fill(work)
+            translation, status, _, txt, data = gradio_call(http, "translate", [arabic, "ar-en", ""])
+            assert translation == english and "downloads could not be written" in status
+            assert (txt, data) == (None, None)
+            summary, status, _, download = gradio_call(http, "summarize", [article, "extractive", 1, "same"])
+            assert summary and "downloads could not be written" in status and download is None
+            assert sorted(p.name for p in work.rglob("*")) == ["ballast"] + [
+                p.name for p in work.iterdir() if p.name.startswith("tarjama-ui-")
+            ]  # no partial download left
+            fault.free(work)
+            fault.fill(uploads)
+            before = sorted(str(p) for p in uploads.rglob("*"))
+            for send in (
+                lambda: http.post("/gradio_api/upload", files=[("files", ("a.txt", b"x" * 200_000))]),
+                lambda: _chunked_upload(http, "b.txt", b"y" * 200_000),
+            ):
+                answer = send()
+                assert answer.status_code == 503 and "disk is full" in answer.json()["error"], answer.text
+                assert sorted(str(p) for p in uploads.rglob("*")) == before
+            fault.free(uploads)
+            assert upload(http, {"c.txt": b"z" * 1000})  # room again: uploads work again

@@ -7,6 +7,7 @@ readable message in the page; anything else is a bug and is left to propagate.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import shutil
@@ -99,6 +100,25 @@ class Page:
         folder.mkdir(parents=True)
         return folder
 
+    def downloads(self, texts: dict[str, str]) -> tuple[list[str], str]:
+        """Write each ``name: text`` into a new folder: ``(paths, "")``, or ``([], notice)`` and nothing
+        left behind when the server's disk has no room (the result is shown all the same)."""
+        folder: Path | None = None
+        try:
+            folder = self.folder()
+            paths = []
+            for name, text in texts.items():
+                path = folder / name
+                path.write_text(text, encoding="utf-8")
+                paths.append(str(path))
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+            return [], presenters.downloads_notice()
+        return paths, ""
+
     def cache_notice(self) -> str:
         """The page's notice while the sentence cache does not work (empty while it does)."""
         cache = self.service.cache
@@ -116,13 +136,12 @@ class Page:
             )
         except TarjamaError as exc:
             return "", presenters.error_box(str(exc), "Could not translate"), "", None, None
-        folder = self.folder()
         stem = f"translation-{result.source}-{result.target}"
-        txt, data = folder / f"{stem}.txt", folder / f"{stem}.json"
-        txt.write_text(result.text, encoding="utf-8")
-        data.write_text(json.dumps(result.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+        as_json = json.dumps(result.as_dict(), ensure_ascii=False, indent=2)
+        files, notice = self.downloads({f"{stem}.txt": result.text, f"{stem}.json": as_json})
         status = presenters.translation_status(result, detected=source == "auto") + self.cache_notice()
-        return result.text, status, presenters.alignment_table(result), str(txt), str(data)
+        txt, data = files or (None, None)
+        return result.text, status + notice, presenters.alignment_table(result), txt, data
 
     # --- Summarise -----------------------------------------------------------------------------------
     def _chosen(self, text: str, summary: Summary, sentences: int) -> tuple[int, ...]:
@@ -151,10 +170,9 @@ class Page:
                 )
         except TarjamaError as exc:
             return "", presenters.error_box(str(exc), "Could not summarise"), "", None
-        download = self.folder() / f"summary-{summary.lang}-{summary.to}.txt"
-        download.write_text(summary.summary + "\n", encoding="utf-8")
-        status = presenters.summary_status(summary) + self.cache_notice()
-        return summary.summary, status, highlighted, str(download)
+        files, notice = self.downloads({f"summary-{summary.lang}-{summary.to}.txt": summary.summary + "\n"})
+        status = presenters.summary_status(summary) + self.cache_notice() + notice
+        return summary.summary, status, highlighted, files[0] if files else None
 
     # --- Batch ---------------------------------------------------------------------------------------
     def batch(

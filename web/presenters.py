@@ -124,6 +124,15 @@ def cache_notice(status: CacheStatus | None) -> str:
     )
 
 
+def downloads_notice() -> str:
+    """A line of HTML telling the visitor that the result is shown but its downloads could not be
+    written."""
+    return (
+        '<p class="tj-status tj-notice" role="status"><strong>Notice:</strong> the downloads could not be '
+        "written: the server's disk is full. Copy the result from the page.</p>"
+    )
+
+
 def translation_status(result: Translation, *, detected: bool) -> str:
     """One line of HTML: direction (and whether it was detected), model, sentences, cache hits, time."""
     stats = result.stats

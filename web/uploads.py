@@ -9,8 +9,10 @@ for that visitor, inside the upload folder, after resolving links.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import shutil
 import threading
 import time
 from collections import OrderedDict
@@ -18,10 +20,11 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from inference.errors import InvalidInputError
-from web.security import UPLOAD_PATH, App, Message, Receive, Scope, Send, client_address
+from web.security import UPLOAD_PATH, App, Message, Receive, Scope, Send, client_address, send_error
 
 MAX_ANSWER_BYTES = 1024 * 1024  # an upload answer is a list of paths; more is not one
 MAX_FILES = 100_000  # uploads remembered at once, oldest forgotten first
+NO_ROOM = "the server has no room for uploads right now (its disk is full); try again later"
 
 
 class UploadLedger:
@@ -75,8 +78,17 @@ class UploadLedger:
         return checked
 
 
+async def _send_all(send: Send, messages: list[Message]) -> None:
+    for message in messages:
+        await send(message)
+
+
 class UploadRecorder:
-    """ASGI middleware: records in ``ledger`` the files Gradio's upload route answers with."""
+    """ASGI middleware: records in ``ledger`` the files Gradio's upload route answers with.
+
+    An upload that cannot fit in the upload folder's free space (by its ``Content-Length``), or that fills
+    the disk while Gradio writes it, is answered 503 ``{"error": ...}`` and leaves no partial file.
+    """
 
     def __init__(self, app: App, ledger: UploadLedger) -> None:
         self.app = app
@@ -86,8 +98,13 @@ class UploadRecorder:
         if scope["type"] != "http" or scope.get("method") != "POST" or scope.get("path") != UPLOAD_PATH:
             await self.app(scope, receive, send)
             return
+        if not self._fits(scope):
+            await send_error(send, 503, NO_ROOM)
+            return
         state: dict[str, int] = {"status": 0}
         body = bytearray()
+        held: list[Message] = []  # an answer of 500, until it is known whether the disk was full
+        before = self._temporary_files()
 
         async def recording_send(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -97,9 +114,40 @@ class UploadRecorder:
                     body.extend(message.get("body", b""))
                 if not message.get("more_body", False):
                     self._record(client_address(scope), bytes(body))
-            await send(message)
+            if state["status"] == 500:
+                held.append(message)
+            else:
+                await send(message)
 
-        await self.app(scope, receive, recording_send)
+        try:
+            await self.app(scope, receive, recording_send)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                await _send_all(send, held)
+                raise
+            for name in self._temporary_files() - before:  # Gradio's partial files of this upload
+                Path(self.ledger.folder, name).unlink(missing_ok=True)
+            await send_error(send, 503, NO_ROOM)
+            return
+        except BaseException:
+            await _send_all(send, held)
+            raise
+        await _send_all(send, held)
+
+    def _fits(self, scope: Scope) -> bool:
+        length = next((v for k, v in scope.get("headers", []) if k.lower() == b"content-length"), b"")
+        if not length.isdigit():
+            return True  # streamed: a full disk is caught while it is written
+        try:
+            return shutil.disk_usage(self.ledger.folder).free > int(length)
+        except OSError:
+            return True  # no folder yet: Gradio makes it
+
+    def _temporary_files(self) -> set[str]:
+        try:
+            return {entry.name for entry in os.scandir(self.ledger.folder) if entry.name.startswith("tmp")}
+        except OSError:
+            return set()
 
     def _record(self, visitor: str, answer: bytes) -> None:
         try:
