@@ -34,6 +34,7 @@ from inference.settings import (
     DEFAULT_REQ_LIMIT,
 )
 from ui import build_demo
+from ui_events import event_rules
 from web import presenters
 from web.api import add_api
 from web.guard import guard
@@ -70,7 +71,12 @@ def create_app(
     demo = build_demo(Page(service, workdir, uploads))
     demo.queue(default_concurrency_limit=concurrency, max_size=queue_size)
     guard(
-        app, gate=gate, uploads=uploads, upload_bytes=service.limits.upload_bytes, body_timeout=body_timeout
+        app,
+        gate=gate,
+        uploads=uploads,
+        events=event_rules(demo),
+        upload_bytes=service.limits.upload_bytes,
+        body_timeout=body_timeout,
     )
     return gr.mount_gradio_app(
         app,

@@ -35,13 +35,16 @@ def status_of(answer: bytes) -> int:
 def gradio_event(
     client: httpx.Client, name: str, data: list[Any], headers: dict[str, str] | None = None
 ) -> tuple[str, Any]:
-    """Call a page event through Gradio's API: ``("complete", outputs)`` or ``("error", message)``."""
+    """Call a page event through Gradio's API: ``("complete", outputs)``, ``("error", message)``, or
+    ``("refused", message)`` when the call was answered 400 ``{"error": message}`` before it started."""
     body = json.dumps({"data": data}).encode()  # as browsers send it: lone surrogates escaped
     started = client.post(
         f"/gradio_api/call/{name}",
         content=body,
         headers={"Content-Type": "application/json", **(headers or {})},
     )
+    if started.status_code == 400 and set(started.json()) == {"error"}:
+        return "refused", started.json()["error"]
     assert started.status_code == 200, started.text
     stream = client.get(f"/gradio_api/call/{name}/{started.json()['event_id']}", headers=headers)
     event = None

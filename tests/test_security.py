@@ -140,32 +140,68 @@ def test_hostile_requests_get_their_status_and_an_error(
     assert set(answer.json()) == {"error"} and answer.json()["error"]
 
 
-GRADIO_HOSTILE = [  # (event, inputs, the output with the message, its words; None: Gradio refuses the value)
+REFUSED = -1  # the call is answered 400 {"error"} before the event starts
+URL_FILE = file_data("http://example.com/article.txt")
+GRADIO_HOSTILE = [  # (event, inputs, the output with the message or REFUSED, its words; None: Gradio refuses)
     ("translate", ["\ud800", "auto", ""], 1, "not valid Unicode"),
-    ("summarize", ["نص \udfff", "extractive", 3, "same", "summarize"], 1, "not valid Unicode"),
+    ("summarize", ["نص \udfff", "extractive", 3, "same"], 1, "not valid Unicode"),
     ("summarize", ["One sentence. Two sentences.", "extractive", 1e300, "same"], 1, None),
-    (
-        "summarize",
-        ["One sentence. Two sentences.", "extractive", float("nan"), "same"],
-        1,
-        "must be a number",
-    ),
-    ("evaluate_testset", ["tatoeba", "ar-en", "", float("nan"), "extractive"], 0, "must be a number"),
+    ("summarize", ["One sentence. Two sentences.", "extractive", float("nan"), "same"], REFUSED, "a number"),
+    ("evaluate_testset", ["tatoeba", "ar-en", "", float("nan"), "extractive"], REFUSED, "must be a number"),
     ("evaluate_testset", ["../../../etc/passwd", "ar-en", "", 5, "extractive"], 0, None),
     ("evaluate_testset", ["tatoeba", "ar-en", "/etc", 5, "extractive"], 0, None),
     ("translate", ["البارحة", "ar-en", "../../models/x"], 1, None),
+    # malformed payloads: each input must be what its component takes
+    ("translate", ["hello", ["ar-en"], ""], REFUSED, "Direction must be one choice"),
+    ("translate", ["hello"], REFUSED, "takes 3 inputs"),
+    ("translate", ["hello", "auto", "", file_data("/etc/passwd")], REFUSED, "not one of this page's files"),
+    ("translate", [], REFUSED, "takes 3 inputs"),
+    ("translate", [["hello"], "auto", ""], REFUSED, "must be text"),
+    ("translate", [{"text": "hello"}, "auto", ""], REFUSED, "must be text"),
+    ("summarize", ["One sentence. Two sentences.", "extractive", "NaN", "same"], REFUSED, "must be a number"),
+    ("summarize", ["One sentence. Two sentences.", "extractive", True, "same"], REFUSED, "must be a number"),
+    ("summarize", ["One sentence. Two sentences.", "extractive", 3, {"a": 1}], REFUSED, "one choice"),
+    ("batch", ["notalist", "extractive", 3, "same", "summarize"], REFUSED, "list of uploaded files"),
+    ("batch", [{"path": 1}, "extractive", 3, "same", "summarize"], REFUSED, "list of uploaded files"),
+    ("batch", [[{"path": 1}], "extractive", 3, "same", "summarize"], REFUSED, "by its path"),
+    ("evaluate_files", ["x", "y", "mt"], REFUSED, "list of uploaded files"),
+    ("evaluate_testset", [["tatoeba"], "ar-en", "", 5, "extractive"], REFUSED, "one choice"),
+    # a FileData Gradio would fetch or copy: only this visitor's uploads are taken
+    ("batch", [[URL_FILE], "extractive", 3, "same", "summarize"], REFUSED, "never by URL"),
+    ("batch", [[file_data("https://127.0.0.1:1/x")], "extractive", 3, "same", "summarize"], REFUSED, "URL"),
+    ("batch", [[file_data("file:///etc/passwd")], "extractive", 3, "same", "summarize"], REFUSED, "URL"),
+    ("batch", [[file_data("/etc/passwd")], "extractive", 3, "same", "summarize"], REFUSED, "not uploaded"),
+    ("evaluate_files", [[URL_FILE], [URL_FILE], "mt"], REFUSED, "never by URL"),
 ]
 
 
 @pytest.mark.parametrize(("event", "data", "where", "needle"), GRADIO_HOSTILE)
 def test_hostile_page_events_get_a_message(
-    client: httpx.Client, event: str, data: list[Any], where: int, needle: str | None
+    client: httpx.Client,
+    open_server: tuple[str, Path],
+    event: str,
+    data: list[Any],
+    where: int,
+    needle: str | None,
 ) -> None:
     kind, outputs = gradio_event(client, event, data)
     if needle is None:
-        assert kind == "error"
+        assert kind == "error" and outputs.get("error"), outputs
+    elif where == REFUSED:
+        assert kind == "refused" and needle in outputs, outputs
     else:
         assert kind == "complete" and needle in outputs[where] and 'class="tj-error"' in outputs[where]
+    assert "example.com" not in (open_server[1] / "server.log").read_text()
+
+
+def test_no_event_takes_a_url_for_a_file(client: httpx.Client) -> None:
+    """Through the queue as the page calls events, every event with inputs, downloads included."""
+    events = [e for e in client.get("/config").json()["dependencies"] if e["inputs"]]
+    assert len(events) >= 6
+    for event in events:
+        body = {"data": [URL_FILE] * len(event["inputs"]), "fn_index": event["id"], "session_hash": "h1"}
+        answer = client.post("/gradio_api/queue/join", json=body)
+        assert answer.status_code == 400 and answer.json()["error"], (event["api_name"], answer.text)
 
 
 def test_oversized_headers_are_refused(client: httpx.Client) -> None:
@@ -238,12 +274,9 @@ def test_batch_opens_no_file_it_was_not_given(
     client: httpx.Client, open_server: tuple[str, Path], which: str
 ) -> None:
     path = _planted(open_server)[which]
-    status, results = gradio_call(client, "batch", [[file_data(path)], "extractive", 3, "same", "summarize"])
-    assert (
-        results == []
-        and "not uploaded here" in status
-        and "secret" not in status.lower().replace(path.name, "")
-    )
+    kind, error = gradio_event(client, "batch", [[file_data(path)], "extractive", 3, "same", "summarize"])
+    assert kind == "refused" and "not uploaded here" in error
+    assert "secret" not in error.lower().replace(path.name, "")
 
 
 @pytest.mark.parametrize("which", ["absolute", "inside", "link", "relative"])
@@ -253,16 +286,16 @@ def test_evaluation_opens_no_file_it_was_not_given(
     path = _planted(open_server)[which]
     ours = upload(client, {"refs.txt": b"a reference line\n"})
     for hyps, refs in (([file_data(path)], ours), (ours, [file_data(path)])):
-        error, scores, plots, reports = gradio_call(client, "evaluate_files", [hyps, refs, "mt"])
-        assert "not uploaded here" in error and (scores, plots, reports) == ("", [], [])
+        kind, error = gradio_event(client, "evaluate_files", [hyps, refs, "mt"])
+        assert kind == "refused" and "not uploaded here" in error
 
 
 def test_another_visitors_upload_is_refused(client: httpx.Client, open_server: tuple[str, Path]) -> None:
     [mine] = upload(client, {"mine.txt": b"My own article. It has two sentences.\n"})
     transport = httpx.HTTPTransport(local_address="127.0.0.3")
     with httpx.Client(base_url=open_server[0], timeout=120, transport=transport) as other:
-        status, results = gradio_call(other, "batch", [[mine], "extractive", 1, "same", "summarize"])
-    assert results == [] and "not uploaded here" in status
+        kind, error = gradio_event(other, "batch", [[mine], "extractive", 1, "same", "summarize"])
+    assert kind == "refused" and "not uploaded here" in error
     status, results = gradio_call(client, "batch", [[mine], "extractive", 1, "same", "summarize"])
     assert "1 of 1 article summarised" in status and len(results) == 3
 
