@@ -42,6 +42,7 @@ from web.handlers import KEEP_SECONDS, Page, model_line
 from web.health import add_health
 from web.limits import MEMORY_STORAGE, ApiAccess, Gate, RateLimiter, load_api_keys, open_rate_store
 from web.metrics import Network, add_metrics, parse_networks
+from web.origins import parse_origin
 from web.service import TarjamaService
 from web.uploads import UploadLedger
 
@@ -57,6 +58,7 @@ def create_app(
     body_timeout: float = BODY_IDLE_SECONDS,
     metrics: bool = True,
     metrics_allow: Sequence[Network] = (),
+    cors_origins: Sequence[str] = (),
 ) -> FastAPI:
     """The FastAPI app: the API routes (and ``/metrics`` unless ``metrics`` is off) first, then the page
     mounted at ``/``; one gate (keys and rate limits) for both, request bodies within limits, and page jobs
@@ -77,6 +79,7 @@ def create_app(
         events=event_rules(demo),
         upload_bytes=service.limits.upload_bytes,
         body_timeout=body_timeout,
+        cors_origins=cors_origins,
     )
     return gr.mount_gradio_app(
         app,
@@ -118,6 +121,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     add("--api-keys", metavar="FILE", help="API keys file, one 'KEY [REQUESTS_PER_MINUTE]' a line")
     add("--require-api-key", action="store_true", help="refuse API requests without a key")
     add("--limits-storage", default=MEMORY_STORAGE, help="where rate limits are counted (%(default)s)")
+    add("--cors-origin", action="append", default=[], metavar="ORIGIN",
+        help="also serve web pages of this origin (https://host[:port]), with the key cookie; repeatable "
+        "(default: this server's own page only)")  # fmt: skip
     add("--forwarded-allow-ips", default="", metavar="IPS", help="proxies whose X-Forwarded-For is trusted")
     add(
         "--body-timeout", type=float, default=BODY_IDLE_SECONDS, help="seconds a body may stall (%(default)s)"
@@ -137,6 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         keys = load_api_keys(args.api_keys, args.req_limit) if args.api_keys else {}
         open_rate_store(args.limits_storage)
         metrics_allow = parse_networks(args.metrics_allow)
+        cors_origins = [parse_origin(origin) for origin in args.cors_origin]
         service = TarjamaService(
             mt_model=args.mt_model,
             sum_model=args.sum_model,
@@ -160,6 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             body_timeout=args.body_timeout,
             metrics=not args.no_metrics,
             metrics_allow=metrics_allow,
+            cors_origins=cors_origins,
         )
         for name in service.allowed_models():
             print(f"tarjama: model {model_line(service, name)}")

@@ -34,6 +34,7 @@ PROXY = "127.0.0.2"  # the one proxy the limited server trusts
 FAST = 10.0  # seconds: fixed code answers in well under one; the broken regexes took minutes
 JSON = {"Content-Type": "application/json"}
 SEED = "000_ac9cc5f60d3ec1c9.txt"  # a file of the repository, named relative to the server's folder
+ALLOWED_ORIGIN = "http://localhost:5173"  # the one other page the keyed server serves
 
 
 def _keys(tmp: Path) -> Path:
@@ -381,7 +382,7 @@ def test_page_events_and_the_api_share_one_limit(limited: str) -> None:
 def keyed(memorised_ar_en: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("keyed-server")
     args = ["--mt-model", str(memorised_ar_en), "--api-keys", str(_keys(tmp)), "--require-api-key"]
-    with running_app(args, tmp) as url:
+    with running_app([*args, "--cors-origin", ALLOWED_ORIGIN], tmp) as url:
         yield url
 
 
@@ -523,6 +524,44 @@ def test_mixed_lists_with_empty_items_translate_the_rest(
     assert answer.status_code == 200, answer.text
     assert answer.json()["translatedText"] == [english, "", english2]
     assert [d["language"] for d in answer.json()["detectedLanguage"]] == ["ar", "ar", "ar"]
+
+
+# --- other origins ----------------------------------------------------------------------------------
+
+JOIN = {"data": ["hello", "auto", ""], "fn_index": 1, "session_hash": "s"}  # the page's way to start an event
+CROSS_ORIGIN = [  # every kind of route: the API, Gradio's API and uploads, the page's files, the docs
+    ("POST", "/translate", {"json": {"q": "نص", "source": "ar", "target": "en", "api_key": FREE_KEY}}),
+    ("POST", "/gradio_api/call/translate", {"json": {"data": ["hello", "auto", ""]}}),
+    ("POST", "/gradio_api/queue/join", {"json": JOIN}),
+    ("POST", "/gradio_api/upload", {"files": [("files", ("a.txt", b"x"))]}),
+    ("GET", "/gradio_api/info", {}),
+    ("GET", "/config", {}),
+    ("GET", "/health", {}),
+    ("GET", "/openapi.json", {}),
+]
+OTHER_ORIGINS = ["http://localhost:8000", "http://127.0.0.1:9", "null", "https://evil.example"]
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs"), CROSS_ORIGIN, ids=[p for _, p, _ in CROSS_ORIGIN])
+def test_pages_of_other_origins_are_refused_on_every_route(
+    keyed: str, method: str, path: str, kwargs: dict[str, Any]
+) -> None:
+    port = keyed.rsplit(":", 1)[1]
+    cookie = {"Cookie": f"tarjama_api_key={FREE_KEY}"}  # what the browser would send along
+    with httpx.Client(base_url=keyed, timeout=120) as http:
+        for origin in [*OTHER_ORIGINS, f"http://localhost:{int(port) + 1}"]:
+            answer = http.request(method, path, headers={"Origin": origin, **cookie}, **kwargs)
+            assert answer.status_code == 403 and answer.json()["error"], (origin, answer.text)
+            assert "access-control-allow-origin" not in answer.headers
+            preflight = http.options(
+                path, headers={"Origin": origin, "Access-Control-Request-Method": method, **cookie}
+            )
+            assert preflight.status_code == 403 and "access-control-allow-origin" not in preflight.headers
+        for origin in (keyed, ALLOWED_ORIGIN):  # its own page, and the one allowed
+            answer = http.request(method, path, headers={"Origin": origin, **cookie}, **kwargs)
+            assert answer.status_code == 200, (origin, answer.text)
+        assert answer.headers["access-control-allow-origin"] == ALLOWED_ORIGIN
+        assert answer.headers["access-control-allow-credentials"] == "true"
 
 
 # --- full disks -------------------------------------------------------------------------------------
