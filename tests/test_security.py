@@ -497,6 +497,8 @@ SAME_RULE = [
     ({"q": [""], "source": "ar", "target": "en"}, 200, [""]),
     ({"q": [""], "source": "auto", "target": "en"}, 200, [""]),
     ({"q": ["", "123"], "source": "auto", "target": "ar"}, 200, ["", "123"]),
+    ({"q": "12 345", "source": "en", "target": "ar"}, 200, "12 345"),
+    ({"q": "12 345", "source": "auto", "target": "ar"}, 200, "12 345"),
     ({"q": "", "source": "auto", "target": "en"}, 400, "missing q"),
     ({"q": "Hello there.", "source": "en", "target": "en"}, 400, "both English"),
     ({"q": "Hello there.", "source": "auto", "target": "en"}, 400, "both English"),
