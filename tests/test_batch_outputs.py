@@ -200,6 +200,38 @@ def test_a_second_run_on_the_same_output_is_refused_at_once(
     assert sorted(r["id"] for r in lines(out)) == [r["id"] for r in rows]
 
 
+def _link(tmp_path: Path, how: str) -> tuple[Path, str]:
+    """A second name for the output ``tmp_path/out.jsonl`` (or for its errors file), and the file that the
+    refusal names."""
+    if how == "link to the output":
+        (tmp_path / "l.jsonl").symlink_to(tmp_path / "out.jsonl")
+        return tmp_path / "l.jsonl", "out.jsonl"
+    (tmp_path / "b.errors.jsonl").symlink_to(tmp_path / "out.errors.jsonl")  # another output, same errors
+    return tmp_path / "b.jsonl", "out.errors.jsonl"
+
+
+@pytest.mark.parametrize("how", ["link to the output", "link to its errors file"])
+def test_a_second_run_through_a_link_is_refused_at_once(how: str, arabic: list[str], tmp_path: Path) -> None:
+    rows = [*articles(arabic, 2000), {"id": "bad", "text": " "}]
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    other, named = _link(tmp_path, how)
+    first = start(batch("summarize", source, out, ["--sentences", "1"]))
+    try:
+        held = stop_after_lines(first, out, 1)
+        second = run(batch("summarize", source, other, ["--sentences", "1"]), timeout=120)
+        assert second.returncode == 1, second.stderr
+        assert f"another tarjama run (process {first.pid}) is writing {named}" in second.stderr
+        assert line_count(out) == held
+        first.send_signal(signal.SIGCONT)
+        assert first.wait(timeout=600) == 0, first.stderr.read() if first.stderr else ""
+    finally:
+        if first.poll() is None:
+            kill(first)
+    assert sorted(r["id"] for r in lines(out)) == [r["id"] for r in rows[:-1]]
+    assert [e["id"] for e in lines(errors_path(out))] == ["bad"]
+
+
 def test_a_resume_repairs_an_output_holding_duplicates(
     task: str, options: list[str], arabic: list[str], tmp_path: Path
 ) -> None:
