@@ -278,17 +278,17 @@ def test_every_zip_member_is_summarised_or_reported(client: httpx.Client) -> Non
     article = "The first sentence of the article. A second sentence follows it. The third one ends it.\n"
     members = {name: article.encode() for name in ("a/b.txt", "a__b.txt", "c.txt", "../c.txt", "C.TXT")}
     members |= {"locked.txt": article.encode(), "odd.txt": article.encode(), "x" * 250 + ".txt": b"long"}
+    members |= {".txt": article.encode(), "d/.TXT": article.encode(), "./.txt": article.encode()}
     archive = hostile_zip(members, encrypted="locked.txt", unknown_method="odd.txt")
     files = upload(client, {"articles.zip": archive})
     status, results = gradio_call(client, "batch", [files, "extractive", 1, "same", "summarize"])
-    assert f"4 of {len(members)} articles summarised" in status and "4 with errors" in status
+    assert f"5 of {len(members)} articles summarised" in status and "6 with errors" in status
     jsonl, _, errors = (client.get(f"/gradio_api/file={r['path']}").text for r in results)
     ids = [json.loads(line)["id"] for line in jsonl.splitlines()]
-    assert len(set(ids)) == 4 and len(ids) == 4
+    assert len(set(ids)) == 5 and len(ids) == 5 and "d__.TXT" in ids
     reasons = {json.loads(line)["where"]: json.loads(line)["reason"] for line in errors.splitlines()}
-    assert sorted(reasons) == sorted(
-        f"articles.zip: {n}" for n in ("../c.txt", "locked.txt", "odd.txt", "x" * 250 + ".txt")
-    )
+    refused = ("../c.txt", "locked.txt", "odd.txt", "x" * 250 + ".txt", ".txt", "./.txt")
+    assert sorted(reasons) == sorted(f"articles.zip: {n}" for n in refused)
     assert all(reasons.values())
 
 
