@@ -292,6 +292,23 @@ def test_every_zip_member_is_summarised_or_reported(client: httpx.Client) -> Non
     assert all(reasons.values())
 
 
+def test_an_article_no_model_can_translate_is_an_error_and_the_rest_go_on(
+    client: httpx.Client, memorised_pairs: list[tuple[str, str]]
+) -> None:
+    rows = [{"id": f"ar{i}", "text": arabic} for i, (arabic, _) in enumerate(memorised_pairs[:3])]
+    rows.insert(1, {"id": "en", "text": "This one is in English. The server has no English to Arabic model."})
+    body = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode()
+    files = upload(client, {"mixed.jsonl": body})
+    status, results = gradio_call(client, "batch", [files, "extractive", 3, "same", "translate"])
+    assert "3 of 4 articles translated" in status and "1 with errors" in status, status
+    jsonl, _, errors = (client.get(f"/gradio_api/file={r['path']}").text for r in results)
+    assert [json.loads(line)["translation"] for line in jsonl.splitlines()] == [
+        english for _, english in memorised_pairs[:3]
+    ]
+    [error] = [json.loads(line) for line in errors.splitlines()]
+    assert error["id"] == "en" and "opus-mt-en-ar" in error["reason"] and "not available" in error["reason"]
+
+
 # --- keys and limits on every way in ----------------------------------------------------------------
 
 
