@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -337,6 +338,75 @@ def test_batch_downloads_run_no_formula_and_show_hidden_bidi_controls(client: ht
     assert "<U+2066>x<U+2069><U+202A><U+202B><U+202C><U+202D>" in ids
     for download in (jsonl, table, errors):
         assert not re.search("[\u202a-\u202e\u2066-\u2069]", download.decode("utf-8-sig"))
+
+
+def _downloads(client: httpx.Client, outputs: list[Any]) -> list[bytes]:
+    """Every file among a page event's outputs (a ``report.zip``: each of its members)."""
+    found: list[bytes] = []
+    for output in outputs:
+        for item in output if isinstance(output, list) else [output]:
+            if isinstance(item, dict) and "path" in item:
+                data = client.get(f"/gradio_api/file={item['path']}").content
+                if item["path"].endswith(".zip"):
+                    with zipfile.ZipFile(io.BytesIO(data)) as zipped:
+                        found += [zipped.read(name) for name in zipped.namelist()]
+                else:
+                    found.append(data)
+    return found
+
+
+def _translate(client: httpx.Client, arabic: list[str]) -> list[Any]:
+    return gradio_call(client, "translate", [arabic[0], "ar-en", ""])
+
+
+def _batch(job: str, to: str) -> Any:
+    def call(client: httpx.Client, arabic: list[str]) -> list[Any]:
+        body = "".join(
+            json.dumps({"id": f"a{i}", "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(arabic)
+        )
+        files = upload(client, {"articles.jsonl": body.encode()})
+        return gradio_call(client, "batch", [files, "extractive", 1, to, job])
+
+    return call
+
+
+def _testset(client: httpx.Client, arabic: list[str]) -> list[Any]:
+    return gradio_call(client, "evaluate_testset", ["tatoeba", "ar-en", "", 5, "extractive"])
+
+
+def _same_stem(client: httpx.Client, arabic: list[str]) -> list[Any]:
+    hyps = upload(client, {"hyp.txt": b"one line\ntwo lines\n"})
+    hyps += upload(client, {"hyp.jsonl": b'"one line"\n"two line"\n'})
+    refs = upload(client, {"ref.txt": b"one line\ntwo lines\n"})
+    outputs = gradio_call(client, "evaluate_files", [hyps, refs, "mt"])
+    assert "hyp.txt" in outputs[1] and "hyp.jsonl" in outputs[1], outputs[0]
+    return outputs
+
+
+VISITORS_GET = {  # page events whose outputs once named the --mt-model folder or an upload's folder
+    "translate .json": _translate,
+    "translation batch": _batch("translate", "same"),
+    "summary batch into English": _batch("summarize", "en"),
+    "test set report": _testset,
+    "two systems with one stem": _same_stem,
+}
+
+
+@pytest.mark.parametrize("event", VISITORS_GET.values(), ids=VISITORS_GET.keys())
+def test_no_output_a_visitor_gets_names_a_server_path(
+    client: httpx.Client,
+    open_server: tuple[str, Path],
+    memorised_ar_en: Path,
+    memorised_pairs: list[tuple[str, str]],
+    event: Any,
+) -> None:
+    outputs = event(client, [arabic for arabic, _ in memorised_pairs[:3]])
+    texts = [str(output) for output in outputs if not isinstance(output, dict | list)]
+    texts += [data.decode("utf-8", "replace") for data in _downloads(client, outputs)]
+    assert len(texts) > len(outputs) - 2  # the event wrote its downloads
+    for text in texts:
+        for path in (str(open_server[1]), str(memorised_ar_en.parent), "/gradio/"):
+            assert path not in text, text[:2000]
 
 
 # --- keys and limits on every way in ----------------------------------------------------------------

@@ -15,9 +15,11 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from web.security import hide_paths, public_model_name
 
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")  # embeddings, overrides, isolates
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheet programs read as the start of a formula
@@ -39,6 +41,37 @@ def spreadsheet_cell(value: Any) -> Any:
     return value
 
 
+def display_names(paths: Sequence[Path]) -> list[str]:
+    """Distinct names for people of uploaded files (never their folders): the stem of each; the whole file
+    name where two stems are alike (``hyp.txt``, ``hyp.jsonl``); a counter where two names are too
+    (``hyp.txt``, ``hyp.txt (2)``)."""
+    stems = [show_bidi(path.stem) for path in paths]
+    if len(set(stems)) == len(stems):
+        return stems
+    seen: dict[str, int] = {}
+    names = []
+    for path in paths:
+        name = show_bidi(path.name)
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return names
+
+
+def public_line(row: Row) -> Row:
+    """A line of a page batch's downloads as visitors get it: bidi controls shown in its id and file name
+    (``where``), its models by their public names, its reason without the folders of any path."""
+    shown = dict(row)
+    for key in ("id", "where"):
+        if isinstance(row.get(key), str):
+            shown[key] = show_bidi(row[key])
+    for key in ("model", "translation_model"):
+        if isinstance(row.get(key), str):
+            shown[key] = public_model_name(row[key])
+    if isinstance(row.get("reason"), str):
+        shown["reason"] = show_bidi(hide_paths(row["reason"]))
+    return shown
+
+
 def rewrite_jsonl(path: Path, change: Callable[[Row], Row]) -> None:
     """Replace every line of the JSONL file ``path`` (a page job's own download) by ``change(line)``."""
     rows = [
@@ -49,4 +82,12 @@ def rewrite_jsonl(path: Path, change: Callable[[Row], Row]) -> None:
     os.replace(tmp, path)
 
 
-__all__ = ["BIDI_CONTROLS", "FORMULA_STARTS", "rewrite_jsonl", "show_bidi", "spreadsheet_cell"]
+__all__ = [
+    "BIDI_CONTROLS",
+    "FORMULA_STARTS",
+    "display_names",
+    "public_line",
+    "rewrite_jsonl",
+    "show_bidi",
+    "spreadsheet_cell",
+]

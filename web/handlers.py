@@ -22,6 +22,7 @@ from translate import TranslationOptions
 from web import presenters
 from web.batches import translate_batch
 from web.jobs import EvalOutcome, evaluate_files, evaluate_testset, summarize_batch
+from web.security import public_model_name
 from web.service import TarjamaService
 from web.uploads import UploadLedger
 
@@ -120,7 +121,8 @@ class Page:
         stem = f"translation-{result.source}-{result.target}"
         txt, data = folder / f"{stem}.txt", folder / f"{stem}.json"
         txt.write_text(result.text, encoding="utf-8")
-        data.write_text(json.dumps(result.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+        shown = result.as_dict() | {"model": public_model_name(result.model)}  # never a server folder
+        data.write_text(json.dumps(shown, ensure_ascii=False, indent=2), encoding="utf-8")
         status = presenters.translation_status(result, detected=source == "auto") + self.cache_notice()
         return result.text, status, presenters.alignment_table(result), str(txt), str(data)
 

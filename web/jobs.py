@@ -28,7 +28,8 @@ from inference.jobs import JobProgress, JobReport, errors_path, read_records
 from inference.settings import UPLOAD_SUFFIXES
 from summarize import SummaryOptions, run_batch
 from web.archives import unique_name, unpack_zip
-from web.downloads import rewrite_jsonl, show_bidi, spreadsheet_cell
+from web.downloads import display_names, public_line, rewrite_jsonl, show_bidi, spreadsheet_cell
+from web.security import public_model_name
 from web.service import Limits, TarjamaService, check_language
 
 Progress = Callable[[int, int], None]
@@ -98,12 +99,13 @@ def evaluate_files(
     hyps_files = check_uploads(hyp_paths, limits, suffixes)
     refs_files = check_uploads(ref_paths, limits, suffixes)
     hyps, refs = read_systems(hyps_files, refs_files)
+    hyps = dict(zip(display_names(hyps_files), hyps.values(), strict=True))  # never an upload's folder
     if lang is None:
         lang = "ar" if arabic_ratio(" ".join(refs[0][:200])) >= 0.5 else "en"
     check_language(lang, "reference")
     score = score_translations if kind == "mt" else score_summaries
     evaluation = score(hyps, refs, lang)
-    report = Report(evaluation, testset=refs_files[0].name, notes={"from": "uploaded files"})
+    report = Report(evaluation, testset=show_bidi(refs_files[0].name), notes={"from": "uploaded files"})
     return EvalOutcome(evaluation, write_report(report, out))
 
 
@@ -136,7 +138,7 @@ def evaluate_testset(
             summary = service.summarizer.summarize(article, lang=lang, method=method, sentences=sentences)
             return "\n".join(summary.sentences) or summary.summary  # one sentence a line, for ROUGE-Lsum
 
-        model_name = (service.sum_model or "") if method == "abstractive" else ""
+        model_name = (public_model_name(service.sum_model) or "") if method == "abstractive" else ""
         run = run_summaries(
             items, summarize, lang, name=method, testset=name, model=model_name, limit=limit,
             sentences_for=reference_length, progress=progress,
@@ -151,6 +153,7 @@ def evaluate_testset(
         limit=limit,
         progress=progress,
     )
+    run = replace(run, model=public_model_name(run.model) or "")  # a server folder by its name only
     return EvalOutcome(run.evaluation, write_report(Report.from_run(run, items=limit), out))
 
 
@@ -223,11 +226,6 @@ def jsonl_to_csv(jsonl: Path, target: Path, columns: Sequence[str] = CSV_COLUMNS
     return target
 
 
-def _shown(row: dict[str, Any]) -> dict[str, Any]:
-    """A line of a page batch's downloads with its id and file name (``where``) showing bidi controls."""
-    return {k: show_bidi(v) if k in ("id", "where") and isinstance(v, str) else v for k, v in row.items()}
-
-
 def _adapt_progress(progress: Progress | None) -> Callable[[JobProgress], None] | None:
     """The page's ``(done, total)`` progress as the job runner's callback."""
     if progress is None:
@@ -274,7 +272,7 @@ def run_uploaded_batch(
         path.touch()
     report = _with_unpack_errors(report, source.errors, errors_path(results))
     for path in (results, errors_path(results)):
-        rewrite_jsonl(path, _shown)
+        rewrite_jsonl(path, public_line)
     return BatchOutcome(
         report, results, jsonl_to_csv(results, out / f"{name}.csv", columns), errors_path(results)
     )
