@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 import re
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
+from inference.settings import MAX_EVAL_FILE_ITEMS, MAX_EVAL_FILES
 from tests.appserver import running_app
 from tests.hostile import (
     file_data,
@@ -407,6 +410,65 @@ def test_no_output_a_visitor_gets_names_a_server_path(
     for text in texts:
         for path in (str(open_server[1]), str(memorised_ar_en.parent), "/gradio/"):
             assert path not in text, text[:2000]
+
+
+def _lines(count: int, seed: int = 0, words: int = 3) -> bytes:
+    """``count`` lines of ``words`` words each, different for each ``seed``."""
+    pick = random.Random(seed)
+    vocabulary = (
+        "the",
+        "minister",
+        "said",
+        "on",
+        "monday",
+        "that",
+        "talks",
+        "budget",
+        "would",
+        "go",
+        "friday",
+    )
+    return "".join(" ".join(pick.choices(vocabulary, k=words)) + "\n" for _ in range(count)).encode()
+
+
+SCORING_LIMITS = [  # (what, system files, reference files, the refusal's words)
+    ("lines", [MAX_EVAL_FILE_ITEMS + 1], [MAX_EVAL_FILE_ITEMS + 1], "2,001 lines; the limit is 2,000"),
+    ("systems", [2] * (MAX_EVAL_FILES + 1), [2], f"{MAX_EVAL_FILES + 1} system files; the limit is"),
+    ("references", [2], [2] * (MAX_EVAL_FILES + 1), f"{MAX_EVAL_FILES + 1} reference files; the limit is"),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "systems", "references", "words"), SCORING_LIMITS, ids=[w[0] for w in SCORING_LIMITS]
+)
+def test_scoring_files_over_a_limit_is_refused(
+    client: httpx.Client, what: str, systems: list[int], references: list[int], words: str
+) -> None:
+    hyps = [upload(client, {f"{what}-sys{i}.txt": _lines(n, i)})[0] for i, n in enumerate(systems)]
+    refs = [upload(client, {f"{what}-ref{i}.txt": _lines(n, 100 + i)})[0] for i, n in enumerate(references)]
+    error, scores, plots, reports = gradio_call(client, "evaluate_files", [hyps, refs, "mt"])
+    assert words in error and (scores, plots, reports) == ("", [], []), error or scores[:300]
+
+
+def test_one_visitors_big_scoring_holds_up_no_other_visitor(memorised_ar_en: Path, tmp_path: Path) -> None:
+    with (
+        running_app(["--mt-model", str(memorised_ar_en)], tmp_path) as url,
+        _client_from(url, "127.0.0.1") as big,
+        _client_from(url, "127.0.0.5") as small,
+    ):
+        hyps = upload(big, {"big.txt": _lines(MAX_EVAL_FILE_ITEMS, 1, words=12)})
+        refs = upload(big, {"ref.txt": _lines(MAX_EVAL_FILE_ITEMS, 2, words=12)})
+        started = big.post("/gradio_api/call/evaluate_files", json={"data": [hyps, refs, "mt"]})
+        assert started.status_code == 200
+        time.sleep(1)  # the big scoring has begun
+        mine = upload(small, {"mine.txt": b"one line\ntwo lines\n"})
+        again = upload(big, {"again.txt": b"one line\ntwo lines\n"})
+        refused = gradio_call(big, "evaluate_files", [again, again, "mt"])
+        assert "still running" in refused[0], refused[0] or refused[1][:300]
+        error, scores, _, _ = gradio_call(small, "evaluate_files", [mine, mine, "mt"])
+        assert not error and "2 items, 1 reference" in scores
+        refused = gradio_call(big, "evaluate_files", [again, again, "mt"])  # the big one still runs
+        assert "still running" in refused[0], refused[0] or refused[1][:300]
 
 
 # --- keys and limits on every way in ----------------------------------------------------------------

@@ -23,7 +23,7 @@ from eval.run import REFERENCE_LENGTH_RULE, reference_length, run_summaries, run
 from eval.scores import Evaluation
 from eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS, load_mt_testset, load_summary_testset
 from inference.arabic import arabic_ratio
-from inference.errors import InvalidInputError
+from inference.errors import InvalidInputError, LimitExceededError
 from inference.jobs import JobProgress, JobReport, errors_path, read_records
 from inference.settings import UPLOAD_SUFFIXES
 from summarize import SummaryOptions, run_batch
@@ -96,9 +96,17 @@ def evaluate_files(
     if not hyp_paths or not ref_paths:
         raise InvalidInputError("upload at least one hypothesis file and one reference file")
     suffixes = (".txt", ".jsonl")
+    for files, what in ((hyp_paths, "system"), (ref_paths, "reference")):
+        if len(files) > limits.eval_files:
+            raise LimitExceededError(f"{len(files)} {what} files; the limit is {limits.eval_files} at once")
     hyps_files = check_uploads(hyp_paths, limits, suffixes)
     refs_files = check_uploads(ref_paths, limits, suffixes)
     hyps, refs = read_systems(hyps_files, refs_files)
+    if len(refs[0]) > limits.eval_file_items:
+        raise LimitExceededError(
+            f"the files hold {len(refs[0]):,} lines; the limit is {limits.eval_file_items:,} lines at once "
+            "(score a part of them here, or all of them with `tarjama eval mt` / `tarjama eval summary`)"
+        )
     hyps = dict(zip(display_names(hyps_files), hyps.values(), strict=True))  # never an upload's folder
     if lang is None:
         lang = "ar" if arabic_ratio(" ".join(refs[0][:200])) >= 0.5 else "en"
