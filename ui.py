@@ -38,6 +38,7 @@ TESTSET_CHOICES = (
 EXAMPLE_LABEL_CHARS = 56  # Gradio cuts longer example labels itself, mid-word
 MODELS_CONCURRENCY = "models"  # one concurrency group: batch and evaluation runs share the same limit
 SHARED_BATCHES: None = None  # no limit: translate and summary events share the scheduler's model calls
+SIDE_BY_SIDE: None = None  # no limit: scoring files needs no model; one at a time per visitor (Page)
 
 
 def _visitor(request: gr.Request) -> str:
@@ -285,8 +286,9 @@ def _evaluate_tab(page: Page) -> None:
         return page.evaluate_files(hypotheses, references, kind, visitor=_visitor(request))
 
     score_button.click(
-        score_files, inputs=[hypotheses, references, kind], outputs=outputs, api_name="evaluate_files"
-    )
+        score_files, inputs=[hypotheses, references, kind], outputs=outputs, api_name="evaluate_files",
+        concurrency_limit=SIDE_BY_SIDE,
+    )  # fmt: skip
 
     def run_testset(
         testset: str,

@@ -185,19 +185,51 @@ def test_a_second_run_on_the_same_output_is_refused_at_once(
     rows = articles(arabic, 2000)
     source = write_jsonl(tmp_path / "in.jsonl", rows)
     out = tmp_path / "out.jsonl"
-    first = start(batch(task, source, out, options))
+    _refused_while_the_first_runs(batch(task, source, out, options), batch(task, source, out, options), out)
+    assert sorted(r["id"] for r in lines(out)) == [r["id"] for r in rows]
+
+
+def _refused_while_the_first_runs(
+    first_args: list[str], second_args: list[str], out: Path, named: str = "out.jsonl"
+) -> None:
+    """Run ``first_args``, freeze it once it wrote a line to ``out``, check that ``second_args`` is refused
+    at once (naming ``named``) and wrote nothing, then let the first run end."""
+    first = start(first_args)
     try:
         held = stop_after_lines(first, out, 1)  # frozen in the middle of its run, holding the output
-        second = run(batch(task, source, out, options), timeout=60)
-        assert second.returncode == 1
-        assert f"another tarjama run (process {first.pid}) is writing out.jsonl" in second.stderr
+        second = run(second_args, timeout=120)
+        assert second.returncode == 1, second.stderr
+        assert f"another tarjama run (process {first.pid}) is writing {named}" in second.stderr
         assert line_count(out) == held
         first.send_signal(signal.SIGCONT)
         assert first.wait(timeout=600) == 0, first.stderr.read() if first.stderr else ""
     finally:
         if first.poll() is None:
             kill(first)
-    assert sorted(r["id"] for r in lines(out)) == [r["id"] for r in rows]
+
+
+def _link(tmp_path: Path, how: str) -> tuple[Path, str]:
+    """A second name for the output ``tmp_path/out.jsonl`` (or for its errors file), and the file that the
+    refusal names."""
+    if how == "link to the output":
+        (tmp_path / "l.jsonl").symlink_to(tmp_path / "out.jsonl")
+        return tmp_path / "l.jsonl", "out.jsonl"
+    (tmp_path / "b.errors.jsonl").symlink_to(tmp_path / "out.errors.jsonl")  # another output, same errors
+    return tmp_path / "b.jsonl", "out.errors.jsonl"
+
+
+@pytest.mark.parametrize("how", ["link to the output", "link to its errors file"])
+def test_a_second_run_through_a_link_is_refused_at_once(how: str, arabic: list[str], tmp_path: Path) -> None:
+    rows = [*articles(arabic, 2000), {"id": "bad", "text": " "}]
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    other, named = _link(tmp_path, how)
+    options = ["--sentences", "1"]
+    _refused_while_the_first_runs(
+        batch("summarize", source, out, options), batch("summarize", source, other, options), out, named
+    )
+    assert sorted(r["id"] for r in lines(out)) == [r["id"] for r in rows[:-1]]
+    assert [e["id"] for e in lines(errors_path(out))] == ["bad"]
 
 
 def test_a_resume_repairs_an_output_holding_duplicates(

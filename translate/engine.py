@@ -92,6 +92,14 @@ class Translation:
         }
 
 
+def _direction(text: str, source: str, target: str | None) -> tuple[str, str]:
+    source = detect_language(text) if source == "auto" else source
+    target = target or ("en" if source == "ar" else "ar")
+    if source not in LANGUAGES or target not in LANGUAGES or source == target:
+        raise InvalidInputError(f"cannot translate {source}→{target}; use ar→en or en→ar")
+    return source, target
+
+
 class Translator:
     """Translates Arabic ↔ English text through the sentence cache.
 
@@ -164,10 +172,7 @@ class Translator:
         text = normalize_input(text)
         if not text.strip():
             raise InvalidInputError("there is no text to translate")
-        source = detect_language(text) if source == "auto" else source
-        target = target or ("en" if source == "ar" else "ar")
-        if source not in LANGUAGES or target not in LANGUAGES or source == target:
-            raise InvalidInputError(f"cannot translate {source}→{target}; use ar→en or en→ar")
+        source, target = _direction(text, source, target)
         ref = self.model_for(source, target)
         paragraphs = segment(text, source)
         indexed = [(i, s) for i, p in enumerate(paragraphs) for s in p.sentences]
@@ -180,6 +185,11 @@ class Translator:
             [s for _, s in indexed],
             [i for i, _ in indexed],
         )
+
+    def direction(self, text: str, *, source: str = "auto", target: str | None = None) -> tuple[str, str]:
+        """``(source, target)`` of ``text`` as :meth:`plan` takes them (``auto`` detected, the target by
+        default the other language), without picking a model; :class:`InvalidInputError` when not ar↔en."""
+        return _direction(normalize_input(text) if source == "auto" else text, source, target)
 
     def generator(self, plan: Plan) -> CachedGenerator:
         """The cached generator for ``plan``'s model and source language."""

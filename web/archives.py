@@ -2,8 +2,8 @@
 
 No member is lost silently: one whose flattened name is taken gets a distinct one (``a/b.txt`` and
 ``a__b.txt`` become ``a__b.txt`` and ``a__b~2.txt``), and one that cannot be unpacked (a name that leads
-outside the archive or is too long, encryption, an unknown compression method, a damaged entry, not a
-``.txt`` file) is reported with the reason. No Gradio here.
+outside the archive, is too long or is only ``.txt``, encryption, an unknown compression method, a damaged
+entry, not a ``.txt`` file) is reported with the reason. No Gradio here.
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ def _flat_name(member: zipfile.ZipInfo) -> tuple[str | None, str | None]:
     if not raw.lower().endswith(".txt"):
         return None, "not a .txt file"
     name = "__".join(part for part in path.parts if part not in ("", "."))
+    if not PurePosixPath(name).stem or PurePosixPath(name).suffix.lower() != ".txt":  # ".txt": a hidden file
+        return None, "the name has nothing before .txt"
     if len(name.encode("utf-8", errors="surrogateescape")) > MAX_NAME_BYTES:
         return None, f"the name is longer than {MAX_NAME_BYTES} bytes"
     if member.flag_bits & ENCRYPTED:

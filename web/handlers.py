@@ -23,7 +23,9 @@ from translate import TranslationOptions
 from web import presenters
 from web.batches import translate_batch
 from web.jobs import EvalOutcome, evaluate_files, evaluate_testset, summarize_batch
+from web.security import public_model_name
 from web.service import TarjamaService
+from web.turns import OnePerVisitor
 from web.uploads import UploadLedger
 
 Progress = Callable[[int, int], None]
@@ -87,6 +89,7 @@ class Page:
         self.service = service
         self.workdir = workdir
         self.uploads = uploads
+        self.scoring = OnePerVisitor("evaluation")  # scoring runs side by side, one per visitor
 
     def folder(self) -> Path:
         """A new folder for one request's downloads; folders older than :data:`KEEP_SECONDS` are removed
@@ -137,7 +140,8 @@ class Page:
         except TarjamaError as exc:
             return "", presenters.error_box(str(exc), "Could not translate"), "", None, None
         stem = f"translation-{result.source}-{result.target}"
-        as_json = json.dumps(result.as_dict(), ensure_ascii=False, indent=2)
+        shown = result.as_dict() | {"model": public_model_name(result.model)}  # never a server folder
+        as_json = json.dumps(shown, ensure_ascii=False, indent=2)
         files, notice = self.downloads({f"{stem}.txt": result.text, f"{stem}.json": as_json})
         status = presenters.translation_status(result, detected=source == "auto") + self.cache_notice()
         txt, data = files or (None, None)
@@ -227,13 +231,14 @@ class Page:
         try:
             if kind not in ("mt", "summary"):
                 raise InvalidInputError(f"unknown kind of evaluation {kind!r}")
-            outcome = evaluate_files(
-                self.uploads.check(visitor, _paths(hypotheses)),
-                self.uploads.check(visitor, _paths(references)),
-                kind="mt" if kind == "mt" else "summary",
-                out=self.folder(),
-                limits=self.service.limits,
-            )
+            with self.scoring.turn(visitor):
+                outcome = evaluate_files(
+                    self.uploads.check(visitor, _paths(hypotheses)),
+                    self.uploads.check(visitor, _paths(references)),
+                    kind="mt" if kind == "mt" else "summary",
+                    out=self.folder(),
+                    limits=self.service.limits,
+                )
         except TarjamaError as exc:
             return presenters.error_box(str(exc), "Could not evaluate"), "", [], []
         return self._eval_outputs(outcome)

@@ -23,11 +23,13 @@ from eval.run import REFERENCE_LENGTH_RULE, reference_length, run_summaries, run
 from eval.scores import Evaluation
 from eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS, load_mt_testset, load_summary_testset
 from inference.arabic import arabic_ratio
-from inference.errors import InvalidInputError
+from inference.errors import InvalidInputError, LimitExceededError
 from inference.jobs import JobProgress, JobReport, errors_path, read_records
 from inference.settings import UPLOAD_SUFFIXES
 from summarize import SummaryOptions, run_batch
 from web.archives import unique_name, unpack_zip
+from web.downloads import display_names, public_line, rewrite_jsonl, show_bidi, spreadsheet_cell
+from web.security import public_model_name
 from web.service import Limits, TarjamaService, check_language
 
 Progress = Callable[[int, int], None]
@@ -94,15 +96,24 @@ def evaluate_files(
     if not hyp_paths or not ref_paths:
         raise InvalidInputError("upload at least one hypothesis file and one reference file")
     suffixes = (".txt", ".jsonl")
+    for files, what in ((hyp_paths, "system"), (ref_paths, "reference")):
+        if len(files) > limits.eval_files:
+            raise LimitExceededError(f"{len(files)} {what} files; the limit is {limits.eval_files} at once")
     hyps_files = check_uploads(hyp_paths, limits, suffixes)
     refs_files = check_uploads(ref_paths, limits, suffixes)
     hyps, refs = read_systems(hyps_files, refs_files)
+    if len(refs[0]) > limits.eval_file_items:
+        raise LimitExceededError(
+            f"the files hold {len(refs[0]):,} lines; the limit is {limits.eval_file_items:,} lines at once "
+            "(score a part of them here, or all of them with `tarjama eval mt` / `tarjama eval summary`)"
+        )
+    hyps = dict(zip(display_names(hyps_files), hyps.values(), strict=True))  # never an upload's folder
     if lang is None:
         lang = "ar" if arabic_ratio(" ".join(refs[0][:200])) >= 0.5 else "en"
     check_language(lang, "reference")
     score = score_translations if kind == "mt" else score_summaries
     evaluation = score(hyps, refs, lang)
-    report = Report(evaluation, testset=refs_files[0].name, notes={"from": "uploaded files"})
+    report = Report(evaluation, testset=show_bidi(refs_files[0].name), notes={"from": "uploaded files"})
     return EvalOutcome(evaluation, write_report(report, out))
 
 
@@ -135,7 +146,7 @@ def evaluate_testset(
             summary = service.summarizer.summarize(article, lang=lang, method=method, sentences=sentences)
             return "\n".join(summary.sentences) or summary.summary  # one sentence a line, for ROUGE-Lsum
 
-        model_name = (service.sum_model or "") if method == "abstractive" else ""
+        model_name = (public_model_name(service.sum_model) or "") if method == "abstractive" else ""
         run = run_summaries(
             items, summarize, lang, name=method, testset=name, model=model_name, limit=limit,
             sentences_for=reference_length, progress=progress,
@@ -150,6 +161,7 @@ def evaluate_testset(
         limit=limit,
         progress=progress,
     )
+    run = replace(run, model=public_model_name(run.model) or "")  # a server folder by its name only
     return EvalOutcome(run.evaluation, write_report(Report.from_run(run, items=limit), out))
 
 
@@ -209,13 +221,15 @@ def prepare_batch_input(paths: Sequence[str | Path], folder: Path, limits: Limit
 
 def jsonl_to_csv(jsonl: Path, target: Path, columns: Sequence[str] = CSV_COLUMNS) -> Path:
     """The batch results as a CSV file (UTF-8 with a BOM, so spreadsheet programs read Arabic right); a
-    list (a translation's flags) becomes its items separated by spaces."""
+    list (a translation's flags) becomes its items separated by spaces, and no cell can start a formula
+    (:func:`~web.downloads.spreadsheet_cell`)."""
     rows = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines() if line.strip()]
     with target.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(
-            {k: " ".join(v) if isinstance(v, list) else v for k, v in row.items()} for row in rows
+            {k: spreadsheet_cell(" ".join(v) if isinstance(v, list) else v) for k, v in row.items()}
+            for row in rows
         )
     return target
 
@@ -265,6 +279,8 @@ def run_uploaded_batch(
     for path in (results, errors_path(results)):
         path.touch()
     report = _with_unpack_errors(report, source.errors, errors_path(results))
+    for path in (results, errors_path(results)):
+        rewrite_jsonl(path, public_line)
     return BatchOutcome(
         report, results, jsonl_to_csv(results, out / f"{name}.csv", columns), errors_path(results)
     )

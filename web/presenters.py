@@ -18,6 +18,7 @@ from inference.state import ModelState
 from summarize import Summary
 from translate import Segment, Translation
 from translate.guards import missing_numbers
+from web.downloads import show_bidi
 from web.security import hide_paths
 from web.service import LANGUAGE_NAMES
 
@@ -82,7 +83,7 @@ def count(number: int, noun: str, plural: str | None = None) -> str:
 def error_box(message: str, title: str = "Could not do that") -> str:
     """A readable error panel (never a traceback or a server path): a short title and the library's
     message."""
-    message = hide_paths(message)
+    message = show_bidi(hide_paths(message))
     message = message[:1].upper() + message[1:]
     return f'<div class="tj-error" role="alert"><strong>{_esc(title)}</strong>{_esc(message)}</div>'
 
@@ -225,7 +226,8 @@ def batch_status(report: JobReport, done: str = "summarised") -> str:
         parts.append(f"{sentences:,} sentences, {repeated / sentences:.0%} repeated in the corpus")
     parts.append(f"{report.seconds:.1f} s")
     reasons = "".join(
-        f"<li>{_esc(reason)}: {count}</li>" for reason, count in sorted(report.error_reasons.items())
+        f"<li>{_esc(show_bidi(hide_paths(reason)))}: {count}</li>"
+        for reason, count in sorted(report.error_reasons.items())
     )
     listing = f'<ul class="tj-legend">{reasons}</ul>' if reasons else ""
     return f'<p class="tj-status">{" · ".join(parts)}</p>{listing}'

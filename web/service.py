@@ -27,6 +27,8 @@ from inference.settings import (
     DEFAULT_CONCURRENCY,
     DEFAULT_DEVICE,
     MAX_BATCH_DOCUMENTS,
+    MAX_EVAL_FILE_ITEMS,
+    MAX_EVAL_FILES,
     MAX_EVAL_ITEMS,
     MAX_REQUEST_CHARS,
     MAX_REQUEST_ITEMS,
@@ -54,6 +56,8 @@ class Limits:
     upload_bytes: int = MAX_UPLOAD_BYTES
     batch_documents: int = MAX_BATCH_DOCUMENTS
     eval_items: int = MAX_EVAL_ITEMS
+    eval_file_items: int = MAX_EVAL_FILE_ITEMS
+    eval_files: int = MAX_EVAL_FILES
 
     def check_texts(self, texts: Sequence[str]) -> None:
         """Raise :class:`LimitExceededError` when ``texts`` are too many or too long together, and

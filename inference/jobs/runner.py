@@ -1,7 +1,8 @@
 """The job runner, one for every batch task: records in, one JSON line per record out, resumable, safe to
 kill at any moment, and never harming a file it was not given to write.
 
-``run_job`` reads the input (:mod:`inference.jobs.records`), takes the output's lock and checks that an
+``run_job`` reads the input (:mod:`inference.jobs.records`), takes the locks of the output and of its
+errors file (on their real paths: a link to a file another run writes is that file) and checks that an
 existing output is this job's (:mod:`inference.jobs.output`), skips the ids already written (removing any
 written twice), and hands the rest to an engine (:mod:`inference.jobs.engines`, or Ray Data) group by
 group. Result lines go to ``OUT.jsonl`` and bad records to ``OUT.errors.jsonl``, each as it comes.
@@ -9,6 +10,7 @@ group. Result lines go to ``OUT.jsonl`` and bad records to ``OUT.errors.jsonl``,
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -81,19 +83,22 @@ def run_job(
     if workers < 1:
         raise InvalidInputError(f"workers must be at least 1, not {workers}")
     started = time.perf_counter()
-    output = Path(output)
+    output = real_path(output)  # a link (or a linked folder) names the file it leads to: one lock, one owner
     if output.is_dir():
         raise OutputError(f"{output.name} is a folder; give a file name such as {task.what}.jsonl")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the folder of {output.name}: {exc.strerror}") from None
-    lock = OutputLock(output)
-    lock.acquire()
+    errors_file = real_path(errors_path(output))
+    if errors_file == output:
+        raise OutputError(f"{errors_path(output).name} is a link to {output.name}; remove the link")
+    locks = [OutputLock(output), OutputLock(errors_file)]
+    _acquire(locks)
     try:
         records = read_records(input_path)
         out = JsonlOutput(output, ("id", task.result_key), task.what)
-        errs = JsonlOutput(errors_path(output), ERROR_KEYS, f"{task.what} errors")
+        errs = JsonlOutput(errors_file, ERROR_KEYS, f"{task.what} errors")
         done, reported = _resume(out, "id"), _resume(errs, "where")
         run = _Run(records, done, reported, out, errs, progress)
         try:
@@ -102,8 +107,8 @@ def run_job(
             out.close()
             errs.close()
     finally:
-        lock.release()
-    errors_file = errors_path(output)
+        for lock in reversed(locks):
+            lock.release()
     return JobReport(
         records=len(records),
         written=out.written,
@@ -116,6 +121,22 @@ def run_job(
         error_reasons=run.reasons,
         counts=run.counts,
     )
+
+
+def real_path(path: str | Path) -> Path:
+    """``path`` with every symbolic link on the way resolved (a link that leads nowhere yet: its target)."""
+    return Path(os.path.realpath(path))
+
+
+def _acquire(locks: Sequence[OutputLock]) -> None:
+    """Take every lock of ``locks`` in order, or none (those taken are let go when one is held)."""
+    for taken, lock in enumerate(locks):
+        try:
+            lock.acquire()
+        except OutputError:
+            for earlier in reversed(locks[:taken]):
+                earlier.release()
+            raise
 
 
 @dataclass
