@@ -55,3 +55,26 @@ def test_one_gate_counts_every_way_in() -> None:
 def test_unknown_limits_storage_is_refused() -> None:
     with pytest.raises(InvalidInputError, match="memory://"):
         open_rate_store("memcached://localhost:11211")
+
+
+@pytest.mark.parametrize(
+    ("refused_at", "announced"),
+    [
+        (59.6, {"1"}),  # a wait of 0.4 s is announced as one second, never as 0
+        (40.5, {"20"}),  # 19.5 s rounded up: a client that waits 19 s would be refused again
+        (0.001, {"60"}),  # 59.999 s
+        (30.0, {"30", "31"}),  # a whole number of seconds: that many, or one more
+    ],
+)
+def test_retry_after_is_the_wait_rounded_up(refused_at: float, announced: set[str]) -> None:
+    clock = Clock()
+    start = clock.now
+    gate = Gate(ApiAccess(req_limit=1), RateLimiter(open_rate_store(MEMORY_STORAGE), window=60, clock=clock))
+    gate.admit(None, "1.2.3.4")
+    clock.now = start + refused_at
+    with pytest.raises(ApiError) as refused:
+        gate.admit(None, "1.2.3.4")
+    header = refused.value.headers["Retry-After"]
+    assert header in announced
+    clock.now += int(header)  # a client that waits as told is let in
+    gate.admit(None, "1.2.3.4")
