@@ -40,6 +40,18 @@ def test_requests_leave_the_window_one_by_one(store: Callable[[], RateStore]) ->
     assert [limiter.retry_after("a", 2) for _ in range(2)] == [0.0, pytest.approx(19.5)]
 
 
+@pytest.mark.parametrize("store", STORES)
+def test_a_request_leaves_the_window_exactly_one_window_later(store: Callable[[], RateStore]) -> None:
+    clock = Clock()
+    limiter = RateLimiter(store(), window=60, clock=clock)
+    start = clock.now
+    assert limiter.retry_after("a", 1) == 0.0
+    clock.now = start + 59.999
+    assert limiter.retry_after("a", 1) == pytest.approx(0.001)
+    clock.now = start + 60  # "at or before now - window" is forgotten, and this request counts
+    assert [limiter.retry_after("a", 1) for _ in range(2)] == [0.0, pytest.approx(60.0)]
+
+
 def test_one_gate_counts_every_way_in() -> None:
     gate = Gate(ApiAccess(req_limit=2, keys={"k": 1}), RateLimiter(open_rate_store(MEMORY_STORAGE)))
     gate.admit(None, "1.2.3.4")  # e.g. /translate

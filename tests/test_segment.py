@@ -68,6 +68,7 @@ ARABIC = [
 ENGLISH = [
     ("Mr. Smith met Dr. Jones. They talked.", ["Mr. Smith met Dr. Jones.", "They talked."]),
     ("J. K. Rowling wrote it. It sold well.", ["J. K. Rowling wrote it.", "It sold well."]),
+    ("It was late. J. Smith came in.", ["It was late.", "J. Smith came in."]),
     ("President John F. Kennedy was shot in 1963.", ["President John F. Kennedy was shot in 1963."]),
     ("He needed vitamin C. It helped.", ["He needed vitamin C.", "It helped."]),
     ("The U.S. economy grew. Jobs too.", ["The U.S. economy grew.", "Jobs too."]),
