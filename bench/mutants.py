@@ -252,6 +252,34 @@ MUTANTS = [
         "LOWER_IS_BETTER = frozenset()",
         ("tests/test_eval_report.py", "tests/test_eval_cli.py"),
     ),
+    Mutant(
+        "ROUGE-Lsum does not end a sentence at ؟",
+        "eval/rouge.py",
+        r'_SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+(?=\S)")',
+        r'_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")',
+        ("tests/test_eval_rouge.py",),
+    ),
+    Mutant(
+        "length ratio over the references' summed words",
+        "eval/scores.py",
+        "/ max(1, len(references))",
+        "/ 1",
+        ("tests/test_eval_mt.py", "-k", "length_ratio"),
+    ),
+    Mutant(
+        "a limited run takes the first items of a sorted set",
+        "eval/run.py",
+        "items[i * len(items) // limit]",
+        "items[i]",
+        ("tests/test_eval_cli.py", "-k", "limit"),
+    ),
+    Mutant(
+        "cache keys in call-site order",
+        "inference/cache_store.py",
+        "sort_keys=True",
+        "sort_keys=False",
+        ("tests/test_cache_key.py", "tests/test_cache.py"),
+    ),
     # --- web/limits.py -----------------------------------------------------------------------------------
     Mutant(
         "a request exactly one window old still counts",
@@ -280,6 +308,20 @@ MUTANTS = [
         "int(fields[1]) if len(fields) == 2 else default_limit",
         "int(fields[1]) if len(fields) == 2 else 0",
         ("tests/test_limits.py", "tests/test_web_parts.py"),
+    ),
+    Mutant(
+        "a limit of 0 refuses everyone",
+        "web/limits.py",
+        "if limit <= 0:",
+        "if limit < 0:",
+        ("tests/test_limits.py", "tests/test_web_parts.py"),
+    ),
+    Mutant(
+        "a wait under a second is let through",
+        "web/limits.py",
+        "if wait > 0:",
+        "if wait > 1:",
+        ("tests/test_limits.py",),
     ),
 ]
 

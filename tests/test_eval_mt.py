@@ -215,3 +215,18 @@ def test_unknown_language_is_refused() -> None:
 
 def test_bootstrap_default_is_sacrebleus() -> None:
     assert PairedTest._DEFAULT_SAMPLES["bs"] == DEFAULT_BOOTSTRAP_SAMPLES
+
+
+@pytest.mark.parametrize(
+    ("hyp", "refs", "ratio"),
+    [
+        ("a b c d", ["a b c d"], 1.0),
+        ("a b c d", ["a b", "a b c d e f"], 1.0),  # against the mean length of the references
+        ("a b", ["a b c d", "a b c d", "a b c d"], 0.5),
+        ("a b", ["a b c d", ""], 1.0),  # an empty reference counts as one of no words
+    ],
+)
+def test_length_ratio_is_over_the_mean_reference_length(hyp: str, refs: list[str], ratio: float) -> None:
+    system = score_translations({"s": [hyp]}, [[r] for r in refs], "en", n_bootstrap=10).systems[0]
+    assert system.length_ratios == (pytest.approx(ratio),)
+    assert system.as_dict()["length_ratio"] == pytest.approx(ratio)
