@@ -323,6 +323,15 @@ MUTANTS = [
         "if wait > 1:",
         ("tests/test_limits.py",),
     ),
+    Mutant(
+        "the wait is not clamped at zero",
+        "web/limits.py",
+        "return max(0.0, seen[0] + window - now)",
+        "return seen[0] + window - now",
+        ("tests/test_limits.py", "tests/test_web_parts.py"),
+        equivalent="requests at or before now - window were just forgotten, so the oldest one left is "
+        "younger than the window and the wait is already positive",
+    ),
 ]
 
 
