@@ -76,6 +76,25 @@ def test_scores_and_intervals_equal_sacrebleu(
     assert f"tok:{tokenize}" in result.scores["bleu"].signature
 
 
+@pytest.mark.parametrize(("lang", "n_refs"), [("en", 1), ("en", 2), ("ar", 1), ("ar", 2)])
+def test_per_item_chrf_equals_sacrebleu_sentence_chrf_plus_plus(
+    lang: str, n_refs: int, ntrex_en: list[str], ntrex_ar: list[str]
+) -> None:
+    refs_text = (ntrex_en if lang == "en" else ntrex_ar)[:40]
+    refs = [refs_text] + [drop_words(refs_text, 0.2, seed=7)] * (n_refs - 1)
+    hyps = drop_words(refs_text, 0.3, seed=3)
+    system = score_translations({"sys": hyps}, refs, lang, n_bootstrap=10).systems[0]
+    chrf_plus_plus = CHRF(word_order=2)  # the corpus chrF++ beside these figures
+    expected = [
+        chrf_plus_plus.sentence_score(h, list(row)).score
+        for h, row in zip(hyps, zip(*refs, strict=True), strict=True)
+    ]
+    assert system.segments["chrf"] == pytest.approx(expected, abs=1e-9)
+    assert system.as_dict(details=True)["segments"]["chrf"] == [round(v, 4) for v in expected]
+    plain_chrf = [CHRF().sentence_score(h, [r]).score for h, r in zip(hyps, refs_text, strict=True)]
+    assert expected != pytest.approx(plain_chrf)  # the data tells chrF from chrF++
+
+
 def test_paired_test_equals_sacrebleu_paired_bootstrap(ntrex_en: list[str]) -> None:
     systems = {
         "a": drop_words(ntrex_en, 0.1, 1),
@@ -196,3 +215,18 @@ def test_unknown_language_is_refused() -> None:
 
 def test_bootstrap_default_is_sacrebleus() -> None:
     assert PairedTest._DEFAULT_SAMPLES["bs"] == DEFAULT_BOOTSTRAP_SAMPLES
+
+
+@pytest.mark.parametrize(
+    ("hyp", "refs", "ratio"),
+    [
+        ("a b c d", ["a b c d"], 1.0),
+        ("a b c d", ["a b", "a b c d e f"], 1.0),  # against the mean length of the references
+        ("a b", ["a b c d", "a b c d", "a b c d"], 0.5),
+        ("a b", ["a b c d", ""], 1.0),  # an empty reference counts as one of no words
+    ],
+)
+def test_length_ratio_is_over_the_mean_reference_length(hyp: str, refs: list[str], ratio: float) -> None:
+    system = score_translations({"s": [hyp]}, [[r] for r in refs], "en", n_bootstrap=10).systems[0]
+    assert system.length_ratios == (pytest.approx(ratio),)
+    assert system.as_dict()["length_ratio"] == pytest.approx(ratio)

@@ -119,7 +119,10 @@ def test_bootstrap_interval_is_seeded_and_contains_the_mean() -> None:
     first = bootstrap_interval(values, n_bootstrap=500, seed=1)
     assert first == bootstrap_interval(values, n_bootstrap=500, seed=1)
     assert first.low < 49.5 < first.high
-    assert first.high - first.low == pytest.approx(2 * 1.96 * np.std(values) / 10, rel=0.2)
+    for seed in range(3):  # the 2.5-97.5 percentiles: ±1.96 standard errors (5-95 would be ±1.645)
+        interval = bootstrap_interval(values, n_bootstrap=4000, seed=seed)
+        assert interval.high - interval.low == pytest.approx(2 * 1.96 * np.std(values) / 10, rel=0.05)
+        assert (interval.high + interval.low) / 2 == pytest.approx(49.5, abs=0.3)
 
 
 @pytest.mark.parametrize(

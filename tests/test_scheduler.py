@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from inference import GenerationSettings, InvalidInputError, ModelPool
+from inference.backends import Seq2SeqBackend
 from inference.cache import SentenceCache
 from inference.scheduler import BatchEvent, BatchScheduler
 from tests.standins import corpus_lines
@@ -167,3 +170,58 @@ def test_an_all_cached_request_is_answered_while_the_model_is_busy(
     finally:
         release.set()
         long.join(300)
+
+
+@pytest.fixture(scope="module")
+def random_backend(marian_ar_en: Path) -> Seq2SeqBackend:
+    return ModelPool(backend="transformers", device="cpu").get(str(marian_ar_en), task="translate").load()
+
+
+QUICK = GenerationSettings(beam_size=1, max_length_ratio=1.0, length_slack=0)
+
+
+def test_requests_arriving_within_the_window_share_the_first_call(random_backend: Seq2SeqBackend) -> None:
+    window = 1.0
+    events: list[BatchEvent] = []
+    scheduler = BatchScheduler(window=window, listeners=[events.append])
+    lines = corpus_lines("ar")[:3]
+
+    def ask(text: str) -> None:
+        list(scheduler.run(random_backend, [text], [1], QUICK, source="ar", target="en"))
+
+    threads = [threading.Thread(target=ask, args=(text,)) for text in lines]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.01)  # requests 10 ms apart
+    for thread in threads:
+        thread.join(120)
+    assert len(events) == 1 and len(set(events[0].requests)) == len(lines), events
+    assert max(events[0].waited) >= window, "the first call did not wait for the window"
+
+
+@pytest.mark.parametrize(
+    ("lengths", "budget", "sizes"),
+    [
+        ([10] * 10, 30, [3, 3, 3, 1]),  # exactly three sentences fill the budget
+        ([10] * 10, 29, [2, 2, 2, 2, 2]),
+        ([10] * 4, 10, [1, 1, 1, 1]),
+        ([50, 5, 5, 5, 5], 20, [1, 4]),  # a sentence over the budget goes alone
+        ([9, 8, 7, 6, 5, 4, 3, 2, 1, 1], 24, [2, 3, 5]),  # padded to the longest of each batch
+    ],
+)
+def test_every_batch_keeps_to_the_token_budget_and_fills_it(
+    random_backend: Seq2SeqBackend, lengths: list[int], budget: int, sizes: list[int]
+) -> None:
+    events: list[BatchEvent] = []
+    scheduler = BatchScheduler(window=0.0, listeners=[events.append])
+    texts = corpus_lines("ar")[: len(lengths)]
+    done = list(
+        scheduler.run(random_backend, texts, lengths, QUICK, source="ar", target="en", max_tokens=budget)
+    )
+    assert [len(event.requests) for event in events] == sizes
+    ordered = sorted(lengths, reverse=True)
+    for event, start in zip(events, itertools.accumulate([0, *sizes]), strict=False):
+        batch = ordered[start : start + len(event.requests)]
+        assert event.tokens == len(batch) * max(batch)
+        assert event.tokens <= budget or len(batch) == 1, (event.tokens, budget)
+    assert sorted(i for indices, _ in done for i in indices) == list(range(len(texts)))

@@ -8,6 +8,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -67,6 +68,7 @@ ARABIC = [
 ENGLISH = [
     ("Mr. Smith met Dr. Jones. They talked.", ["Mr. Smith met Dr. Jones.", "They talked."]),
     ("J. K. Rowling wrote it. It sold well.", ["J. K. Rowling wrote it.", "It sold well."]),
+    ("It was late. J. Smith came in.", ["It was late.", "J. Smith came in."]),
     ("President John F. Kennedy was shot in 1963.", ["President John F. Kennedy was shot in 1963."]),
     ("He needed vitamin C. It helped.", ["He needed vitamin C.", "It helped."]),
     ("The U.S. economy grew. Jobs too.", ["The U.S. economy grew.", "Jobs too."]),
@@ -104,13 +106,34 @@ ENGLISH = [
     ("Hello 👋. Bye 🙂!", ["Hello 👋.", "Bye 🙂!"]),
 ]
 
+WESTERN_DIGITS = "0123456789"
+OTHER_DIGITS = {"eastern": "٠١٢٣٤٥٦٧٨٩", "persian": "۰۱۲۳۴۵۶۷۸۹"}  # U+0660.., U+06F0..
 
-@pytest.mark.parametrize(("text", "expected"), ARABIC)
+
+def _with_digits(value: Any, table: dict[int, str]) -> Any:
+    if isinstance(value, str):
+        return value.translate(table)
+    if isinstance(value, list | tuple):
+        return type(value)(_with_digits(v, table) for v in value)
+    return value
+
+
+def digit_twins(cases: list[Any]) -> list[Any]:
+    """The cases with Western digits again with Eastern Arabic, then with Persian digits: every date,
+    number and list rule must hold whichever digits the article uses."""
+    twins = []
+    for digits in OTHER_DIGITS.values():
+        table = str.maketrans(WESTERN_DIGITS, digits)
+        twins += [_with_digits(case, table) for case in cases if any(d in str(case) for d in WESTERN_DIGITS)]
+    return twins
+
+
+@pytest.mark.parametrize(("text", "expected"), ARABIC + digit_twins(ARABIC))
 def test_arabic_sentences(text: str, expected: list[str]) -> None:
     assert split_sentences(text, "ar") == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), ENGLISH)
+@pytest.mark.parametrize(("text", "expected"), ENGLISH + digit_twins(ENGLISH))
 def test_english_sentences(text: str, expected: list[str]) -> None:
     assert split_sentences(text, "en") == expected
 
@@ -230,19 +253,19 @@ def test_seed_article_furniture_stays_separate() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("\u202bأعلنت الوزارة.\u202c وقال مسؤول.", [("أعلنت الوزارة.", "وقال مسؤول.")]),
-        ("مرحبا 🎉 بكم.\x00 Welcome 👋.", [("مرحبا 🎉 بكم.", "Welcome 👋.")]),
-        (
-            "<p>أعلنت الوزارة. وقال مسؤول.</p>\n<b>عنوان</b>",
-            [("<p>أعلنت الوزارة.", "وقال مسؤول.</p>"), ("<b>عنوان</b>",)],
-        ),
-        ("قمة G20 في Osaka. The summit ended.", [("قمة G20 في Osaka.", "The summit ended.")]),
-        ("\u200b\u200f\n\u2066\u2069", []),
-    ],
-)
+MESSY = [
+    ("\u202bأعلنت الوزارة.\u202c وقال مسؤول.", [("أعلنت الوزارة.", "وقال مسؤول.")]),
+    ("مرحبا 🎉 بكم.\x00 Welcome 👋.", [("مرحبا 🎉 بكم.", "Welcome 👋.")]),
+    (
+        "<p>أعلنت الوزارة. وقال مسؤول.</p>\n<b>عنوان</b>",
+        [("<p>أعلنت الوزارة.", "وقال مسؤول.</p>"), ("<b>عنوان</b>",)],
+    ),
+    ("قمة G20 في Osaka. The summit ended.", [("قمة G20 في Osaka.", "The summit ended.")]),
+    ("\u200b\u200f\n\u2066\u2069", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MESSY + digit_twins(MESSY))
 def test_messy_input_passes_through(text: str, expected: list[tuple[str, ...]]) -> None:
     assert [p.sentences for p in segment(text, "ar")] == expected
 
@@ -275,21 +298,21 @@ LONG = (
 )
 
 
-@pytest.mark.parametrize(
-    ("sentence", "max_units", "expected"),
-    [
-        ("short one", 5, ["short one"]),
-        ("a b; c d", 2, ["a b;", "c d"]),
-        ("a b, c d; e f", 4, ["a b, c d;", "e f"]),
-        ("a b، c d، e f", 2, ["a b،", "c d،", "e f"]),
-        ("one two: three four — five six", 3, ["one two:", "three four —", "five six"]),
-        ("ذهب الوفد وعاد الوزير وبقي الجنود", 3, ["ذهب الوفد", "وعاد الوزير", "وبقي الجنود"]),
-        ("we left and they stayed but he went", 3, ["we left", "and they stayed", "but he went"]),
-        ("a b c d e", 2, ["a b", "c d", "e"]),
-        ("done. Next part here", 2, ["done.", "Next part", "here"]),
-        ("2,5 and 3:30 stay whole", 1, ["2,5", "and", "3:30", "stay", "whole"]),
-    ],
-)
+CLAUSES = [
+    ("short one", 5, ["short one"]),
+    ("a b; c d", 2, ["a b;", "c d"]),
+    ("a b, c d; e f", 4, ["a b, c d;", "e f"]),
+    ("a b، c d، e f", 2, ["a b،", "c d،", "e f"]),
+    ("one two: three four — five six", 3, ["one two:", "three four —", "five six"]),
+    ("ذهب الوفد وعاد الوزير وبقي الجنود", 3, ["ذهب الوفد", "وعاد الوزير", "وبقي الجنود"]),
+    ("we left and they stayed but he went", 3, ["we left", "and they stayed", "but he went"]),
+    ("a b c d e", 2, ["a b", "c d", "e"]),
+    ("done. Next part here", 2, ["done.", "Next part", "here"]),
+    ("2,5 and 3:30 stay whole", 1, ["2,5", "and", "3:30", "stay", "whole"]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "max_units", "expected"), CLAUSES + digit_twins(CLAUSES))
 def test_split_long_cuts_at_clauses(sentence: str, max_units: int, expected: list[str]) -> None:
     assert split_long(sentence, max_units, words) == expected
 

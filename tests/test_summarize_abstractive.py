@@ -347,3 +347,16 @@ def test_summarize_many_across_languages_equals_one_by_one(
             expected.append(exc)
     assert [without_timings(r) for r in together] == [without_timings(r) for r in expected]
     assert all(r.to == "en" and r.translation_model for r in together if isinstance(r, Summary))
+
+
+def test_a_summary_translated_afterwards_is_cached_only_when_both_steps_were(
+    bart_en: Path, memorised_ar_en: Path, marian_ar_en: Path, memorised_pairs, tmp_path: Path
+) -> None:
+    text, _ = memorised_article(memorised_pairs)
+    cache = SentenceCache(tmp_path / "cache.sqlite3")
+    options = {"lang": "ar", "to": "en", "method": "abstractive", "order": "summarize-first", "sentences": 2}
+    memorised = Summarizer(str(bart_en), translation_model=str(memorised_ar_en), cache=cache)
+    assert [memorised.summarize(text, **options).cached for _ in range(2)] == [False, True]
+    other = Summarizer(str(bart_en), translation_model=str(marian_ar_en), cache=cache)
+    result = other.summarize(text, **options)  # the same summary from the cache, translated by another model
+    assert result.order == "summarize-first" and not result.cached
