@@ -22,8 +22,9 @@ from lxml import etree
 from odf import opendocument, teletype
 from odf.text import H, P
 
-from inference.errors import InvalidInputError
+from inference.errors import InvalidInputError, LimitExceededError
 from tests import documents_samples as samples
+from tests.documents_hostile import BILLION_LAUGHS, hostile_word
 from translate import Translator
 from translate.documents import HtmlDocument, engine_sentences, translate_document
 
@@ -302,7 +303,8 @@ def test_a_repeated_paragraph_and_a_second_run_cost_no_model_call(
         ("report.odt", samples.epub(["x"] * 6), "report.odt is not an OpenDocument text: its mimetype"),
         ("report.pdf", b"PK\x03\x04 not a pdf", "report.pdf is not a PDF"),
         ("notes.txt", b"PK\x03\x04\x00\x00", "notes.txt is not a text file"),
-        ("notes.txt", b"\xff\xfe\x00a", "notes.txt is not a text file"),
+        ("notes.txt", b"\xff\xfe\x00a", "notes.txt looks like a binary file"),
+        ("notes.md", b"\xff\xfea", "notes.md is not UTF-8 text"),
         ("clip.srt", "نص بلا توقيت".encode(), "clip.srt is not a subtitle file"),
         ("report.exe", b"MZ", "tarjama translates .txt"),
     ],
@@ -313,3 +315,34 @@ def test_content_that_does_not_match_its_name_is_refused_by_name(
     with pytest.raises(InvalidInputError) as caught:
         translate_document(name, data, lambda s, t: list, source="ar", target="en")
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("kind", "error", "message"),
+    [
+        ("bomb", LimitExceededError, "report.docx: word/media/zeros.bin is compressed more than 100:1"),
+        ("members", LimitExceededError, "report.docx holds 2,0"),
+        ("laughs", InvalidInputError, "report.docx: word/document.xml declares entities of its own"),
+        ("xxe", InvalidInputError, "report.docx: word/document.xml declares entities of its own"),
+    ],
+)
+def test_hostile_archives_are_refused_before_anything_is_unpacked(
+    kind: str, error: type, message: str
+) -> None:
+    with pytest.raises(error) as caught:
+        translate_document("report.docx", hostile_word(kind), lambda s, t: list, source="ar", target="en")
+    assert message in str(caught.value)
+
+
+def test_the_unpacked_size_is_limited(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = samples.word(["نص."] * 8)
+    unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    monkeypatch.setattr("translate.documents.safety.MAX_DOCUMENT_UNPACKED_BYTES", unpacked - 1)
+    with pytest.raises(LimitExceededError, match=f"report.docx unpacks to {unpacked:,} bytes; the limit is"):
+        translate_document("report.docx", data, lambda s, t: list, source="ar", target="en")
+
+
+def test_an_xhtml_file_with_entities_of_its_own_is_refused() -> None:
+    page = BILLION_LAUGHS.replace("w:document", "html").encode()
+    with pytest.raises(InvalidInputError, match=r"page\.xhtml declares entities of its own"):
+        translate_document("page.xhtml", page, lambda s, t: list, source="ar", target="en")

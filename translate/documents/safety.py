@@ -12,6 +12,7 @@ import zipfile
 
 from lxml import etree
 
+from inference import textio
 from inference.errors import InvalidInputError, LimitExceededError
 from inference.settings import MAX_DOCUMENT_MEMBERS, MAX_DOCUMENT_RATIO, MAX_DOCUMENT_UNPACKED_BYTES
 
@@ -118,13 +119,11 @@ class SafeZip:
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """``data`` as UTF-8 text (a BOM is dropped); :class:`InvalidInputError` for anything else."""
-    if data.startswith((b"PK\x03\x04", b"%PDF-")) or b"\x00" in data[:4096]:
-        raise InvalidInputError(f"{name} is not a text file: its content is binary")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInputError(f"{name} is not UTF-8 text (byte {exc.start})") from None
+    """``data`` as UTF-8 text (see :func:`inference.textio.decode_text`); an archive or a PDF named as
+    text is refused by name."""
+    if data.startswith((b"PK\x03\x04", b"%PDF-")):
+        raise InvalidInputError(f"{name} is not a text file: its content is a zip archive or a PDF")
+    return textio.decode_text(data, name=name)
 
 
 __all__ = ["SafeZip", "XmlParts", "decode_text", "parse_xml", "serialize_xml", "xml_parser"]
