@@ -112,7 +112,7 @@ def translate_document(
     translate: DirectionTranslate,
     *,
     source: str,
-    target: str,
+    target: str | None,
     detect: Callable[[str], str] | None = None,
     check: Callable[[str], None] | None = None,
     article_only: bool = False,
@@ -121,7 +121,8 @@ def translate_document(
     """Translate the file ``name`` (content ``data``) from ``source`` to ``target``.
 
     ``translate(source, target)`` gives the sentence translator (the cached path pasted text takes);
-    ``detect`` finds the source language when ``source`` is ``auto``; ``check`` sees the document's text
+    ``detect`` finds the source language when ``source`` is ``auto`` (no ``target``: the other
+    language); ``check`` sees the document's text
     first (the request limits). Text goes back at its anchors, direction and language tags turn to the
     target, everything else is kept.
     """
@@ -135,6 +136,7 @@ def translate_document(
         if detect is None:
             raise InvalidInputError("say which language the document is in (source)")
         source = detect(text)
+    target = target or ("en" if source == "ar" else "ar")
     if source == target:
         raise InvalidInputError(f"{PurePath(name).name} is already in the target language ({target})")
     result = translate_units(document.units, translate(source, target), source)
