@@ -36,6 +36,7 @@ from inference.settings import (
 from ui import build_demo
 from web import presenters
 from web.api import add_api
+from web.files import add_files
 from web.guard import guard
 from web.handlers import KEEP_SECONDS, Page, model_line
 from web.health import add_health
@@ -63,6 +64,7 @@ def create_app(
     app = FastAPI(title="tarjama", description="Arabic ↔ English translation, LibreTranslate-compatible")
     gate = Gate(access, RateLimiter(open_rate_store(limits_storage)))
     add_api(app, service, gate)
+    add_files(app, service, gate)
     add_health(app, service)
     if metrics:
         add_metrics(app, service, metrics_allow)

@@ -58,6 +58,7 @@ MAX_DOCUMENT_UNPACKED_BYTES = 100 * 1024 * 1024  # a .docx/.odt/.pptx/.epub's me
 MAX_DOCUMENT_MEMBERS = 2_000  # files inside one such document
 MAX_DOCUMENT_RATIO = 100  # unpacked : packed for any member over 1 MiB (more is a zip bomb)
 TRANSLATED_FILE_TTL_S = 3_600  # how long POST /translate_file's result can be downloaded
+MAX_TRANSLATED_FILES_BYTES = 256 * 1024 * 1024  # translated files kept in memory together; oldest go first
 UPLOAD_SUFFIXES = (".txt", ".zip", ".jsonl", ".csv")  # batch uploads
 DEFAULT_CONCURRENCY = 1  # model calls running at once, page and API together
 DEFAULT_BATCH_WINDOW_MS = 20.0  # concurrent requests' sentences gathered this long into one batch (bench/)
