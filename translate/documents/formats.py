@@ -17,7 +17,7 @@ from translate.documents.pdf import PdfDocument
 from translate.documents.safety import decode_text
 from translate.documents.text import LineDocument
 from translate.documents.units import SentencePair, SentenceTranslate, Unit, translate_units
-from translate.engine import Translator
+from translate.engine import Translation, Translator
 
 MEDIA_TYPES = {
     "txt": "text/plain; charset=utf-8",
@@ -158,14 +158,20 @@ def translate_document(
     )
 
 
-def engine_sentences(translator: Translator, beam_size: int = DEFAULT_BEAM_SIZE) -> DirectionTranslate:
-    """The sentence translator of a :class:`~translate.Translator` for each direction (for the CLI and
-    batch jobs; the server passes its own ``translate_lines``): one call, one line per sentence."""
+def engine_sentences(
+    translator: Translator,
+    beam_size: int = DEFAULT_BEAM_SIZE,
+    heard: Callable[[Translation], None] | None = None,
+) -> DirectionTranslate:
+    """The sentence translator of a :class:`~translate.Translator` for each direction: one call, one line
+    per sentence; ``heard`` sees each :class:`~translate.Translation` (its segments, cached and flagged)."""
 
     def for_direction(source: str, target: str) -> SentenceTranslate:
         def run(sentences: Sequence[str]) -> list[str]:
             text = "\n".join(" ".join(sentence.split()) for sentence in sentences)
             result = translator.translate(text, source=source, target=target, beam_size=beam_size)
+            if heard is not None:
+                heard(result)
             if result.paragraphs == len(sentences):
                 lines: list[list[str]] = [[] for _ in sentences]
                 for segment in result.segments:
