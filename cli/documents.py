@@ -21,6 +21,13 @@ def is_document(path: str) -> bool:
     return suffix in FORMATS and suffix != ".txt"
 
 
+def is_document_folder(path: str) -> bool:
+    """Whether ``path`` is a folder of documents (``translate batch`` then writes files, not lines)."""
+    from translate.documents.batch import is_document_folder as holds_documents
+
+    return holds_documents(path)
+
+
 def translate_document_command(args: argparse.Namespace) -> int:
     """Translate the document ``args.inputs[0]`` to ``args.output`` (or stdout for text formats)."""
     from translate import Translator, detect_language

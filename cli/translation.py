@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 from cli.batch import add_batch_options, run_batch_command
 from cli.common import add_engine_options, emit, print_json
-from cli.documents import is_document, translate_document_command
+from cli.documents import is_document, is_document_folder, translate_document_command
 from inference import MODELS, InvalidInputError, ModelPool, get_spec, pull_model
 from inference.settings import DEFAULT_BEAM_SIZE
 from inference.textio import read_text
@@ -91,6 +91,19 @@ def _translate_batch(args: argparse.Namespace) -> int:
         model=args.model, revision=args.revision, backend=args.backend, device=args.device,
         quantization=args.quantization, threads=args.threads, use_cache=not args.no_cache,
     )  # fmt: skip
+    if len(args.inputs) == 2 and is_document_folder(args.inputs[1]):  # written to OUT.files/
+        from translate.documents.batch import run_document_batch
+
+        return run_batch_command(
+            args,
+            run_document_batch,
+            "documents",
+            options=options,
+            config=config,
+            article_only=args.article_only,
+        )
+    if args.article_only:
+        raise InvalidInputError("--article-only applies to saved web pages (.html, .htm, .xhtml)")
     return run_batch_command(args, run_translation_batch, "translations", options=options, config=config)
 
 

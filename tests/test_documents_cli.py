@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import docx
@@ -54,3 +55,27 @@ def test_document_errors_are_one_line_and_write_nothing(
     assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
     assert (tmp_path / name).read_bytes() == data
+
+
+def test_a_folder_of_documents_in_translate_batch_resumes(
+    memorised_ar_en: Path, memorised_pairs: Pairs, tmp_path: Path
+) -> None:
+    ar, en = [a for a, _ in memorised_pairs], [e for _, e in memorised_pairs]
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.docx").write_bytes(samples.word(ar))
+    (folder / "b.srt").write_text(f"1\n00:00:01,000 --> 00:00:02,000\n{ar[0]}\n", encoding="utf-8")
+    (folder / "c.pptx").write_bytes(b"not a zip")
+    out = tmp_path / "done.jsonl"
+    args = ["translate", "batch", str(folder), "-o", str(out), "--model", str(memorised_ar_en), "--beam", "1"]
+    done = run(*args, "--from", "ar", "--json")
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(line["id"], line["sentences"]) for line in lines] == [("a.docx", 8), ("b.srt", 1)]
+    files = tmp_path / "done.files"
+    assert sorted(p.name for p in files.iterdir()) == ["a.en.docx", "b.en.srt"]
+    assert docx.Document(files / "a.en.docx").paragraphs[0].text == f"{en[0]} {en[1]}"
+    errors = [json.loads(line) for line in (tmp_path / "done.errors.jsonl").read_text().splitlines()]
+    assert [e["id"] for e in errors] == ["c.pptx"] and "not a PowerPoint" in errors[0]["reason"]
+    again = json.loads(run(*args, "--from", "ar", "--json").stdout)
+    assert (again["written"], again["skipped"]) == (0, 2)
