@@ -14,6 +14,8 @@ from docx.oxml.ns import qn
 from docx.shared import Inches
 from pptx.util import Inches as SlideInches
 
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
 
 def png() -> bytes:
     """A 2x2 red PNG image."""

@@ -24,7 +24,7 @@ from odf.text import H, P
 
 from inference.errors import InvalidInputError, LimitExceededError
 from tests import documents_samples as samples
-from tests.documents_hostile import BILLION_LAUGHS, hostile_word
+from tests.documents_hostile import BILLION_LAUGHS, hostile_word, with_members
 from translate import Translator
 from translate.documents import HtmlDocument, engine_sentences, translate_document
 
@@ -230,10 +230,12 @@ def test_html_fragment_keeps_entities_escaped_and_its_markup(
         (
             "clip.srt",
             lambda a: (
-                f"1\n00:00:01,000 --> 00:00:02,500\n{a[0]}\n\n2\n00:00:03,000 --> 00:00:04,000\n{a[1]}\n"
+                f"1\n00:00:01,000 --> 00:00:02,500\n{a[0]}\n{a[2]}\n\n"
+                f"2\n00:00:03,000 --> 00:00:04,000\n{a[1]}\n"
             ),
             lambda e: (
-                f"1\n00:00:01,000 --> 00:00:02,500\n{e[0]}\n\n2\n00:00:03,000 --> 00:00:04,000\n{e[1]}\n"
+                f"1\n00:00:01,000 --> 00:00:02,500\n{e[0]} {e[2]}\n\n"
+                f"2\n00:00:03,000 --> 00:00:04,000\n{e[1]}\n"
             ),
         ),
         (
@@ -346,3 +348,28 @@ def test_an_xhtml_file_with_entities_of_its_own_is_refused() -> None:
     page = BILLION_LAUGHS.replace("w:document", "html").encode()
     with pytest.raises(InvalidInputError, match=r"page\.xhtml declares entities of its own"):
         translate_document("page.xhtml", page, lambda s, t: list, source="ar", target="en")
+
+
+def test_word_footnotes_and_text_boxes(translate_file, memorised_pairs: Pairs) -> None:
+    ar, en = [a for a, _ in memorised_pairs], [e for _, e in memorised_pairs]
+    original = samples.word(ar)
+    document = _members(original)["word/document.xml"].decode()
+    box = (
+        f"<w:p><w:r><w:t>{ar[10]} </w:t></w:r><w:r><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r>"
+        f"<w:t>{ar[11]}</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>"
+    )
+    document = document.replace("<w:body>", f"<w:body>{box}", 1)
+    notes = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w="'
+        f'{samples.W_NS}"><w:footnote w:id="1"><w:p><w:r><w:t>{ar[12]}</w:t></w:r></w:p>'
+        "</w:footnote></w:footnotes>"
+    )
+    data = with_members(
+        original, {"word/document.xml": document.encode(), "word/footnotes.xml": notes.encode()}
+    )
+    members = _members(translate_file("notes.docx", data).data)
+    body = etree.fromstring(members["word/document.xml"])
+    w = f"{{{samples.W_NS}}}"
+    first = body.find(f"{w}body/{w}p")
+    assert [t.text for t in first.iter(f"{w}t")] == [en[10] + " ", en[11]]  # the box's text is its own unit
+    assert etree.fromstring(members["word/footnotes.xml"]).findtext(f".//{w}t") == en[12]

@@ -65,6 +65,17 @@ def test_a_word_document_in_and_out_for_its_uploader_only(
     }
 
 
+def test_a_saved_page_article_only(client: httpx.Client, memorised_pairs: Pairs) -> None:
+    ar, en = [a for a, _ in memorised_pairs], [e for _, e in memorised_pairs]
+    menu = "".join(f'<li><a href="/{i}">{ar[10 + i]}</a></li>' for i in range(4))
+    body = f"<article><h1>{ar[0]}</h1><p>{' '.join(ar[:6])}</p><p>{' '.join(ar[1:7])}</p></article>"
+    page = f"<html><body><nav><ul>{menu}</ul></nav>{body}</body></html>".encode()
+    answer = _upload(client, "saved.html", page, article_only="true")
+    assert answer.status_code == 200, answer.text
+    article = client.get(answer.json()["translatedFileUrl"], headers={"X-Forwarded-For": "10.0.0.1"}).text
+    assert en[0] in article and en[10] not in article
+
+
 @pytest.mark.parametrize(
     ("name", "data", "fields", "status", "message"),
     [

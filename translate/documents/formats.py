@@ -8,6 +8,7 @@ from pathlib import PurePath
 from typing import Protocol
 
 from inference.errors import InvalidInputError
+from inference.generation import GenerationSettings
 from inference.settings import DEFAULT_BEAM_SIZE
 from translate.documents.epub import EpubDocument
 from translate.documents.html import HtmlDocument
@@ -162,14 +163,18 @@ def engine_sentences(
     translator: Translator,
     beam_size: int = DEFAULT_BEAM_SIZE,
     heard: Callable[[Translation], None] | None = None,
+    settings: GenerationSettings | None = None,
 ) -> DirectionTranslate:
     """The sentence translator of a :class:`~translate.Translator` for each direction: one call, one line
-    per sentence; ``heard`` sees each :class:`~translate.Translation` (its segments, cached and flagged)."""
+    per sentence; ``heard`` sees each :class:`~translate.Translation` (its segments, cached and flagged);
+    ``settings``, when given, are the whole decoding settings (``beam_size`` is then theirs)."""
 
     def for_direction(source: str, target: str) -> SentenceTranslate:
         def run(sentences: Sequence[str]) -> list[str]:
             text = "\n".join(" ".join(sentence.split()) for sentence in sentences)
-            result = translator.translate(text, source=source, target=target, beam_size=beam_size)
+            result = translator.translate(
+                text, source=source, target=target, beam_size=beam_size, settings=settings
+            )
             if heard is not None:
                 heard(result)
             if result.paragraphs == len(sentences):
@@ -177,7 +182,12 @@ def engine_sentences(
                 for segment in result.segments:
                     lines[segment.paragraph].append(segment.translation)
                 return [" ".join(line) for line in lines]
-            return [translator.translate(s, source=source, target=target).text for s in sentences]
+            return [
+                translator.translate(
+                    s, source=source, target=target, beam_size=beam_size, settings=settings
+                ).text
+                for s in sentences
+            ]
 
         return run
 

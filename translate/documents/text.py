@@ -16,6 +16,7 @@ class LineDocument:
     def __init__(self, text: str, kind: str) -> None:
         self.newline = "\r\n" if "\r\n" in text else "\n"
         self.lines = text.replace("\r\n", "\n").split("\n")
+        self.dropped: set[int] = set()  # a cue's later lines, once its text is on its first line
         self.units: list[Unit] = {
             "txt": self._plain,
             "md": self._markdown,
@@ -62,15 +63,14 @@ class LineDocument:
     def _cue_unit(self, first: int, last: int) -> Unit:
         def write(runs: list[str]) -> None:
             self.lines[first] = "".join(runs).strip()
-            for i in range(first + 1, last):
-                self.lines[i] = None  # type: ignore[call-overload]
+            self.dropped.update(range(first + 1, last))
 
         return Unit(
             [" ".join(line.strip() for line in self.lines[first:last])], write, f"cue at line {first}"
         )
 
     def text(self) -> str:
-        return self.newline.join(line for line in self.lines if line is not None)
+        return self.newline.join(line for i, line in enumerate(self.lines) if i not in self.dropped)
 
 
 __all__ = ["LineDocument"]
