@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import docx
-import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from tests import documents_samples as samples
+from tests import test_ui_browser
 from tests.appserver import running_app
-from tests.test_ui_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, opened, uploaded
+from tests.test_ui_browser import WAIT_MS, opened, uploaded
 
 Pairs = list[tuple[str, str]]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+browser = test_ui_browser.browser  # the same module-scoped Chromium fixture
 
 
 def test_upload_a_word_document_and_download_its_translation(

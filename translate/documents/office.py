@@ -42,6 +42,7 @@ _AFTER_BIDI = {
     ]
 }
 _AFTER_RTL = {W + n for n in ["cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"]}
+_AFTER_SECTION_BIDI = {W + n for n in ["rtlGutter", "docGrid", "printerSettings", "sectPrChange"]}
 _AFTER_LANG = {W + n for n in ["eastAsianLayout", "specVanish", "oMath"]}
 
 
@@ -109,58 +110,57 @@ def _attr_unit(element: etree._Element, name: str, anchor: str) -> Unit:
     return Unit([element.get(name) or ""], write, f"{anchor} ({name})")
 
 
-def _word_units(root: etree._Element, part: str) -> list[Unit]:
+RunsOf = Callable[[etree._Element], list[list[etree._Element]]]
+
+
+def _units(root: etree._Element, part: str, paragraph_tag: str, runs_of: RunsOf) -> list[Unit]:
+    """A unit per paragraph with text (its runs, each the list of its text elements), then alt texts."""
     units = []
-    for paragraph in root.iter(W + "p"):
-        runs = [[t for t in run.findall(W + "t")] for run in _owned(paragraph, W + "r", W + "p")]
-        runs = [texts for texts in runs if texts]
-        if runs:
+    for paragraph in root.iter(paragraph_tag):
+        if runs := runs_of(paragraph):
             units.append(_runs_unit(runs, part))
     return units + _attribute_units(root, ("descr", "title"), part)
+
+
+def _word_runs(paragraph: etree._Element) -> list[list[etree._Element]]:
+    return [texts for run in _owned(paragraph, W + "r", W + "p") if (texts := run.findall(W + "t"))]
+
+
+def _slide_runs(paragraph: etree._Element) -> list[list[etree._Element]]:
+    return [[t] for t in paragraph.iter(A + "t")]
+
+
+def _mark(props: etree._Element, tag: str, on: bool, after: set[str]) -> None:
+    """Add the flag element ``tag`` to ``props`` (in its schema position) or take it away."""
+    found = props.find(tag)
+    if on and found is None:
+        _child(props, tag, after)
+    elif not on and found is not None:
+        props.remove(found)
+
+
+def _drop_if_empty(owner: etree._Element, props: etree._Element) -> None:
+    if len(props) == 0 and not props.attrib:
+        owner.remove(props)
 
 
 def _word_direction(root: etree._Element, target: str) -> None:
     rtl = target == "ar"
     for paragraph in root.iter(W + "p"):
         props = _props(paragraph, W + "pPr")
-        bidi = props.find(W + "bidi")
-        if rtl and bidi is None:
-            _child(props, W + "bidi", _AFTER_BIDI)
-        elif not rtl and bidi is not None:
-            props.remove(bidi)
+        _mark(props, W + "bidi", rtl, _AFTER_BIDI)
         jc = props.find(W + "jc")
         if jc is not None and jc.get(W + "val") in ("left", "right"):
             jc.set(W + "val", "right" if rtl else "left")
-        if len(props) == 0 and not props.attrib:
-            paragraph.remove(props)
+        _drop_if_empty(paragraph, props)
         for run in _owned(paragraph, W + "r", W + "p"):
             if run.find(W + "t") is None:
                 continue
             run_props = _props(run, W + "rPr")
-            mark = run_props.find(W + "rtl")
-            if rtl and mark is None:
-                _child(run_props, W + "rtl", _AFTER_RTL)
-            elif not rtl and mark is not None:
-                run_props.remove(mark)
-            lang = _child(run_props, W + "lang", _AFTER_LANG)
-            lang.set(W + "bidi" if rtl else W + "val", _LANG[target])
-            if len(run_props) == 0 and not run_props.attrib:
-                run.remove(run_props)
+            _mark(run_props, W + "rtl", rtl, _AFTER_RTL)
+            _child(run_props, W + "lang", _AFTER_LANG).set(W + "bidi" if rtl else W + "val", _LANG[target])
     for section in root.iter(W + "sectPr"):
-        bidi = section.find(W + "bidi")
-        if rtl and bidi is None:
-            etree.SubElement(section, W + "bidi")
-        elif not rtl and bidi is not None:
-            section.remove(bidi)
-
-
-def _slide_units(root: etree._Element, part: str) -> list[Unit]:
-    units = []
-    for paragraph in root.iter(A + "p"):
-        runs = [[t] for t in paragraph.iter(A + "t")]
-        if runs:
-            units.append(_runs_unit(runs, part))
-    return units + _attribute_units(root, ("descr", "title"), part)
+        _mark(section, W + "bidi", rtl, _AFTER_SECTION_BIDI)
 
 
 def _slide_direction(root: etree._Element, target: str) -> None:
@@ -186,12 +186,14 @@ class OfficeDocument:
         if "[Content_Types].xml" not in names or main not in names:
             raise InvalidInputError(f"{name} is not a {what}: it has no {main}")
         pattern = _WORD_PARTS if kind == "docx" else _SLIDE_PARTS
-        units_of: Callable[[etree._Element, str], list[Unit]] = (
-            _word_units if kind == "docx" else _slide_units
-        )
+        paragraph_tag, runs_of = (W + "p", _word_runs) if kind == "docx" else (A + "p", _slide_runs)
         self.direction = _word_direction if kind == "docx" else _slide_direction
         self.parts = XmlParts(self.zip, [member for member in names if pattern.match(member)])
-        self.units = [unit for member, root in self.parts.roots.items() for unit in units_of(root, member)]
+        self.units = [
+            unit
+            for member, root in self.parts.roots.items()
+            for unit in _units(root, member, paragraph_tag, runs_of)
+        ]
 
     def set_direction(self, target: str) -> None:
         for root in self.parts.roots.values():
