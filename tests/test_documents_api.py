@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,6 +64,16 @@ def test_a_word_document_in_and_out_for_its_uploader_only(
     assert client.get(url.rsplit("/", 2)[0] + "/nope/x.docx").json() == {
         "error": "No such translated file: it has expired or was never made"
     }
+
+
+def test_html_entities_are_decoded_before_detection(client: httpx.Client, memorised_pairs: Pairs) -> None:
+    arabic, english = memorised_pairs[3]
+    encoded = "".join(f"&#{ord(c)};" for c in arabic)
+    answer = client.post(
+        "/translate", json={"q": f"<p>{encoded}</p>", "source": "auto", "target": "en", "format": "html"}
+    )
+    assert answer.json()["detectedLanguage"]["language"] == "ar"
+    assert answer.json()["translatedText"] == f"<p>{html.escape(english, quote=False)}</p>"
 
 
 def test_a_saved_page_article_only(client: httpx.Client, memorised_pairs: Pairs) -> None:

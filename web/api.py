@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
+from html import unescape
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -142,6 +143,11 @@ def _number_param(params: Mapping[str, Any], name: str, kind: type[int] | type[f
     return number
 
 
+def _readable(text: str, text_format: str) -> str:
+    """What language detection reads: HTML with its entities decoded (``&#1605;`` is Arabic)."""
+    return unescape(text) if text_format == "html" else text
+
+
 def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRouter:
     """The API's routes on ``service``; include them in the app before Gradio is mounted at ``/``.
     ``gate`` checks keys and limits (share it with every other way in)."""
@@ -193,7 +199,9 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
         model = _text_param(params, "model", code=False)
         alternatives = _number_param(params, "alternatives", int)  # every parameter checked before model work
         detections = (
-            await run_in_threadpool(lambda: [detect(text) for text in texts]) if source == "auto" else []
+            await run_in_threadpool(lambda: [detect(_readable(text, text_format)) for text in texts])
+            if source == "auto"
+            else []
         )
         languages = [d.language for d in detections] if detections else [source] * len(texts)
         outputs = list(texts)
