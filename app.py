@@ -37,6 +37,7 @@ from ui import build_demo
 from ui_events import event_rules
 from web import presenters
 from web.api import add_api
+from web.files import add_files
 from web.guard import guard
 from web.handlers import KEEP_SECONDS, Page, model_line
 from web.health import add_health
@@ -66,6 +67,7 @@ def create_app(
     app = FastAPI(title="tarjama", description="Arabic ↔ English translation, LibreTranslate-compatible")
     gate = Gate(access, RateLimiter(open_rate_store(limits_storage)))
     add_api(app, service, gate)
+    add_files(app, service, gate)
     add_health(app, service)
     if metrics:
         add_metrics(app, service, metrics_allow)

@@ -321,6 +321,10 @@ def build_demo(page: Page) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("Translate", id="translate"):
                 _translate_tab(page)
+            with gr.Tab("Documents", id="documents"):
+                from ui_documents import documents_tab  # it imports this module's helpers
+
+                documents_tab(page)
             with gr.Tab("Summarise", id="summarize"):
                 _summarize_tab(page)
             with gr.Tab("Batch", id="batch"):

@@ -8,6 +8,7 @@ from dataclasses import asdict
 
 from cli.batch import add_batch_options, run_batch_command
 from cli.common import add_engine_options, emit, print_json
+from cli.documents import is_document, is_document_folder, translate_document_command
 from inference import MODELS, InvalidInputError, ModelPool, get_spec, pull_model
 from inference.settings import DEFAULT_BEAM_SIZE
 from inference.textio import read_text
@@ -23,11 +24,15 @@ def _add_translate(sub: argparse._SubParsersAction) -> None:
         "translate",
         help="translate a text file or standard input, or a batch of articles (translate batch INPUT -o OUT)",
         usage=_TRANSLATE_USAGE,
-        description="Translate one text (FILE, or stdin), or with `batch` every article of INPUT: a folder "
+        description="Translate one text (FILE, or stdin) or document (.docx .pptx .odt .odp .epub .html .md "
+        ".srt .vtt .pdf, written to -o OUT), or with `batch` every article of INPUT: a folder "
         "of .txt files (id = file name), a JSONL file or a CSV file with id and text.",
     )
     p.add_argument(
-        "inputs", nargs="*", metavar="FILE|-", help="UTF-8 text file (default: stdin), or: batch INPUT"
+        "inputs",
+        nargs="*",
+        metavar="FILE|-",
+        help="text file or document (default: stdin), or: batch INPUT",
     )
     p.add_argument("--from", dest="source", default="auto", choices=["ar", "en", "auto"])
     p.add_argument("--to", dest="target", choices=["ar", "en"], help="default: the other language")
@@ -40,6 +45,9 @@ def _add_translate(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout (batch: OUT.jsonl)")
     p.add_argument("--json", action="store_true", help="print text, segments, model and stats as JSON")
     p.add_argument("--sentences", action="store_true", help="batch: each line also holds its sentences")
+    p.add_argument(
+        "--article-only", action="store_true", help="a saved web page: translate only its article body"
+    )
     add_batch_options(p)
     p.set_defaults(handler=_translate)
 
@@ -58,6 +66,10 @@ def _translate(args: argparse.Namespace) -> int:
         raise InvalidInputError("translate takes one FILE (or `batch INPUT -o OUT.jsonl` for many)")
     if args.workers is not None or args.engine is not None or args.sentences:
         raise InvalidInputError("--workers, --engine and --sentences apply to `tarjama translate batch` only")
+    if args.inputs and is_document(args.inputs[0]):
+        return translate_document_command(args)
+    if args.article_only:
+        raise InvalidInputError("--article-only applies to a saved web page (.html, .htm, .xhtml)")
     text = read_text(args.inputs[0] if args.inputs else "-")
     pool = ModelPool(
         backend=args.backend, device=args.device, quantization=args.quantization, threads=args.threads
@@ -79,6 +91,19 @@ def _translate_batch(args: argparse.Namespace) -> int:
         model=args.model, revision=args.revision, backend=args.backend, device=args.device,
         quantization=args.quantization, threads=args.threads, use_cache=not args.no_cache,
     )  # fmt: skip
+    if len(args.inputs) == 2 and is_document_folder(args.inputs[1]):  # written to OUT.files/
+        from translate.documents.batch import run_document_batch
+
+        return run_batch_command(
+            args,
+            run_document_batch,
+            "documents",
+            options=options,
+            config=config,
+            article_only=args.article_only,
+        )
+    if args.article_only:
+        raise InvalidInputError("--article-only applies to saved web pages (.html, .htm, .xhtml)")
     return run_batch_command(args, run_translation_batch, "translations", options=options, config=config)
 
 

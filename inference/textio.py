@@ -43,10 +43,16 @@ def read_text(path: str | Path) -> str:
 
 def write_text(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file, so a failure leaves no half-written file."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, so a failure leaves no half-written file."""
     file = Path(path)
     tmp = file.with_name(f".{file.name}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(data)
         tmp.replace(file)
     except OSError as exc:
+        tmp.unlink(missing_ok=True)
         raise InvalidInputError(f"cannot write {file}: {exc.strerror}") from None

@@ -1,4 +1,4 @@
-"""The web server's parts that need no model and no browser: limits, keys, markup, uploads, presenters."""
+"""The web server's parts that need no model and no browser: limits, keys, uploads, presenters."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from web import presenters
 from web.api import ApiAccess, ApiError, RateLimiter, load_api_keys
 from web.handlers import model_choices
 from web.jobs import evaluate_files, jsonl_to_csv, prepare_batch_input
-from web.markup import split_markup
 from web.service import Limits, TarjamaService, detect
 
 
@@ -88,23 +87,6 @@ def test_api_keys_file(tmp_path: Path) -> None:
         load_api_keys(bad)
     with pytest.raises(InvalidInputError, match="cannot read"):
         load_api_keys(tmp_path / "missing.txt")
-
-
-@pytest.mark.parametrize(
-    ("markup", "texts"),
-    [
-        ("<p>نص</p>", ["نص"]),
-        ('<a href="x?a=1&b=2" title="عنوان">رابط</a> ذيل', ["رابط", " ذيل"]),
-        ("<!-- <p>لا</p> --><b>نعم</b>", ["نعم"]),
-        ("<script>if (a < b) { x = '<p>'; }</script><i>بعد</i>", ["بعد"]),
-        ("<STYLE>p{}</STYLE>نص<br/>آخر", ["نص", "آخر"]),
-        ("بلا وسوم", ["بلا وسوم"]),
-    ],
-)
-def test_split_markup(markup: str, texts: list[str]) -> None:
-    pieces = split_markup(markup)
-    assert "".join(piece for _, piece in pieces) == markup
-    assert [piece for is_text, piece in pieces if is_text] == texts
 
 
 def test_limits_refuse_with_a_message() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
+from html import unescape
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -149,13 +150,18 @@ def _number_param(params: Mapping[str, Any], name: str, kind: type[int] | type[f
     return number
 
 
-def _detect_items(texts: list[str], target: str, is_list: bool) -> list[Detection]:
+def _readable(text: str, text_format: str) -> str:
+    """What language detection reads: HTML with its entities decoded (``&#1605;`` is Arabic)."""
+    return unescape(text) if text_format == "html" else text
+
+
+def _detect_items(texts: list[str], target: str, is_list: bool, text_format: str) -> list[Detection]:
     """The language of each text for ``source=auto``, by the rules of a stated source: a text with no
     letters to tell it by comes back as it is (confidence 0), one in the target language is refused."""
     found = []
     for number, text in enumerate(texts, 1):
         try:
-            detection = detect(text)
+            detection = detect(_readable(text, text_format))
         except InvalidInputError:  # no Arabic or Latin letter: nothing to translate
             detection = Detection(other_language(target), 0.0)
         if detection.language == target:
@@ -219,7 +225,9 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
         model = _text_param(params, "model", code=False)
         alternatives = _number_param(params, "alternatives", int)  # every parameter checked before model work
         detections = (
-            await run_in_threadpool(_detect_items, texts, target, is_list) if source == "auto" else []
+            await run_in_threadpool(_detect_items, texts, target, is_list, text_format)
+            if source == "auto"
+            else []
         )
         languages = [d.language for d in detections] if detections else [source] * len(texts)
         outputs = list(texts)

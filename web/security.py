@@ -28,6 +28,7 @@ App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 GRADIO_API = "/gradio_api/"
 UPLOAD_PATH = "/gradio_api/upload"
+FILE_PATH = "/translate_file"  # the API's document upload: bodies up to the upload limit too
 KEY_COOKIE = "tarjama_api_key"
 # What anyone may fetch without a key: the page's shell and its static files (its events need the key), the
 # API's documentation and language list, and /health (generic reasons only); /metrics has its own address
@@ -122,7 +123,7 @@ class _Refused(Exception):
 
 
 class BodyLimit:
-    """Refuse request bodies over ``limit`` bytes (``upload_limit`` for Gradio's uploads) with 413, bodies
+    """Refuse request bodies over ``limit`` bytes (``upload_limit`` for uploads) with 413, bodies
     that stop arriving for ``idle_seconds`` with 408 and headers over ``header_limit`` bytes with 431;
     nothing over a limit is ever held."""
 
@@ -144,7 +145,7 @@ class BodyLimit:
                 send, 431, f"the request headers are over the limit of {self.header_limit:,} bytes"
             )
             return
-        limit = self.upload_limit if scope["path"] == UPLOAD_PATH else self.limit
+        limit = self.upload_limit if scope["path"] in (UPLOAD_PATH, FILE_PATH) else self.limit
         too_large = f"the request body is over the limit of {limit:,} bytes"
         length = _header(scope, b"content-length")
         if length is not None and not (length.isascii() and length.isdigit()):

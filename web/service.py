@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 
 from inference.cache import SentenceCache
 from inference.errors import InvalidInputError, LimitExceededError
@@ -37,7 +38,7 @@ from inference.settings import (
 from summarize import Summarizer, SummarizerConfig, Summary
 from translate import LANGUAGES, Translation, Translator
 from translate.detect import detect_language_confidence
-from web.markup import split_markup
+from translate.documents import HtmlDocument, translate_units
 from web.security import public_model_name
 
 LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
@@ -277,18 +278,17 @@ class TarjamaService:
         return outputs
 
     def translate_html(self, markup: str, source: str, target: str, model: str | None = None) -> str:
-        """Translate the text between the tags of ``markup``; tags, attributes and comments stay as they are.
-
-        Text inside ``script``, ``style``, ``code``, ``pre`` and ``textarea`` is not translated. Entities are
-        decoded before translation and the output is escaped again.
-        """
-        pieces = split_markup(markup)
-        todo = [i for i, (is_text, piece) in enumerate(pieces) if is_text and _LETTER.search(piece)]
-        translated = self.translate_lines([html.unescape(pieces[i][1]) for i in todo], source, target, model)
-        out = [piece for _, piece in pieces]
-        for index, text in zip(todo, translated, strict=True):
-            out[index] = _keep_space(pieces[index][1], html.escape(text.strip(), quote=False))
-        return "".join(out)
+        """Translate the text of ``markup`` through an HTML parser (:mod:`translate.documents.html`): tags,
+        attributes and comments stay; ``title``, ``alt`` and ``placeholder`` are translated; ``script``,
+        ``style``, ``code``, ``pre``, ``translate="no"`` and ``class="notranslate"`` are left alone.
+        Entities are decoded before translation and the output is escaped again."""
+        if not _LETTER.search(html.unescape(markup)):
+            return markup
+        document = HtmlDocument(markup)
+        translate_units(
+            document.units, partial(self.translate_lines, source=source, target=target, model=model), source
+        )
+        return document.text()
 
     # --- summaries ---------------------------------------------------------------------------------
     def summarize(
@@ -359,6 +359,5 @@ __all__ = [
     "check_language",
     "detect",
     "other_language",
-    "split_markup",
     "translation_models",
 ]

@@ -69,8 +69,10 @@ def run_job(
     workers: int = 1,
     engine: str = "local",
     progress: Progress | None = None,
+    reader: Callable[[str | Path], list[Record | BadRecord]] = read_records,
 ) -> JobReport:
-    """Run ``task`` on every record of ``input_path`` into ``output`` (JSONL), skipping ids already there.
+    """Run ``task`` on every record of ``input_path`` (as ``reader`` reads it) into ``output`` (JSONL),
+    skipping ids already there.
 
     ``engine="local"`` runs in this process (``workers=1``) or in a pool of ``workers`` processes;
     ``engine="ray"`` runs the same groups on Ray Data (a local Ray, or the cluster in ``RAY_ADDRESS``).
@@ -96,7 +98,7 @@ def run_job(
     locks = [OutputLock(output), OutputLock(errors_file)]
     _acquire(locks)
     try:
-        records = read_records(input_path)
+        records = reader(input_path)
         out = JsonlOutput(output, ("id", task.result_key), task.what)
         errs = JsonlOutput(errors_file, ERROR_KEYS, f"{task.what} errors")
         done, reported = _resume(out, "id"), _resume(errs, "where")

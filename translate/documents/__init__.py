@@ -1,0 +1,41 @@
+"""Documents in, documents out: a reader and a writer per format, the path pasted text takes between.
+
+Each reader turns a file into :class:`Unit` s (a paragraph's runs with an anchor back into the file);
+:func:`translate_units` translates them sentence by sentence through any :data:`SentenceTranslate`;
+the writer puts each translation back at its anchor, turns direction and language tags to the target and
+keeps everything else.
+"""
+
+from translate.documents.formats import (
+    FORMATS,
+    MEDIA_TYPES,
+    DirectionTranslate,
+    TranslatedDocument,
+    article_html,
+    document_text,
+    engine_sentences,
+    extension_of,
+    read_document,
+    translate_document,
+)
+from translate.documents.html import HtmlDocument
+from translate.documents.units import SentencePair, SentenceTranslate, Unit, UnitsResult, translate_units
+
+__all__ = [
+    "FORMATS",
+    "MEDIA_TYPES",
+    "DirectionTranslate",
+    "HtmlDocument",
+    "SentencePair",
+    "SentenceTranslate",
+    "TranslatedDocument",
+    "Unit",
+    "UnitsResult",
+    "article_html",
+    "document_text",
+    "engine_sentences",
+    "extension_of",
+    "read_document",
+    "translate_document",
+    "translate_units",
+]
