@@ -23,7 +23,7 @@ from starlette.routing import BaseRoute, Mount
 from app import create_app
 from inference.settings import MAX_BODY_BYTES, MAX_UPLOAD_BYTES
 from web.limits import ApiAccess
-from web.security import GRADIO_API, UPLOAD_PATH
+from web.security import DOWNLOAD_PATH, GRADIO_API, SELF_GATED_PATHS, UPLOAD_PATH, is_public
 from web.service import TarjamaService
 
 LIMITED, FREE = "tj-limited", "tj-free"
@@ -47,9 +47,6 @@ OPEN: dict[tuple[str, str], str] = {
     ("GET", "/docs"): "the API's documentation page",
     ("GET", "/docs/oauth2-redirect"): "part of the documentation page",
     ("GET", "/redoc"): "the API's documentation page",
-    ("POST", "/login"): "Gradio's login: the page has no login, so it only redirects to /",
-    ("POST", "/login/"): "as /login",
-    ("GET", "/logout"): "Gradio's logout: there is no login",
     ("GET", "/"): "the page itself (with ?api_key= it checks the key and sets the cookie)",
     ("HEAD", "/"): "the page itself",
     ("GET", "/config"): "the page's layout, which the page loads first",
@@ -63,10 +60,11 @@ OPEN: dict[tuple[str, str], str] = {
     ("GET", "/pwa_icon/{size}"): "an icon",
     ("GET", "/pwa_icon"): "an icon",
     ("GET", "/manifest.json"): "a static file",
-    ("GET", "/monitoring"): "Gradio's monitoring: not enabled, answers 403",
-    ("GET", "/monitoring/summary"): "as /monitoring",
-    ("GET", "/monitoring/{key}"): "as /monitoring",
+    ("GET", "/frontend/settings"): "LibreTranslate's settings (limits, languages, file formats); no work",
+    ("GET", DOWNLOAD_PATH + "/{token}/{name}"): "a translated file: only its uploader's address, by an "
+    "unguessable token, for an hour (LibreTranslate's clients fetch it without a key)",
 }
+# Gradio's other routes (/login, /logout, /monitoring ...) are gated like its API: walked below as well.
 
 
 @dataclass(frozen=True)
@@ -113,6 +111,8 @@ def ways_in(app: FastAPI) -> tuple[list[WayIn], set[tuple[str, str]]]:
             continue
         if template in API_REQUESTS and method == "POST":
             found.append(WayIn(method, template, template, True, API_REQUESTS[template]))
+        elif template in SELF_GATED_PATHS and method == "POST":  # checks the key before reading the body
+            found.append(WayIn(method, template, template, True, {}))
         elif template.startswith(GRADIO_API) and method in ("GET", "POST", "HEAD"):
             names = events.values() if "{api_name}" in template else [None]
             for name in names:
@@ -120,6 +120,8 @@ def ways_in(app: FastAPI) -> tuple[list[WayIn], set[tuple[str, str]]]:
                 for index in events if template.endswith("/queue/join") else [None]:
                     body = {"data": [], "fn_index": index, "session_hash": "x"} if index is not None else {}
                     found.append(WayIn(method, template, path, False, body))
+        elif method in ("GET", "POST", "HEAD") and not is_public(template):
+            found.append(WayIn(method, template, re.sub(r"\{[^}]+\}", "x", template), False))
         else:
             unlisted.add((method, template))
     return found, unlisted
@@ -201,14 +203,6 @@ def test_every_counted_way_in_is_limited(app: FastAPI, client: TestClient) -> No
 def test_a_valid_key_lets_each_api_request_through(client: TestClient, path: str) -> None:
     answer = client.post(path, json=API_REQUESTS[path] | {"api_key": FREE})
     assert answer.status_code == 200, answer.text
-
-
-def test_open_routes_start_no_work(client: TestClient) -> None:
-    assert (
-        client.post("/login", data={"username": "a", "password": "b"}, follow_redirects=False).status_code
-        == 302
-    )
-    assert client.get("/monitoring").status_code == 403
 
 
 # --- the upload route's own body limit ---------------------------------------------------------------

@@ -28,10 +28,8 @@ from web.api import _JsonErrorRoute as JsonErrorRoute
 from web.api import _text_param as text_param
 from web.api import read_params
 from web.limits import ApiError, Gate
-from web.security import client_address
+from web.security import DOWNLOAD_PATH, client_address
 from web.service import LANGUAGE_NAMES, TarjamaService, check_language, detect
-
-DOWNLOAD_PATH = "/download_file"
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ PUBLIC_PATHS = frozenset(
         "/pwa_icon",
         "/health",
         "/languages",
+        "/frontend/settings",
         "/docs",
         "/docs/oauth2-redirect",
         "/redoc",
@@ -53,8 +54,9 @@ PUBLIC_PATHS = frozenset(
         "/metrics",
     }
 )
-PUBLIC_PREFIXES = ("/assets/", "/static/", "/svelte/", "/pwa_icon/")
-SELF_GATED_PATHS = frozenset({"/translate", "/detect", "/summarize"})
+DOWNLOAD_PATH = "/download_file"  # POST /translate_file's results: the uploader's address and a token only
+PUBLIC_PREFIXES = ("/assets/", "/static/", "/svelte/", "/pwa_icon/", DOWNLOAD_PATH + "/")
+SELF_GATED_PATHS = frozenset({"/translate", "/detect", "/summarize", "/translate_file"})
 # The folders of an absolute or home-relative path (``/srv/models/opus/`` of ``/srv/models/opus/x.txt``);
 # possessive, so a message of any length is scanned once.
 _FOLDERS = re.compile(r"(?<![\w/])(?:~|\.\.?)?/(?:[^\s/'\"()\[\],;]++/)++")
