@@ -47,7 +47,7 @@ class ModelSpec:
 _NLLB_CODES = {"ar": "arb_Arab", "en": "eng_Latn"}
 # Arabic dialects a request may name (``dialect``): the source code a model reads them by, never a target.
 DIALECTS = ("acm", "apc", "arz")
-_NLLB_WIDE_CODES = {
+NLLB_WIDE_CODES = {
     **_NLLB_CODES,
     "ckb": "ckb_Arab",
     "acm": "acm_Arab",
@@ -110,7 +110,7 @@ MODELS: dict[str, ModelSpec] = {
             "nllb",
             ("ar", "en"),
             max_input_tokens=512,
-            lang_codes=_NLLB_WIDE_CODES,
+            lang_codes=NLLB_WIDE_CODES,
             description="NLLB-200 distilled, 1.3B parameters; Sorani, Arabic dialects (default ckb↔en)",
         ),
         ModelSpec(

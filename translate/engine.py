@@ -219,7 +219,7 @@ class Translator:
             raise InvalidInputError("there is no text to translate")
         guess = _identify(text)
         if source == "auto":
-            source = self._auto_source(text, guess, target)
+            source = choose_source(text, target, guess)  # no letters: identify() says so
         target = target or ("ar" if source == "en" else "en")
         if source not in LANGUAGES or target not in LANGUAGES or source == target:
             pairs = ", ".join(f"{s}→{t}" for s in LANGUAGES for t in LANGUAGES if translatable(s, t))
@@ -241,23 +241,6 @@ class Translator:
             foreign,
             guess.language if wrong and guess else "",
         )
-
-    def _auto_source(self, text: str, guess: Guess | None, target: str | None) -> str:
-        """The source language of ``text`` for ``source=auto``: the identified language when a model
-        translates it, :class:`~translate.routing.UnsupportedLanguageError` when it clearly is one no model
-        translates, else the script's language (``ar`` or ``en``) as before."""
-        if guess is None:
-            raise InvalidInputError(
-                "cannot tell the language: the text has no Arabic or Latin letters; "
-                "give the source language (ar or en) explicitly"
-            )
-        language = guess.language
-        wanted = target or ("ar" if language == "en" else "en")
-        if language == wanted or translatable(language, wanted):
-            return language
-        if guess.confidence >= LANGID_REFUSE_CONFIDENCE:
-            raise unsupported(guess, wanted)
-        return "ar" if arabic_ratio(text) >= 0.5 else "en"
 
     def generator(self, plan: Plan) -> CachedGenerator:
         """The cached generator for ``plan``'s model and source language."""
@@ -313,6 +296,20 @@ class Translator:
             plan.guess,
             plan.wrong_language,
         )
+
+
+def choose_source(text: str, target: str | None, guess: Guess | None = None) -> str:
+    """The source language of ``text`` for ``source=auto``: the identified language when a model
+    translates it into ``target``; :class:`~translate.routing.UnsupportedLanguageError` naming it when it
+    clearly is one no model translates; else, when unsure, the language of its script (``ar`` or ``en``)."""
+    guess = guess or identify(text)
+    language = guess.language
+    wanted = target or ("ar" if language == "en" else "en")
+    if language == wanted or translatable(language, wanted):
+        return language
+    if guess.confidence >= LANGID_REFUSE_CONFIDENCE:
+        raise unsupported(guess, wanted)
+    return "ar" if arabic_ratio(text) >= 0.5 else "en"
 
 
 def _identify(text: str) -> Guess | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inference.errors import InvalidInputError
-from inference.registry import DEFAULT_TRANSLATION_MODELS, MODELS, default_translation_model
+from inference.registry import DEFAULT_TRANSLATION_MODELS, MODELS, default_translation_model, supports
 from inference.settings import DEFAULT_CPU_QUALITY
 from translate.langid import Guess, language_name
 
@@ -108,7 +108,10 @@ def route(
     choices = QUALITY_MODELS.get((source, target))
     if choices is not None:
         return Route(choices[quality or default_quality(device)], source)
-    return Route(default_translation_model(source, target), source)
+    if (source, target) in DEFAULT_TRANSLATION_MODELS:
+        return Route(DEFAULT_TRANSLATION_MODELS[(source, target)], source)
+    can = (name for name, spec in MODELS.items() if supports(spec, source, target))
+    return Route(next(can, None) or default_translation_model(source, target), source)
 
 
 def translation_languages() -> tuple[str, ...]:
@@ -121,14 +124,18 @@ def translation_languages() -> tuple[str, ...]:
 
 
 def translatable(language: str, target: str) -> bool:
-    """Whether a registered default translates ``language`` → ``target``."""
-    return (language, target) in DEFAULT_TRANSLATION_MODELS
+    """Whether a registered model translates ``language`` → ``target``."""
+    return any(supports(spec, language, target) for spec in MODELS.values())
 
 
 def unsupported(guess: Guess, target: str) -> UnsupportedLanguageError:
     """The refusal of a text in ``guess``'s language: what it looks like and what would translate it."""
+    languages = translation_languages()
     offered = ", ".join(
-        f"{language_name(s)} → {language_name(t)}" for s, t in DEFAULT_TRANSLATION_MODELS if s != t
+        f"{language_name(s)} → {language_name(t)}"
+        for s in languages
+        for t in languages
+        if s != t and translatable(s, t)
     )
     nllb = _NLLB_READS.get(guess.language)
     needs = (

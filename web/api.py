@@ -24,9 +24,11 @@ from starlette.formparsers import MultiPartException
 
 from inference.errors import InvalidInputError, ModelUnavailableError, ServiceError, TarjamaError
 from translate import LANGUAGES
+from translate.engine import choose_source
+from translate.routing import translatable
 from web.limits import ApiAccess, ApiError, Gate, RateLimiter, load_api_keys
 from web.security import client_address, hide_paths, public_model_name, unicode_problem
-from web.service import LANGUAGE_NAMES, TarjamaService, check_language, detect
+from web.service import LANGUAGE_NAMES, Routing, TarjamaService, check_language, detect
 
 MAX_NUMBER = 1_000_000  # the largest number any parameter takes
 
@@ -155,19 +157,23 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
     def languages() -> list[dict[str, Any]]:
         """The languages tarjama translates, with the targets each can be translated into."""
         return [
-            {"code": code, "name": LANGUAGE_NAMES[code], "targets": [t for t in LANGUAGES if t != code]}
+            {
+                "code": code,
+                "name": LANGUAGE_NAMES[code],
+                "targets": [t for t in LANGUAGES if translatable(code, t)],
+            }
             for code in LANGUAGES
         ]
 
     @router.post("/detect")
     async def detect_language(request: Request) -> list[dict[str, Any]]:
-        """The language of ``q``: ``[{"confidence": 0-100, "language": "ar"|"en"}]``."""
+        """The language of ``q``: up to three ``{"confidence": 0-100, "language": "ar"}``, likeliest first."""
         params = await read_params(request)
         admit(request, params)
         texts, _ = _texts(params)
         service.limits.check_texts(texts)
         found = await run_in_threadpool(detect, " ".join(texts))
-        return [found.as_dict()]
+        return found.candidate_dicts()
 
     @router.post("/translate")
     async def translate(request: Request) -> dict[str, Any]:
@@ -192,19 +198,24 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
         service.limits.check_texts(texts)
         model = _text_param(params, "model", code=False)
         alternatives = _number_param(params, "alternatives", int)  # every parameter checked before model work
+        routing = Routing(_text_param(params, "quality"), _text_param(params, "dialect"))
         detections = (
             await run_in_threadpool(lambda: [detect(text) for text in texts]) if source == "auto" else []
         )
-        languages = [d.language for d in detections] if detections else [source] * len(texts)
+        languages = (
+            await run_in_threadpool(lambda: [choose_source(text, target) for text in texts])
+            if detections
+            else [source] * len(texts)
+        )
         outputs = list(texts)
         for lang in sorted(set(languages)):  # one pass per source language
             indices = [i for i, found in enumerate(languages) if found == lang]
             group = [texts[i] for i in indices]
             if text_format == "html":
                 html = service.translate_html
-                done = [await run_in_threadpool(html, text, lang, target, model) for text in group]
+                done = [await run_in_threadpool(html, text, lang, target, model, routing) for text in group]
             else:
-                done = await run_in_threadpool(service.translate_texts, group, lang, target, model)
+                done = await run_in_threadpool(service.translate_texts, group, lang, target, model, routing)
             for index, text in zip(indices, done, strict=True):
                 outputs[index] = text
         answer: dict[str, Any] = {"translatedText": outputs if is_list else outputs[0]}
