@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from inference.arabic import ARABIC_LETTERS, LATIN_LETTERS
-from translate.langid import Guess, default_identifier
+from translate.langid import CANDIDATES, Guess, default_identifier
 
 __all__ = [
     "detect_language",
@@ -28,6 +28,7 @@ _TAG_OR_LINK_AT = re.compile(_TAG_OR_LINK)
 _EMAIL_AT = re.compile(_EMAIL)
 _WORD_REST = re.compile(r"\S*")
 _NON_SPACE = re.compile(r"\S")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def set_aside_noise(text: str) -> str:
@@ -58,12 +59,25 @@ def identify(text: str) -> Guess:
     """The language of ``text`` with its probability and the likeliest others (:mod:`translate.langid`).
 
     HTML tags, URLs and e-mail addresses are set aside first (when nothing else is left they are read too).
-    Raises :class:`~inference.errors.InvalidInputError` when the text has no Arabic-script or Latin letter.
+    A text of several paragraphs is the mixture of its paragraphs' guesses, each weighing its letters: a
+    Sorani paragraph does not make an Arabic article Sorani. Raises
+    :class:`~inference.errors.InvalidInputError` when the text has no Arabic-script or Latin letter.
     """
     prose = set_aside_noise(text)
     if not _has_letters(prose):
         prose = text
-    return default_identifier().identify(prose)
+    paragraphs = [line for line in prose.split("\n") if _has_letters(line)]
+    if len(paragraphs) < 2:
+        return default_identifier().identify(prose)
+    mixture: dict[str, float] = {}
+    for paragraph in paragraphs:
+        weight = len(_LETTER.findall(paragraph))
+        for code, probability in default_identifier().identify(paragraph).candidates:
+            mixture[code] = mixture.get(code, 0.0) + weight * probability
+    total = sum(len(_LETTER.findall(paragraph)) for paragraph in paragraphs)
+    ranked = sorted(((code, share / total) for code, share in mixture.items()), key=lambda item: -item[1])
+    top = tuple(ranked[:CANDIDATES])
+    return Guess(top[0][0], top[0][1], top)
 
 
 def identify_paragraphs(text: str) -> list[Guess | None]:

@@ -32,6 +32,9 @@ __all__ = [
 
 LANGUAGE_NAMES: dict[str, str] = {
     "ar": "Arabic",
+    "acm": "Iraqi Arabic",
+    "apc": "Levantine Arabic",
+    "arz": "Egyptian Arabic",
     "en": "English",
     "ckb": "Central Kurdish (Sorani)",
     "ku": "Northern Kurdish (Kurmanji)",

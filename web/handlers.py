@@ -22,6 +22,7 @@ from translate import TranslationOptions
 from web import presenters
 from web.batches import translate_batch
 from web.jobs import EvalOutcome, evaluate_files, evaluate_testset, summarize_batch
+from web.routing_page import QUALITY_CHOICES, language_notice, page_request
 from web.service import TarjamaService
 from web.uploads import UploadLedger
 
@@ -38,9 +39,11 @@ BatchOutputs = tuple[str, list[str]]
 EvalOutputs = tuple[str, str, list[str], list[str]]
 
 
-def model_choices(service: TarjamaService) -> list[tuple[str, str]]:
-    """The model dropdowns' ``(label, value)`` choices: the default, then every model a visitor may pick."""
-    return [("Default", ""), *((model_line(service, name), name) for name in service.allowed_models())]
+def model_choices(service: TarjamaService, *, qualities: bool = False) -> list[tuple[str, str]]:
+    """The model dropdowns' ``(label, value)`` choices: the default (with ``qualities``, the best and fast
+    default too), then every model a visitor may pick."""
+    models = [(model_line(service, name), name) for name in service.allowed_models()]
+    return [("Default", ""), *(QUALITY_CHOICES if qualities else ()), *models]
 
 
 def model_line(service: TarjamaService, name: str) -> str:
@@ -109,10 +112,10 @@ class Page:
         self, text: str | None, direction: str, model: str | None, progress: Progress | None = None
     ) -> TranslateOutputs:
         """``(translation, status, side-by-side table, .txt download, .json download)``."""
-        source, target = DIRECTIONS.get(direction, ("auto", None))
         try:
+            source, target, model, routing = page_request(direction, model)
             result = self.service.translate(
-                text or "", source=source, target=target, model=model or None, progress=progress
+                text or "", source=source, target=target, model=model, progress=progress, routing=routing
             )
         except TarjamaError as exc:
             return "", presenters.error_box(str(exc), "Could not translate"), "", None, None
@@ -121,7 +124,8 @@ class Page:
         txt, data = folder / f"{stem}.txt", folder / f"{stem}.json"
         txt.write_text(result.text, encoding="utf-8")
         data.write_text(json.dumps(result.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
-        status = presenters.translation_status(result, detected=source == "auto") + self.cache_notice()
+        status = presenters.translation_status(result, detected=source == "auto") + language_notice(result)
+        status += self.cache_notice()
         return result.text, status, presenters.alignment_table(result), str(txt), str(data)
 
     # --- Summarise -----------------------------------------------------------------------------------

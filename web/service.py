@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from inference.cache import SentenceCache
 from inference.errors import InvalidInputError, LimitExceededError
 from inference.pool import ModelPool
-from inference.registry import MODELS, ModelSpec, get_spec
+from inference.registry import DIALECTS, MODELS, ModelSpec, get_spec
 from inference.scheduler import BatchScheduler
 from inference.settings import (
     DEFAULT_BACKEND,
@@ -41,7 +41,7 @@ from translate.routing import check_dialect, check_quality
 from web.markup import split_markup
 from web.security import public_model_name
 
-LANGUAGE_NAMES = {code: language_name(code) for code in LANGUAGES}
+LANGUAGE_NAMES = {code: language_name(code) for code in (*LANGUAGES, *DIALECTS)}
 Progress = Callable[[int, int], None]
 TranslationListener = Callable[[Translation], None]
 
