@@ -69,10 +69,10 @@ def main() -> None:
     started = time.perf_counter()
     for title, cut in (("whole sentences", False), ("first 3-6 words", True)):
         rows, met = table(identifier, data, cut)
-        verdict = "all met" if met else "NOT all met"
+        verdict = "goals all met" if met else "goals NOT all met"
         if cut:
-            verdict = f"the sentence goals, for reference: {verdict}"
-        print(f"{title} ({args.dir.name}); goals {verdict}")
+            verdict = f"the goals are for sentences; held to them too: {verdict}"
+        print(f"{title} ({args.dir.name}); {verdict}")
         print("\n".join(rows))
         print()
     lines = 2 * sum(len(lines) for lines in data.values())
