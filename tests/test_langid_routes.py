@@ -14,9 +14,10 @@ import pytest
 
 from inference.errors import InvalidInputError
 from inference.settings import DEFAULT_CPU_QUALITY
+from summarize import Summarizer
 from tests.appserver import running_app
 from tests.hostile import gradio_call
-from translate import Translator
+from translate import CorpusTranslator, Translation, TranslationOptions, Translator
 from translate.routing import QUALITY_MODELS, Route, UnsupportedLanguageError, check_dialect, route
 
 SORANI = "حکومەتی هەرێمی کوردستان ڕایگەیاند کە بودجەی ساڵی داهاتوو پەسەند کرا."
@@ -204,3 +205,23 @@ def test_languages_and_detect_name_sorani(client: httpx.Client) -> None:
     assert languages["ckb"]["targets"] == ["ar", "en"]
     found = client.post("/detect", json={"q": SORANI}).json()
     assert found[0]["language"] == "ckb" and found[0]["confidence"] > 90
+
+
+def test_batch_translation_identifies_each_article(
+    translator: Translator, memorised_pairs: list[tuple[str, str]]
+) -> None:
+    arabic = "\n".join(a for a, _ in memorised_pairs[:8])  # more Arabic than Sorani in the mixed article
+    english = "\n".join(e for _, e in memorised_pairs[:8])
+    results, _ = CorpusTranslator(translator).translate_many(
+        [arabic, PERSIAN, f"{arabic}\n{SORANI}"], TranslationOptions(source="auto", target="en")
+    )
+    first, persian, mixed = results
+    assert isinstance(first, Translation) and (first.source, first.text) == ("ar", english)
+    assert isinstance(persian, UnsupportedLanguageError) and "looks like Persian" in str(persian)
+    assert isinstance(mixed, Translation) and mixed.text.splitlines() == [*english.splitlines(), SORANI]
+    assert [s.flags for s in mixed.segments if s.paragraph == 8] == [("copied", "other_language")]
+
+
+def test_summaries_name_a_language_they_cannot_summarise() -> None:
+    with pytest.raises(InvalidInputError, match="looks like Persian"):
+        Summarizer(use_cache=False).summarize(f"{PERSIAN} {PERSIAN}", lang="auto")
