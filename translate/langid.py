@@ -139,7 +139,7 @@ class LanguageIdentifier:
                 "cannot tell the language: the text has no Arabic or Latin letters; "
                 "give the source language (ar or en) explicitly"
             )
-        arabic_script = 2 * arabic >= latin  # Latin names and quotations are common in Arabic-script prose
+        arabic_script = 1.5 * arabic >= latin  # Latin names and quotations are common in Arabic-script prose
         line = " ".join(w for w in text.split() if _in_script(w, arabic_script)) or _SPACES.sub(" ", text)
         found = self._model.detect(line, k=-1, threshold=0.0)
         scores: dict[str, float] = {}
