@@ -131,37 +131,15 @@ class RecordingTranslator:
         return self.translator.translate_batch(source, *args, **kwargs)
 
 
-@pytest.mark.parametrize(("name", "source", "target", "first", "prefix"), TARGET_TOKENS)
+@pytest.mark.parametrize(
+    ("options", "name", "source", "target", "first", "prefix"),
+    [(None, *row) for row in TARGET_TOKENS] + ROUTES,  # the model named, or routed by ``options``
+)
 def test_language_tokens_reach_the_model(
     hub_mirror: HubMirror,
     memorised_pairs: list[tuple[str, str]],
     monkeypatch: pytest.MonkeyPatch,
-    name: str,
-    source: str,
-    target: str,
-    first: str,
-    prefix: str | None,
-) -> None:
-    use_hub_in_process(monkeypatch, hub_mirror.endpoint)
-    pool = ModelPool(backend="ctranslate2", threads=1)
-    backend = pool.get(name, task="translate").load()
-    recorder = RecordingTranslator(backend.translator)
-    monkeypatch.setattr(backend, "translator", recorder)
-    texts = sentences_in(source, memorised_pairs)[:1]
-    Translator(name, pool=pool, use_cache=False).translate(texts[0], source=source, target=target)
-    [(tokens, target_prefix)] = recorder.calls
-    assert tokens[0][0] == first
-    assert backend.tokenizer.convert_tokens_to_ids(first) != backend.tokenizer.unk_token_id
-    assert target_prefix == ([[prefix]] if prefix else None)
-    assert backend.revision == hub_mirror.commits[name]  # the mirrored model, not some local folder
-
-
-@pytest.mark.parametrize(("options", "name", "source", "target", "first", "prefix"), ROUTES)
-def test_routed_language_codes_reach_the_model(
-    hub_mirror: HubMirror,
-    memorised_pairs: list[tuple[str, str]],
-    monkeypatch: pytest.MonkeyPatch,
-    options: dict[str, str],
+    options: dict[str, str] | None,
     name: str,
     source: str,
     target: str,
@@ -174,14 +152,13 @@ def test_routed_language_codes_reach_the_model(
     recorder = RecordingTranslator(backend.translator)
     monkeypatch.setattr(backend, "translator", recorder)
     text = SORANI[0] if source == "ckb" else sentences_in(source, memorised_pairs)[0]
-    translator = Translator(None, pool=pool, use_cache=False, **options)
-    result = translator.translate(text, source=source, target=target)
-    assert result.model == name
+    translator = Translator(name if options is None else None, pool=pool, use_cache=False, **(options or {}))
+    assert translator.translate(text, source=source, target=target).model == name
     [(tokens, target_prefix)] = recorder.calls
     assert tokens[0][0] == first
     assert backend.tokenizer.convert_tokens_to_ids(first) != backend.tokenizer.unk_token_id
     assert target_prefix == ([[prefix]] if prefix else None)
-    assert backend.revision == hub_mirror.commits[name]
+    assert backend.revision == hub_mirror.commits[name]  # the mirrored model, not some local folder
 
 
 def routed_translations(
