@@ -13,6 +13,7 @@ import gradio as gr
 from eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS
 from web import presenters
 from web.handlers import KEEP_SECONDS, Page, model_choices
+from web.routing_page import TRANSLATE_DIRECTION_CHOICES
 from web.security import client_address
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
@@ -95,9 +96,12 @@ def _translate_tab(page: Page) -> None:
             )
             with gr.Row():
                 direction = gr.Dropdown(
-                    [("Detect automatically", "auto"), *DIRECTION_CHOICES], value="auto", label="Direction"
+                    [("Detect automatically", "auto"), *TRANSLATE_DIRECTION_CHOICES], value="auto",
+                    label="Direction (detected, or chosen: the dialect too)", elem_id="tj-direction",
+                )  # fmt: skip
+                model = gr.Dropdown(
+                    model_choices(service, qualities=True), value="", label="Model", elem_id="tj-model"
                 )
-                model = gr.Dropdown(model_choices(service), value="", label="Model", elem_id="tj-model")
             button = gr.Button("Translate", variant="primary", elem_id="tj-translate")
         with gr.Column():
             output = gr.Textbox(

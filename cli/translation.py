@@ -12,6 +12,9 @@ from cli.documents import is_document, is_document_folder, translate_document_co
 from inference import MODELS, InvalidInputError, ModelPool, get_spec, pull_model
 from inference.settings import DEFAULT_BEAM_SIZE
 from inference.textio import read_text
+from translate.routing import DIALECT_NAMES, QUALITIES, translation_languages
+
+LANGUAGES = translation_languages()
 
 # --- translate, segment ------------------------------------------------------------------------
 _TRANSLATE_USAGE = """tarjama translate [FILE|-] [options]
@@ -34,9 +37,10 @@ def _add_translate(sub: argparse._SubParsersAction) -> None:
         metavar="FILE|-",
         help="text file or document (default: stdin), or: batch INPUT",
     )
-    p.add_argument("--from", dest="source", default="auto", choices=["ar", "en", "auto"])
-    p.add_argument("--to", dest="target", choices=["ar", "en"], help="default: the other language")
+    p.add_argument("--from", dest="source", default="auto", choices=[*LANGUAGES, "auto"])
+    p.add_argument("--to", dest="target", choices=LANGUAGES, help="default: English, or Arabic from English")
     p.add_argument("--model", help="short name, Hub id or local folder (default: per direction)")
+    add_routing_options(p)
     p.add_argument("--revision", help="Hub revision (branch, tag or commit)")
     p.add_argument("--beam", type=int, default=DEFAULT_BEAM_SIZE, help="beam size (default %(default)s)")
     add_engine_options(p)
@@ -57,6 +61,20 @@ def _add_translate(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_segment)
 
 
+def add_routing_options(p: argparse.ArgumentParser) -> None:
+    """``--quality`` and ``--dialect``: which model a direction goes to when ``--model`` is not given."""
+    p.add_argument(
+        "--quality", choices=QUALITIES,
+        help="ar↔en: best = opus-mt-tc-big (slower on a CPU), fast = OPUS-MT base (default: best on CUDA, "
+        "inference.settings.DEFAULT_CPU_QUALITY on a CPU)",
+    )  # fmt: skip
+    p.add_argument(
+        "--dialect", choices=[*DIALECT_NAMES, "iraqi", "levantine", "egyptian"],
+        help="the Arabic source's dialect: acm/iraqi, apc/levantine, arz/egyptian go to NLLB-200 1.3B; "
+        "msa (Modern Standard, the default) to the ar→en model",
+    )  # fmt: skip
+
+
 def _translate(args: argparse.Namespace) -> int:
     from translate import Translator
 
@@ -74,7 +92,10 @@ def _translate(args: argparse.Namespace) -> int:
     pool = ModelPool(
         backend=args.backend, device=args.device, quantization=args.quantization, threads=args.threads
     )
-    translator = Translator(args.model, revision=args.revision, pool=pool, use_cache=not args.no_cache)
+    translator = Translator(
+        args.model, revision=args.revision, pool=pool, use_cache=not args.no_cache,
+        quality=args.quality, dialect=args.dialect,
+    )  # fmt: skip
     result = translator.translate(text, source=args.source, target=args.target, beam_size=args.beam)
     if args.json:
         emit(json.dumps(result.as_dict(), ensure_ascii=False, indent=2), args.output)
@@ -90,6 +111,7 @@ def _translate_batch(args: argparse.Namespace) -> int:
     config = TranslatorConfig(
         model=args.model, revision=args.revision, backend=args.backend, device=args.device,
         quantization=args.quantization, threads=args.threads, use_cache=not args.no_cache,
+        quality=args.quality, dialect=args.dialect,
     )  # fmt: skip
     if len(args.inputs) == 2 and is_document_folder(args.inputs[1]):  # written to OUT.files/
         from translate.documents.batch import run_document_batch
@@ -109,9 +131,10 @@ def _translate_batch(args: argparse.Namespace) -> int:
 
 def _segment(args: argparse.Namespace) -> int:
     from translate import detect_language, normalize_input, segment
+    from translate.engine import script_language
 
     text = normalize_input(read_text(args.file))
-    lang = detect_language(text) if args.lang == "auto" else args.lang
+    lang = script_language(detect_language(text)) if args.lang == "auto" else args.lang
     print("\n\n".join("\n".join(p.sentences) for p in segment(text, lang)))
     return 0
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from inference.errors import ModelUnavailableError
-from inference.registry import MODELS, ModelSpec, Task, get_spec
+from inference.registry import MODELS, NLLB_WIDE_CODES, ModelSpec, Task, get_spec
 from inference.settings import HUB_TIMEOUT_SECONDS, hub_offline
 
 _WEIGHT_PATTERNS = ("*.safetensors", "*.safetensors.index.json")
@@ -207,7 +207,7 @@ def _spec_for_folder(folder: Path, name: str, task: Task, direction: tuple[str, 
     languages: tuple[str, ...] = ("ar", "en")
     lang_codes: dict[str, str] = {}
     if family == "nllb":
-        lang_codes = {"ar": "arb_Arab", "en": "eng_Latn"}
+        lang_codes = dict(NLLB_WIDE_CODES)
     elif family == "m2m100":
         lang_codes = {"ar": "ar", "en": "en"}
     elif task == "translate":

@@ -39,11 +39,21 @@ class ModelSpec:
         if self.task != "translate":
             return ()
         if self.family in _MULTILINGUAL:
-            return tuple((s, t) for s in self.lang_codes for t in self.lang_codes if s != t)
+            codes = [code for code in self.lang_codes if code not in DIALECTS]  # a dialect is a source choice
+            return tuple((s, t) for s in codes for t in codes if s != t)
         return ((self.source, self.target),)
 
 
 _NLLB_CODES = {"ar": "arb_Arab", "en": "eng_Latn"}
+# Arabic dialects a request may name (``dialect``): the source code a model reads them by, never a target.
+DIALECTS = ("acm", "apc", "arz")
+NLLB_WIDE_CODES = {
+    **_NLLB_CODES,
+    "ckb": "ckb_Arab",
+    "acm": "acm_Arab",
+    "apc": "apc_Arab",
+    "arz": "arz_Arab",
+}
 _M2M_CODES = {"ar": "ar", "en": "en"}
 
 MODELS: dict[str, ModelSpec] = {
@@ -94,6 +104,16 @@ MODELS: dict[str, ModelSpec] = {
             description="NLLB-200 distilled, 600M parameters, both directions",
         ),
         ModelSpec(
+            "nllb-200-distilled-1.3B",
+            "facebook/nllb-200-distilled-1.3B",
+            "translate",
+            "nllb",
+            ("ar", "en"),
+            max_input_tokens=512,
+            lang_codes=NLLB_WIDE_CODES,
+            description="NLLB-200 distilled, 1.3B parameters; Sorani, Arabic dialects (default ckb↔en)",
+        ),
+        ModelSpec(
             "m2m100_418M",
             "facebook/m2m100_418M",
             "translate",
@@ -137,6 +157,8 @@ MODELS: dict[str, ModelSpec] = {
 DEFAULT_TRANSLATION_MODELS: dict[tuple[str, str], str] = {
     ("ar", "en"): "opus-mt-ar-en",
     ("en", "ar"): "opus-mt-en-ar",
+    ("ckb", "en"): "nllb-200-distilled-1.3B",
+    ("en", "ckb"): "nllb-200-distilled-1.3B",
 }
 DEFAULT_SUMMARY_MODELS: dict[str, str] = {"en": "distilbart-cnn-12-6", "ar": "mt5-xlsum"}
 
@@ -177,4 +199,5 @@ def default_translation_model(source: str, target: str) -> str:
     try:
         return DEFAULT_TRANSLATION_MODELS[(source, target)]
     except KeyError:
-        raise InvalidInputError(f"no translation direction {source}→{target}; use ar→en or en→ar") from None
+        known = ", ".join(f"{s}→{t}" for s, t in DEFAULT_TRANSLATION_MODELS)
+        raise InvalidInputError(f"no translation direction {source}→{target}; use one of {known}") from None

@@ -6,17 +6,24 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from inference.arabic import arabic_ratio
 from inference.cache import SentenceCache
 from inference.errors import InvalidInputError, LimitExceededError, TarjamaError
 from inference.generation import GenerationSettings
 from inference.pool import ModelPool
 from inference.registry import DEFAULT_SUMMARY_MODELS, get_spec
-from inference.settings import DEFAULT_BACKEND, DEFAULT_DEVICE, DEFAULT_SUMMARY_METHOD, MAX_INPUT_CHARS
+from inference.settings import (
+    DEFAULT_BACKEND,
+    DEFAULT_DEVICE,
+    DEFAULT_SUMMARY_METHOD,
+    LANGID_REFUSE_CONFIDENCE,
+    MAX_INPUT_CHARS,
+)
 from summarize.abstractive import TASK, AbstractiveSummarizer
 from summarize.extractive import ExtractiveOptions
 from summarize.summary import Summary, Timings, extractive_summary
 from summarize.text import ArticleSentences, article_sentences
-from translate.detect import detect_language
+from translate.detect import identify
 from translate.engine import Translation, Translator
 
 LANGUAGES = ("ar", "en")
@@ -316,7 +323,16 @@ def _check(index: int, text: str, lang: str, to: str | None, order: str, request
         raise InvalidInputError("there is no text to summarize")
     _check_choice("method", request.method, METHODS)
     _check_choice("order", order, ORDERS)
-    lang = detect_language(text) if lang == "auto" else lang
+    if lang == "auto":
+        guess = identify(text)
+        lang = guess.language
+        if lang not in LANGUAGES and guess.confidence < LANGID_REFUSE_CONFIDENCE:
+            lang = "ar" if arabic_ratio(text) >= 0.5 else "en"  # unsure: the script decides
+        if lang not in LANGUAGES:
+            raise InvalidInputError(
+                f"this looks like {guess.name} ({lang}, {guess.confidence:.0%} sure): tarjama summarises "
+                "Arabic and English articles; if it is one of them after all, give the language explicitly"
+            )
     _check_choice("language", lang, LANGUAGES)
     to = to or lang
     _check_choice("summary language", to, LANGUAGES)

@@ -45,6 +45,7 @@ LAYOUTS: tuple[RepoLayout, ...] = (
     RepoLayout("opus-mt-tc-big-ar-en", "memorised_ar_en", "safetensors", ("tf_model.h5",)),
     RepoLayout("opus-mt-tc-big-en-ar", "marian_en_arb", "safetensors"),
     RepoLayout("nllb-200-distilled-600M", "nllb", "bin"),
+    RepoLayout("nllb-200-distilled-1.3B", "nllb", "safetensors"),
     RepoLayout("m2m100_418M", "m2m100", "bin", ("rust_model.ot",)),
     RepoLayout("distilbart-cnn-12-6", "bart", "bin", ("flax_model.msgpack", "rust_model.ot", "tf_model.h5")),
     RepoLayout("bart-large-cnn", "bart", "both", ("flax_model.msgpack", "tf_model.h5")),

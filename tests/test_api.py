@@ -99,21 +99,31 @@ def test_languages(client: httpx.Client) -> None:
     answer = client.get("/languages")
     assert answer.status_code == 200
     assert answer.json() == [
-        {"code": "ar", "name": "Arabic", "targets": ["en"]},
-        {"code": "en", "name": "English", "targets": ["ar"]},
+        {"code": "ar", "name": "Arabic", "targets": ["en", "ckb"]},
+        {"code": "en", "name": "English", "targets": ["ar", "ckb"]},
+        {"code": "ckb", "name": "Central Kurdish (Sorani)", "targets": ["ar", "en"]},  # NLLB-200 1.3B
     ]
 
 
 @pytest.mark.parametrize(
     ("text", "language"),
-    [("البارحة كان عيد ميلادي.", "ar"), ("Yesterday was my birthday.", "en"), ("قال: <b>OK</b> شكرا", "ar")],
+    [
+        ("البارحة كان عيد ميلادي.", "ar"),
+        ("Yesterday was my birthday.", "en"),
+        ("قال: <b>OK</b> شكرا", "ar"),
+        ("ئەمڕۆ ڕۆژی لەدایکبوونی منە.", "ckb"),
+        ("دیروز روز تولد من بود و همه خانواده آمدند.", "fa"),
+    ],
 )
 def test_detect(client: httpx.Client, text: str, language: str) -> None:
     answer = client.post("/detect", data={"q": text})
     assert answer.status_code == 200
-    [found] = answer.json()
-    assert found["language"] == language
-    assert 50 <= found["confidence"] <= 100
+    found = answer.json()
+    assert found[0]["language"] == language
+    assert 50 <= found[0]["confidence"] <= 100
+    assert 1 < len(found) <= 3 and len({f["language"] for f in found}) == len(found)
+    confidences = [f["confidence"] for f in found]
+    assert confidences == sorted(confidences, reverse=True) and sum(confidences) <= 100.5
 
 
 JSON = {"Content-Type": "application/json"}

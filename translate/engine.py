@@ -4,28 +4,51 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from inference.arabic import arabic_ratio
 from inference.cache import SentenceCache
 from inference.cached import CachedGenerator, Generated, Progress
 from inference.errors import InvalidInputError, LimitExceededError
 from inference.generation import GenerationSettings
 from inference.pool import ModelPool, ModelRef
-from inference.registry import ModelSpec, check_direction, default_translation_model, get_spec, supports
+from inference.registry import DIALECTS, ModelSpec, check_direction, get_spec, supports
 from inference.settings import (
     DEFAULT_BACKEND,
     DEFAULT_BEAM_SIZE,
     DEFAULT_DEVICE,
     DEFAULT_MAX_BATCH_TOKENS,
+    LANGID_FLAG_CONFIDENCE,
+    LANGID_REFUSE_CONFIDENCE,
     MAX_INPUT_CHARS,
 )
 from translate import guards
-from translate.detect import detect_language
+from translate.detect import identify
+from translate.langid import Guess
+from translate.routing import (
+    check_dialect,
+    check_quality,
+    route,
+    translatable,
+    translation_languages,
+    unsupported,
+)
 from translate.segment import Paragraph, normalize_input, segment, split_long
 
-LANGUAGES = ("ar", "en")
+LANGUAGES = translation_languages()  # ("ar", "en", "ckb")
 TASK = "translate"
+
+
+def script_language(code: str) -> str:
+    """``en`` for a language in the Latin script, ``ar`` for one in the Arabic script (segmentation and
+    checks go by script)."""
+    return "en" if code in ("en", "ku") else "ar"
+
+
+def language_of(code: str) -> str:
+    """The language a source code belongs to: an Arabic dialect is ``ar``."""
+    return "ar" if code in DIALECTS else code
 
 
 @dataclass(frozen=True)
@@ -55,8 +78,11 @@ class Plan:
     source: str
     target: str
     paragraphs: list[Paragraph]
-    sentences: list[str]
+    sentences: list[str]  # the sentences for the model
     paragraph_of: list[int]  # the paragraph of each sentence
+    guess: Guess | None = None  # the language identified for the whole text (None: no letters)
+    foreign: dict[int, str] = field(default_factory=dict)  # paragraph → its other language: copied
+    wrong_language: str = ""  # the text's clear language when it is not the source it was given as
 
 
 @dataclass(frozen=True)
@@ -73,6 +99,8 @@ class Translation:
     stats: TranslationStats
     paragraphs: int
     quantization: str = ""  # the backend's compute type: int8, float32, ...
+    detected: Guess | None = None  # the language identified for the whole text
+    wrong_language: str = ""  # set when the text is clearly not in the source language it was given as
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of ``tarjama translate --json`` and the API."""
@@ -89,14 +117,18 @@ class Translation:
             "source": self.source,
             "target": self.target,
             "stats": asdict(self.stats),
+            "detected": _guess_dict(self.detected),
+            "wrong_language": self.wrong_language,
         }
 
 
-def _direction(text: str, source: str, target: str | None) -> tuple[str, str]:
-    source = detect_language(text) if source == "auto" else source
-    target = target or ("en" if source == "ar" else "ar")
+def _direction(text: str, source: str, target: str | None, guess: Guess | None) -> tuple[str, str]:
+    if source == "auto":
+        source = choose_source(text, target, guess)  # no letters: identify() says so
+    target = target or ("ar" if source == "en" else "en")
     if source not in LANGUAGES or target not in LANGUAGES or source == target:
-        raise InvalidInputError(f"cannot translate {source}→{target}; use ar→en or en→ar")
+        pairs = ", ".join(f"{s}→{t}" for s in LANGUAGES for t in LANGUAGES if translatable(s, t))
+        raise InvalidInputError(f"cannot translate {source}→{target}; use one of {pairs}")
     return source, target
 
 
@@ -121,8 +153,12 @@ class Translator:
         pool: ModelPool | None = None,
         local_files_only: bool | None = None,
         max_batch_tokens: int = DEFAULT_MAX_BATCH_TOKENS,
+        quality: str | None = None,
+        dialect: str | None = None,
     ) -> None:
         self.model = model
+        self.quality = check_quality(quality)
+        self.dialect = check_dialect(dialect)
         self.revision = revision
         self.max_batch_tokens = max_batch_tokens
         self.pool = pool or ModelPool(backend=backend, device=device, local_files_only=local_files_only)
@@ -131,13 +167,32 @@ class Translator:
     def model_for(self, source: str, target: str) -> ModelRef:
         """The model that translates ``source`` → ``target``; :class:`InvalidInputError` naming the model
         and its directions when the one asked for cannot."""
+        return self.route(source, target)[0]
+
+    def route(self, source: str, target: str) -> tuple[ModelRef, str]:
+        """The model for ``source`` → ``target`` and the source code it reads (the dialect's, if one was
+        chosen): the one asked for, else this translator's first that can, else the routed default
+        (:func:`translate.routing.route`: quality, dialect, Sorani)."""
+        routed = route(
+            source, target, quality=self.quality, dialect=self.dialect, device=self.pool.choice.device
+        )
         if isinstance(self.model, str):
             name = self.model
-        else:  # several: the first that can, else the default (registered ones are known unresolved)
-            can = (n for n in self.model or () if supports(self._spec(n), source, target))
-            name = next(can, None) or default_translation_model(source, target)
-        check_direction(self._spec(name), source, target)
-        return self.pool.get(name, task=TASK, revision=self.revision)
+        else:  # several: the first that can, else the routed default (registered ones are known unresolved)
+            can = (
+                n
+                for n in self.model or ()
+                if routed.source == source and supports(self._spec(n), source, target)
+            )
+            name = next(can, None) or routed.model
+        spec = self._spec(name)
+        check_direction(spec, source, target)
+        if routed.source != source and routed.source not in spec.lang_codes:
+            raise InvalidInputError(
+                f"model {spec.name} cannot read the dialect {routed.source}; leave the model out to use "
+                f"{routed.model}"
+            )
+        return self.pool.get(name, task=TASK, revision=self.revision), routed.source
 
     def _spec(self, name: str) -> ModelSpec:
         """What ``name`` can do: the registry's word, else its resolved files' (a folder's config)."""
@@ -172,28 +227,35 @@ class Translator:
         text = normalize_input(text)
         if not text.strip():
             raise InvalidInputError("there is no text to translate")
-        source, target = _direction(text, source, target)
-        ref = self.model_for(source, target)
-        paragraphs = segment(text, source)
-        indexed = [(i, s) for i, p in enumerate(paragraphs) for s in p.sentences]
+        guess = _identify(text)
+        source, target = _direction(text, source, target, guess)
+        ref, model_source = self.route(source, target)
+        wrong = guess is not None and guess.language != source and guess.confidence >= LANGID_FLAG_CONFIDENCE
+        paragraphs = segment(text, script_language(source))
+        foreign = {} if wrong else _foreign_paragraphs(paragraphs, source)
+        indexed = [(i, s) for i, p in enumerate(paragraphs) if i not in foreign for s in p.sentences]
         return Plan(
             ref.resolved.name,
             ref,
-            source,
+            model_source,
             target,
             paragraphs,
             [s for _, s in indexed],
             [i for i, _ in indexed],
+            guess,
+            foreign,
+            guess.language if wrong and guess else "",
         )
 
     def direction(self, text: str, *, source: str = "auto", target: str | None = None) -> tuple[str, str]:
         """``(source, target)`` of ``text`` as :meth:`plan` takes them (``auto`` detected, the target by
         default the other language), without picking a model; :class:`InvalidInputError` when not ar↔en."""
-        return _direction(normalize_input(text) if source == "auto" else text, source, target)
+        text = normalize_input(text) if source == "auto" else text
+        return _direction(text, source, target, _identify(text))
 
     def generator(self, plan: Plan) -> CachedGenerator:
         """The cached generator for ``plan``'s model and source language."""
-        source = plan.source
+        source = script_language(plan.source)
         return CachedGenerator(
             plan.ref,
             self.cache,
@@ -206,13 +268,26 @@ class Translator:
         """The translation of ``plan`` from its sentences' ``outputs``: checked, reassembled by paragraph."""
         segments: list[Segment] = []
         by_paragraph: list[list[str]] = [[] for _ in plan.paragraphs]
-        for index, sentence, out in zip(plan.paragraph_of, plan.sentences, outputs, strict=True):
-            if guards.has_words(sentence, plan.source):
-                flags = guards.check(sentence, out.output, source_lang=plan.source)
+        script = script_language(plan.source)
+        wrong = (guards.WRONG_LANGUAGE,) if plan.wrong_language else ()
+        made = iter(zip(plan.paragraph_of, plan.sentences, outputs, strict=True))
+        for index, paragraph in enumerate(plan.paragraphs):
+            if index in plan.foreign:
+                done = [
+                    (s, Generated(s, False), (guards.COPIED, guards.OTHER_LANGUAGE))
+                    for s in paragraph.sentences
+                ]
             else:
-                flags = (guards.COPIED,)
-            segments.append(Segment(sentence, out.output, index, out.cached, flags))
-            by_paragraph[index].append(out.output)
+                done = []
+                for _, sentence, out in (next(made) for _ in paragraph.sentences):
+                    if guards.has_words(sentence, script):
+                        flags = guards.check(sentence, out.output, source_lang=script) + wrong
+                    else:
+                        flags = (guards.COPIED,)
+                    done.append((sentence, out, flags))
+            for sentence, out, flags in done:
+                segments.append(Segment(sentence, out.output, index, out.cached, flags))
+                by_paragraph[index].append(out.output)
         joined = "".join(
             " ".join(parts) + p.separator for parts, p in zip(by_paragraph, plan.paragraphs, strict=True)
         )
@@ -229,4 +304,60 @@ class Translator:
             stats,
             len(plan.paragraphs),
             identity["quantization"],
+            plan.guess,
+            plan.wrong_language,
         )
+
+
+def choose_source(text: str, target: str | None, guess: Guess | None = None) -> str:
+    """The source language of ``text`` for ``source=auto``: the identified language when a model
+    translates it into ``target``; :class:`~translate.routing.UnsupportedLanguageError` naming it when it
+    clearly is one no model translates; else, when unsure, the language of its script (``ar`` or ``en``)."""
+    guess = guess or identify(text)
+    language = guess.language
+    wanted = target or ("ar" if language == "en" else "en")
+    if language == wanted or translatable(language, wanted):
+        return language
+    if guess.confidence >= LANGID_REFUSE_CONFIDENCE:
+        raise unsupported(guess, wanted)
+    return "ar" if arabic_ratio(text) >= 0.5 else "en"
+
+
+def _identify(text: str) -> Guess | None:
+    """The language of ``text``, ``None`` when it has no letters to tell it by."""
+    try:
+        return identify(text)
+    except InvalidInputError:
+        return None
+
+
+def _foreign_paragraphs(paragraphs: Sequence[Paragraph], source: str) -> dict[int, str]:
+    """The paragraphs of a text of several that are clearly in another language than ``source`` written in
+    the same script (a Sorani paragraph in an Arabic article): the model would read them as its own. A
+    paragraph in the other script (an English quotation in an Arabic article) has nothing for the model to
+    translate and is copied anyway."""
+    if len(paragraphs) < 2:
+        return {}
+    foreign: dict[int, str] = {}
+    for index, paragraph in enumerate(paragraphs):
+        guess = _identify(" ".join(paragraph.sentences))
+        if (
+            guess
+            and language_of(guess.language) != language_of(source)
+            and script_language(guess.language) == script_language(source)
+            and guess.confidence >= LANGID_FLAG_CONFIDENCE
+        ):
+            foreign[index] = guess.language
+    return foreign
+
+
+def _guess_dict(guess: Guess | None) -> dict[str, Any] | None:
+    """``{"language", "name", "confidence", "candidates"}`` (confidences 0–100), or None."""
+    if guess is None:
+        return None
+    return {
+        "language": guess.language,
+        "name": guess.name,
+        "confidence": round(100 * guess.confidence, 1),
+        "candidates": [{"language": code, "confidence": round(100 * p, 1)} for code, p in guess.candidates],
+    }

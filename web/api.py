@@ -25,11 +25,14 @@ from starlette.formparsers import MultiPartException
 
 from inference.errors import InvalidInputError, ModelUnavailableError, ServiceError, TarjamaError
 from translate import LANGUAGES
+from translate.engine import choose_source
+from translate.routing import translatable
 from web.limits import ApiAccess, ApiError, Gate, RateLimiter, load_api_keys
 from web.security import client_address, hide_paths, public_model_name, unicode_problem
 from web.service import (
     LANGUAGE_NAMES,
     Detection,
+    Routing,
     TarjamaService,
     check_language,
     detect,
@@ -155,23 +158,32 @@ def _readable(text: str, text_format: str) -> str:
     return unescape(text) if text_format == "html" else text
 
 
-def _detect_items(texts: list[str], target: str, is_list: bool, text_format: str) -> list[Detection]:
-    """The language of each text for ``source=auto``, by the rules of a stated source: a text with no
-    letters to tell it by comes back as it is (confidence 0), one in the target language is refused."""
-    found = []
+def _detect_items(
+    texts: list[str], target: str, is_list: bool, text_format: str
+) -> tuple[list[Detection], list[str]]:
+    """What was detected in each text for ``source=auto`` and the source each is translated from, by the
+    rules of a stated source: a text with no letters to tell it by comes back as it is (confidence 0), one in
+    the target language is refused, and so is one in a language no model translates (named in words)."""
+    detections: list[Detection] = []
+    languages: list[str] = []
     for number, text in enumerate(texts, 1):
+        readable = _readable(text, text_format)
         try:
-            detection = detect(_readable(text, text_format))
-        except InvalidInputError:  # no Arabic or Latin letter: nothing to translate
-            detection = Detection(other_language(target), 0.0)
-        if detection.language == target:
+            detection = detect(readable)
+        except InvalidInputError:  # no letter: nothing to translate
+            detections.append(Detection(other_language(target), 0.0))
+            languages.append(other_language(target))
+            continue
+        language = choose_source(readable, target)
+        if language == target:
             item = f"item {number}" if is_list else "the text"
             raise InvalidInputError(
                 f"{item} is in {LANGUAGE_NAMES[target]} already: "
                 f"the source and target language are both {LANGUAGE_NAMES[target]}"
             )
-        found.append(detection)
-    return found
+        detections.append(detection)
+        languages.append(language)
+    return detections, languages
 
 
 def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRouter:
@@ -187,19 +199,23 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
     def languages() -> list[dict[str, Any]]:
         """The languages tarjama translates, with the targets each can be translated into."""
         return [
-            {"code": code, "name": LANGUAGE_NAMES[code], "targets": [t for t in LANGUAGES if t != code]}
+            {
+                "code": code,
+                "name": LANGUAGE_NAMES[code],
+                "targets": [t for t in LANGUAGES if translatable(code, t)],
+            }
             for code in LANGUAGES
         ]
 
     @router.post("/detect")
     async def detect_language(request: Request) -> list[dict[str, Any]]:
-        """The language of ``q``: ``[{"confidence": 0-100, "language": "ar"|"en"}]``."""
+        """The language of ``q``: up to three ``{"confidence": 0-100, "language": "ar"}``, likeliest first."""
         params = await read_params(request)
         admit(request, params)
         texts, _ = _texts(params)
         service.limits.check_texts(texts)
         found = await run_in_threadpool(detect, " ".join(texts))
-        return [found.as_dict()]
+        return found.candidate_dicts()
 
     @router.post("/translate")
     async def translate(request: Request) -> dict[str, Any]:
@@ -224,21 +240,21 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
         service.limits.check_texts(texts)
         model = _text_param(params, "model", code=False)
         alternatives = _number_param(params, "alternatives", int)  # every parameter checked before model work
-        detections = (
+        routing = Routing(_text_param(params, "quality"), _text_param(params, "dialect"))
+        detections, languages = (
             await run_in_threadpool(_detect_items, texts, target, is_list, text_format)
             if source == "auto"
-            else []
+            else ([], [source] * len(texts))
         )
-        languages = [d.language for d in detections] if detections else [source] * len(texts)
         outputs = list(texts)
         for lang in sorted(set(languages)):  # one pass per source language
             indices = [i for i, found in enumerate(languages) if found == lang]
             group = [texts[i] for i in indices]
             if text_format == "html":
                 html = service.translate_html
-                done = [await run_in_threadpool(html, text, lang, target, model) for text in group]
+                done = [await run_in_threadpool(html, text, lang, target, model, routing) for text in group]
             else:
-                done = await run_in_threadpool(service.translate_texts, group, lang, target, model)
+                done = await run_in_threadpool(service.translate_texts, group, lang, target, model, routing)
             for index, text in zip(indices, done, strict=True):
                 outputs[index] = text
         answer: dict[str, Any] = {"translatedText": outputs if is_list else outputs[0]}

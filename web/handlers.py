@@ -23,6 +23,7 @@ from translate import TranslationOptions
 from web import presenters
 from web.batches import translate_batch
 from web.jobs import EvalOutcome, evaluate_files, evaluate_testset, summarize_batch
+from web.routing_page import QUALITY_CHOICES, language_notice, page_request
 from web.security import public_model_name
 from web.service import TarjamaService
 from web.turns import OnePerVisitor
@@ -41,9 +42,11 @@ BatchOutputs = tuple[str, list[str]]
 EvalOutputs = tuple[str, str, list[str], list[str]]
 
 
-def model_choices(service: TarjamaService) -> list[tuple[str, str]]:
-    """The model dropdowns' ``(label, value)`` choices: the default, then every model a visitor may pick."""
-    return [("Default", ""), *((model_line(service, name), name) for name in service.allowed_models())]
+def model_choices(service: TarjamaService, *, qualities: bool = False) -> list[tuple[str, str]]:
+    """The model dropdowns' ``(label, value)`` choices: the default (with ``qualities``, the best and fast
+    default too), then every model a visitor may pick."""
+    models = [(model_line(service, name), name) for name in service.allowed_models()]
+    return [("Default", ""), *(QUALITY_CHOICES if qualities else ()), *models]
 
 
 def model_line(service: TarjamaService, name: str) -> str:
@@ -132,10 +135,10 @@ class Page:
         self, text: str | None, direction: str, model: str | None, progress: Progress | None = None
     ) -> TranslateOutputs:
         """``(translation, status, side-by-side table, .txt download, .json download)``."""
-        source, target = DIRECTIONS.get(direction, ("auto", None))
         try:
+            source, target, model, routing = page_request(direction, model)
             result = self.service.translate(
-                text or "", source=source, target=target, model=model or None, progress=progress
+                text or "", source=source, target=target, model=model, progress=progress, routing=routing
             )
         except TarjamaError as exc:
             return "", presenters.error_box(str(exc), "Could not translate"), "", None, None
@@ -143,7 +146,8 @@ class Page:
         shown = result.as_dict() | {"model": public_model_name(result.model)}  # never a server folder
         as_json = json.dumps(shown, ensure_ascii=False, indent=2)
         files, notice = self.downloads({f"{stem}.txt": result.text, f"{stem}.json": as_json})
-        status = presenters.translation_status(result, detected=source == "auto") + self.cache_notice()
+        status = presenters.translation_status(result, detected=source == "auto") + language_notice(result)
+        status += self.cache_notice()
         txt, data = files or (None, None)
         return result.text, status + notice, presenters.alignment_table(result), txt, data
 

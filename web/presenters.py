@@ -28,8 +28,10 @@ FLAG_TEXT = {
     "length": "length looks wrong",
     "repetition": "repeats itself",
     "copied": "kept as is (nothing to translate)",
+    "other_language": "in another language: copied",
+    "wrong_language": "not in the source language chosen",
 }
-WARNING_FLAGS = frozenset({"untranslated", "numbers_missing", "length", "repetition"})
+WARNING_FLAGS = frozenset({"untranslated", "numbers_missing", "length", "repetition", "wrong_language"})
 
 PAGE_CSS = """
 .tj-help { color: var(--body-text-color-subdued); }

@@ -19,7 +19,7 @@ from functools import partial
 from inference.cache import SentenceCache
 from inference.errors import InvalidInputError, LimitExceededError
 from inference.pool import ModelPool
-from inference.registry import MODELS, ModelSpec, get_spec
+from inference.registry import DIALECTS, MODELS, ModelSpec, get_spec
 from inference.scheduler import BatchScheduler
 from inference.settings import (
     DEFAULT_BACKEND,
@@ -37,11 +37,14 @@ from inference.settings import (
 )
 from summarize import Summarizer, SummarizerConfig, Summary
 from translate import LANGUAGES, Translation, Translator
-from translate.detect import detect_language_confidence
+from translate.detect import identify
 from translate.documents import HtmlDocument, translate_units
+from translate.engine import choose_source
+from translate.langid import language_name
+from translate.routing import check_dialect, check_quality
 from web.security import public_model_name
 
-LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
+LANGUAGE_NAMES = {code: language_name(code) for code in (*LANGUAGES, *DIALECTS)}
 Progress = Callable[[int, int], None]
 TranslationListener = Callable[[Translation], None]
 
@@ -90,21 +93,39 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Routing:
+    """A request's model quality (``best``/``fast``, ar↔en) and Arabic dialect; ``None``: the default."""
+
+    quality: str | None = None
+    dialect: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "quality", check_quality(self.quality))
+        object.__setattr__(self, "dialect", check_dialect(self.dialect))
+
+
+@dataclass(frozen=True)
 class Detection:
-    """A detected language and LibreTranslate's confidence figure (0–100)."""
+    """A detected language, LibreTranslate's confidence figure (0–100) and the likeliest candidates."""
 
     language: str
     confidence: float
+    candidates: tuple[tuple[str, float], ...] = ()
 
     def as_dict(self) -> dict[str, float | str]:
         """The LibreTranslate shape: ``{"confidence": 97.0, "language": "ar"}``."""
         return {"confidence": self.confidence, "language": self.language}
 
+    def candidate_dicts(self) -> list[dict[str, float | str]]:
+        """Up to three candidates, likeliest first, in LibreTranslate's ``/detect`` shape."""
+        return [{"confidence": confidence, "language": code} for code, confidence in self.candidates]
+
 
 def detect(text: str) -> Detection:
-    """The language of ``text`` (``ar`` or ``en``) with the share of its letters in that script, in %."""
-    language, share = detect_language_confidence(text)
-    return Detection(language, round(100.0 * share, 1))
+    """The language of ``text`` with its probability in % (see :func:`translate.detect.identify`)."""
+    guess = identify(text)
+    candidates = tuple((code, round(100.0 * p, 1)) for code, p in guess.candidates)
+    return Detection(guess.language, round(100.0 * guess.confidence, 1), candidates)
 
 
 def check_language(code: str, what: str) -> str:
@@ -116,8 +137,8 @@ def check_language(code: str, what: str) -> str:
 
 
 def other_language(code: str) -> str:
-    """The other language of the pair: ``ar`` ↔ ``en``."""
-    return "en" if code == "ar" else "ar"
+    """The default target: English, or Arabic for English."""
+    return "ar" if code == "en" else "en"
 
 
 def translation_models() -> list[str]:
@@ -203,11 +224,15 @@ class TarjamaService:
             return model
         return self.mt_models
 
-    def translator(self, source: str, target: str, model: str | None = None) -> Translator:
+    def translator(
+        self, source: str, target: str, model: str | None = None, *, routing: Routing | None = None
+    ) -> Translator:
         """A :class:`Translator` on the shared pool and cache (cheap: nothing loads until needed)."""
+        routing = routing or Routing()
         return Translator(
-            self.model_for(model), pool=self.pool, cache=self.cache, use_cache=self.cache is not None
-        )
+            self.model_for(model), pool=self.pool, cache=self.cache, use_cache=self.cache is not None,
+            quality=routing.quality, dialect=routing.dialect,
+        )  # fmt: skip
 
     def resolve_direction(
         self, text: str, source: str, target: str | None
@@ -216,7 +241,7 @@ class TarjamaService:
         detection = None
         if source == "auto":
             detection = detect(text)
-            source = detection.language
+            source = choose_source(text, target)
         check_language(source, "source")
         target = check_language(target, "target") if target else other_language(source)
         return source, target, detection
@@ -230,6 +255,7 @@ class TarjamaService:
         model: str | None = None,
         beam_size: int = DEFAULT_BEAM_SIZE,
         progress: Progress | None = None,
+        routing: Routing | None = None,
     ) -> Translation:
         """Translate one article within the request limits (see :meth:`Translator.translate`)."""
         self.limits.check_texts([text])
@@ -238,13 +264,18 @@ class TarjamaService:
         source, target, _ = self.resolve_direction(text, source, target)
         if source == target:
             raise InvalidInputError(f"the source and target language are both {LANGUAGE_NAMES[source]}")
-        result = self.translator(source, target, model).translate(
+        result = self.translator(source, target, model, routing=routing).translate(
             text, source=source, target=target, beam_size=beam_size, progress=progress
         )
         return self._heard(result)
 
     def translate_lines(
-        self, lines: Sequence[str], source: str, target: str, model: str | None = None
+        self,
+        lines: Sequence[str],
+        source: str,
+        target: str,
+        model: str | None = None,
+        routing: Routing | None = None,
     ) -> list[str]:
         """Translate each line (one paragraph each) in a single pass, so sentences of all lines share
         batches and the cache; a line with no letters comes back as it is."""
@@ -253,7 +284,7 @@ class TarjamaService:
         if source == target or not todo:
             return outputs
         flat = [" ".join(lines[i].split()) for i in todo]
-        translator = self.translator(source, target, model)
+        translator = self.translator(source, target, model, routing=routing)
         result = self._heard(translator.translate("\n".join(flat), source=source, target=target))
         translated = _by_paragraph(result, len(flat))
         if translated is None:  # the segmenter did not keep one paragraph per line
@@ -265,11 +296,17 @@ class TarjamaService:
         return outputs
 
     def translate_texts(
-        self, texts: Sequence[str], source: str, target: str, model: str | None = None
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        model: str | None = None,
+        routing: Routing | None = None,
     ) -> list[str]:
         """Translate several plain texts in one pass; each keeps its lines (blank ones included)."""
         split = [text.split("\n") for text in texts]
-        flat = self.translate_lines([line for lines in split for line in lines], source, target, model)
+        lines = [line for lines in split for line in lines]
+        flat = self.translate_lines(lines, source, target, model, routing)
         outputs, start = [], 0
         for lines in split:
             done = flat[start : start + len(lines)]
@@ -277,7 +314,14 @@ class TarjamaService:
             start += len(lines)
         return outputs
 
-    def translate_html(self, markup: str, source: str, target: str, model: str | None = None) -> str:
+    def translate_html(
+        self,
+        markup: str,
+        source: str,
+        target: str,
+        model: str | None = None,
+        routing: Routing | None = None,
+    ) -> str:
         """Translate the text of ``markup`` through an HTML parser (:mod:`translate.documents.html`): tags,
         attributes and comments stay; ``title``, ``alt`` and ``placeholder`` are translated; ``script``,
         ``style``, ``code``, ``pre``, ``translate="no"`` and ``class="notranslate"`` are left alone.
@@ -285,9 +329,8 @@ class TarjamaService:
         if not _LETTER.search(html.unescape(markup)):
             return markup
         document = HtmlDocument(markup)
-        translate_units(
-            document.units, partial(self.translate_lines, source=source, target=target, model=model), source
-        )
+        lines = partial(self.translate_lines, source=source, target=target, model=model, routing=routing)
+        translate_units(document.units, lines, source)
         return document.text()
 
     # --- summaries ---------------------------------------------------------------------------------
@@ -355,6 +398,7 @@ __all__ = [
     "LANGUAGE_NAMES",
     "Detection",
     "Limits",
+    "Routing",
     "TarjamaService",
     "check_language",
     "detect",
