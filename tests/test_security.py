@@ -159,7 +159,7 @@ GRADIO_HOSTILE = [  # (event, inputs, the output with the message or REFUSED, it
     ("evaluate_testset", ["tatoeba", "ar-en", "/etc", 5, "extractive"], 0, None),
     ("translate", ["البارحة", "ar-en", "../../models/x"], 1, None),
     # malformed payloads: each input must be what its component takes
-    ("translate", ["hello", ["ar-en"], ""], REFUSED, "Direction must be one choice"),
+    ("translate", ["hello", ["ar-en"], ""], REFUSED, "must be one choice"),
     ("translate", ["hello"], REFUSED, "takes 3 inputs"),
     ("translate", ["hello", "auto", "", file_data("/etc/passwd")], REFUSED, "not one of this page's files"),
     ("translate", [], REFUSED, "takes 3 inputs"),
@@ -612,11 +612,13 @@ def test_the_key_cookie_is_read_among_any_other_cookies(
 
 
 # Every route needs the key under --require-api-key, except these, which anyone may read: the page's shell
-# and its static files, the API's documentation, /health, /languages and /metrics (its own address rule).
+# and its static files, the API's documentation, /health, /languages, /frontend/settings, /metrics (its own
+# address rule) and a translated file (its uploader's address and an unguessable token only).
 PUBLIC = {
     "/", "/config", "/config/", "/favicon.ico", "/theme.css", "/robots.txt", "/manifest.json", "/pwa_icon",
     "/pwa_icon/{size}", "/assets/{path:path}", "/static/{path:path}", "/svelte/{path:path}", "/health",
     "/languages", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json", "/metrics",
+    "/frontend/settings", "/download_file/{token}/{name}",
 }  # fmt: skip
 
 
