@@ -22,6 +22,7 @@ from inference.settings import (
 )
 from translate import guards
 from translate.detect import detect_language
+from translate.glossary import Glossary, TermTranslator
 from translate.segment import Paragraph, normalize_input, segment, split_long
 
 LANGUAGES = ("ar", "en")
@@ -144,15 +145,40 @@ class Translator:
         beam_size: int = DEFAULT_BEAM_SIZE,
         settings: GenerationSettings | None = None,
         progress: Progress | None = None,
+        glossary: Glossary | None = None,
     ) -> Translation:
-        """Translate ``text``; paragraphs come out as they went in, one per input line."""
+        """Translate ``text``; paragraphs come out as they went in, one per input line.
+
+        ``glossary`` (for this direction) fixes the translation of its terms; a sentence whose output
+        still lacks one is flagged ``glossary``. A ``{{span}}`` comes back as written, braces removed.
+        """
         started = time.perf_counter()
         plan = self.plan(text, source=source, target=target)
+        if glossary is not None:
+            glossary.check_direction(plan.source, plan.target)
         settings = settings or GenerationSettings(beam_size=beam_size)
-        outputs = self.generator(plan).generate(
-            plan.sentences, settings, task=TASK, source=plan.source, target=plan.target, progress=progress
+        generator = self.generator(plan)
+        terms = TermTranslator(
+            generator, self.cache, glossary, settings, task=TASK, source=plan.source, target=plan.target
         )
-        return self.finish(plan, outputs, time.perf_counter() - started)
+        special = [i for i, s in enumerate(plan.sentences) if terms.needs(s)]
+        plain = [i for i in range(len(plan.sentences)) if i not in set(special)]
+        made = generator.generate(
+            [plan.sentences[i] for i in plain],
+            settings,
+            task=TASK,
+            source=plan.source,
+            target=plan.target,
+            progress=progress,
+        )
+        outputs: list[Generated] = [Generated("", False)] * len(plan.sentences)
+        extra: list[tuple[str, ...]] = [()] * len(plan.sentences)
+        for i, out in zip(plain, made, strict=True):
+            outputs[i] = out
+        for i, termed in zip(special, terms.translate([plan.sentences[i] for i in special]), strict=True):
+            outputs[i] = Generated(termed.output, termed.cached)
+            extra[i] = (guards.GLOSSARY,) if termed.missing else ()
+        return self.finish(plan, outputs, time.perf_counter() - started, extra)
 
     def plan(self, text: str, *, source: str = "auto", target: str | None = None) -> Plan:
         """Check ``text`` and the direction, pick the model and split the text into sentences; raises
@@ -192,15 +218,23 @@ class Translator:
             passthrough=lambda s: not guards.has_words(s, source),
         )
 
-    def finish(self, plan: Plan, outputs: Sequence[Generated], seconds: float) -> Translation:
-        """The translation of ``plan`` from its sentences' ``outputs``: checked, reassembled by paragraph."""
+    def finish(
+        self,
+        plan: Plan,
+        outputs: Sequence[Generated],
+        seconds: float,
+        extra_flags: Sequence[tuple[str, ...]] | None = None,
+    ) -> Translation:
+        """The translation of ``plan`` from its sentences' ``outputs``: checked (``extra_flags`` added, one
+        tuple per sentence), reassembled by paragraph."""
         segments: list[Segment] = []
         by_paragraph: list[list[str]] = [[] for _ in plan.paragraphs]
-        for index, sentence, out in zip(plan.paragraph_of, plan.sentences, outputs, strict=True):
+        extra = extra_flags or [()] * len(plan.sentences)
+        for index, sentence, out, more in zip(plan.paragraph_of, plan.sentences, outputs, extra, strict=True):
             if guards.has_words(sentence, plan.source):
-                flags = guards.check(sentence, out.output, source_lang=plan.source)
+                flags = guards.check(sentence, out.output, source_lang=plan.source) + more
             else:
-                flags = (guards.COPIED,)
+                flags = (guards.COPIED, *more)
             segments.append(Segment(sentence, out.output, index, out.cached, flags))
             by_paragraph[index].append(out.output)
         joined = "".join(

@@ -11,8 +11,9 @@ NUMBERS_MISSING = "numbers_missing"  # a number of the source is not in the outp
 LENGTH = "length"  # the output is far shorter or longer than the source
 REPETITION = "repetition"  # the output repeats itself
 COPIED = "copied"  # the segment has no words to translate (a date line, "logo") and was kept as it is
+GLOSSARY = "glossary"  # a glossary term of the source whose target term the output still lacks
 
-FLAGS = (UNTRANSLATED, NUMBERS_MISSING, LENGTH, REPETITION, COPIED)
+FLAGS = (UNTRANSLATED, NUMBERS_MISSING, LENGTH, REPETITION, COPIED, GLOSSARY)
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")
