@@ -180,6 +180,41 @@ class Translator:
             extra[i] = (guards.GLOSSARY,) if termed.missing else ()
         return self.finish(plan, outputs, time.perf_counter() - started, extra)
 
+    def alternatives(
+        self, text: str, *, source: str = "auto", target: str | None = None, count: int = 3
+    ) -> list[str]:
+        """Up to ``count`` translations of ``text`` other than the best, from the model's n-best: the k-th
+        puts together each sentence's k-th hypothesis (its best where it has fewer). Not cached."""
+        plan = self.plan(text, source=source, target=target)
+        backend = plan.ref.load()
+        settings = GenerationSettings()
+        lengths = backend.token_lengths(plan.sentences, source=plan.source, target=plan.target)
+        todo = [
+            i
+            for i, (s, n) in enumerate(zip(plan.sentences, lengths, strict=True))
+            if guards.has_words(s, plan.source) and n <= backend.max_input_tokens
+        ]
+        found = backend.generate_hypotheses(
+            [plan.sentences[i] for i in todo],
+            settings,
+            source=plan.source,
+            target=plan.target,
+            count=count + 1,
+        )
+        hypotheses = {i: [h.text for h in hyps] for i, hyps in zip(todo, found, strict=True)}
+        best = self.generator(plan).generate(
+            plan.sentences, settings, task=TASK, source=plan.source, target=plan.target
+        )
+        texts: list[str] = []
+        for k in range(1, count + 1):
+            outputs = [
+                Generated(hypotheses[i][min(k, len(hypotheses[i]) - 1)], False) if i in hypotheses else out
+                for i, out in enumerate(best)
+            ]
+            texts.append(self.finish(plan, outputs, 0.0).text)
+        main = self.finish(plan, best, 0.0).text
+        return [t for t in dict.fromkeys(texts) if t != main]
+
     def plan(self, text: str, *, source: str = "auto", target: str | None = None) -> Plan:
         """Check ``text`` and the direction, pick the model and split the text into sentences; raises
         :class:`~inference.errors.InvalidInputError` or :class:`~inference.errors.LimitExceededError`."""

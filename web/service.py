@@ -35,6 +35,7 @@ from inference.settings import (
 from summarize import Summarizer, SummarizerConfig, Summary
 from translate import LANGUAGES, Translation, Translator
 from translate.detect import detect_language_confidence
+from translate.glossary import Glossary, GlossaryShelf, glossary_from_pairs
 from web.markup import split_markup
 from web.security import public_model_name
 
@@ -145,6 +146,7 @@ class TarjamaService:
         concurrency: int = DEFAULT_CONCURRENCY,
         pool: ModelPool | None = None,
         batch_window_ms: float = DEFAULT_BATCH_WINDOW_MS,
+        glossaries: GlossaryShelf | None = None,
     ) -> None:
         self.mt_models: tuple[str, ...] = (mt_model,) if isinstance(mt_model, str) else tuple(mt_model or ())
         self.sum_model = sum_model
@@ -154,6 +156,7 @@ class TarjamaService:
         self.scheduler = self.pool.scheduler or scheduler
         self.cache = (cache or SentenceCache.open_default()) if use_cache else None
         self.translation_listeners: list[TranslationListener] = []
+        self.glossaries = glossaries or GlossaryShelf()
         self.summarizer = Summarizer(
             sum_model,
             translation_model=self._crossing_model(),
@@ -204,6 +207,23 @@ class TarjamaService:
             self.model_for(model), pool=self.pool, cache=self.cache, use_cache=self.cache is not None
         )
 
+    def alternatives(
+        self, text: str, source: str, target: str, count: int, model: str | None = None
+    ) -> list[str]:
+        """Up to ``count`` other translations of ``text`` from the model's n-best (LibreTranslate's
+        ``alternatives``); not cached."""
+        return self.translator(source, target, model).alternatives(
+            text, source=source, target=target, count=count
+        )
+
+    def glossary(self, pairs: object = None, name: str | None = None) -> Glossary | None:
+        """A request's glossary: its ``[source, target]`` pairs, or this server's glossary ``name``."""
+        if pairs is not None and name:
+            raise InvalidInputError("give glossary or glossary_id, not both")
+        if name:
+            return self.glossaries.get(name)
+        return None if pairs is None else glossary_from_pairs(pairs)
+
     def resolve_direction(
         self, text: str, source: str, target: str | None
     ) -> tuple[str, str, Detection | None]:
@@ -225,6 +245,7 @@ class TarjamaService:
         model: str | None = None,
         beam_size: int = DEFAULT_BEAM_SIZE,
         progress: Progress | None = None,
+        glossary: Glossary | None = None,
     ) -> Translation:
         """Translate one article within the request limits (see :meth:`Translator.translate`)."""
         self.limits.check_texts([text])
@@ -234,12 +255,17 @@ class TarjamaService:
         if source == target:
             raise InvalidInputError(f"the source and target language are both {LANGUAGE_NAMES[source]}")
         result = self.translator(source, target, model).translate(
-            text, source=source, target=target, beam_size=beam_size, progress=progress
+            text, source=source, target=target, beam_size=beam_size, progress=progress, glossary=glossary
         )
         return self._heard(result)
 
     def translate_lines(
-        self, lines: Sequence[str], source: str, target: str, model: str | None = None
+        self,
+        lines: Sequence[str],
+        source: str,
+        target: str,
+        model: str | None = None,
+        glossary: Glossary | None = None,
     ) -> list[str]:
         """Translate each line (one paragraph each) in a single pass, so sentences of all lines share
         batches and the cache; a line with no letters comes back as it is."""
@@ -249,22 +275,31 @@ class TarjamaService:
             return outputs
         flat = [" ".join(lines[i].split()) for i in todo]
         translator = self.translator(source, target, model)
-        result = self._heard(translator.translate("\n".join(flat), source=source, target=target))
+        result = self._heard(
+            translator.translate("\n".join(flat), source=source, target=target, glossary=glossary)
+        )
         translated = _by_paragraph(result, len(flat))
         if translated is None:  # the segmenter did not keep one paragraph per line
             translated = [
-                self._heard(translator.translate(line, source=source, target=target)).text for line in flat
+                self._heard(translator.translate(line, source=source, target=target, glossary=glossary)).text
+                for line in flat
             ]
         for index, text in zip(todo, translated, strict=True):
             outputs[index] = text
         return outputs
 
     def translate_texts(
-        self, texts: Sequence[str], source: str, target: str, model: str | None = None
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        model: str | None = None,
+        glossary: Glossary | None = None,
     ) -> list[str]:
         """Translate several plain texts in one pass; each keeps its lines (blank ones included)."""
         split = [text.split("\n") for text in texts]
-        flat = self.translate_lines([line for lines in split for line in lines], source, target, model)
+        lines = [line for lines in split for line in lines]
+        flat = self.translate_lines(lines, source, target, model, glossary)
         outputs, start = [], 0
         for lines in split:
             done = flat[start : start + len(lines)]
@@ -272,7 +307,14 @@ class TarjamaService:
             start += len(lines)
         return outputs
 
-    def translate_html(self, markup: str, source: str, target: str, model: str | None = None) -> str:
+    def translate_html(
+        self,
+        markup: str,
+        source: str,
+        target: str,
+        model: str | None = None,
+        glossary: Glossary | None = None,
+    ) -> str:
         """Translate the text between the tags of ``markup``; tags, attributes and comments stay as they are.
 
         Text inside ``script``, ``style``, ``code``, ``pre`` and ``textarea`` is not translated. Entities are
@@ -280,7 +322,8 @@ class TarjamaService:
         """
         pieces = split_markup(markup)
         todo = [i for i, (is_text, piece) in enumerate(pieces) if is_text and _LETTER.search(piece)]
-        translated = self.translate_lines([html.unescape(pieces[i][1]) for i in todo], source, target, model)
+        texts = [html.unescape(pieces[i][1]) for i in todo]
+        translated = self.translate_lines(texts, source, target, model, glossary)
         out = [piece for _, piece in pieces]
         for index, text in zip(todo, translated, strict=True):
             out[index] = _keep_space(pieces[index][1], html.escape(text.strip(), quote=False))
