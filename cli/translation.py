@@ -79,10 +79,10 @@ def _translate(args: argparse.Namespace) -> int:
 
 def _translate_batch(args: argparse.Namespace) -> int:
     from translate import TranslationOptions, TranslatorConfig, run_translation_batch
+    from translate.glossary import read_glossary
 
-    if args.glossary:
-        raise InvalidInputError("--glossary applies to one text; `translate batch` does not take it yet")
-    options = TranslationOptions(args.source, args.target, args.beam, args.sentences)
+    glossary = read_glossary(args.glossary) if args.glossary else None
+    options = TranslationOptions(args.source, args.target, args.beam, args.sentences, glossary=glossary)
     config = TranslatorConfig(
         model=args.model, revision=args.revision, backend=args.backend, device=args.device,
         quantization=args.quantization, threads=args.threads, use_cache=not args.no_cache,

@@ -234,3 +234,20 @@ def test_the_same_sentence_with_and_without_a_glossary_are_two_entries(memorised
     translator.translate(SAMI)
     translator.translate(SAMI, glossary=glossary_from_pairs([["سامي", "Samir"]]))
     assert cache.stats().entries == 2
+
+
+def test_a_batch_flags_and_enforces_like_one_article(memorised_ar_en: Path) -> None:
+    from translate import CorpusTranslator, TranslationOptions
+
+    glossary = glossary_from_pairs([["سامي", "Samir"], ["توم", "Thomas"]])
+    corpus = CorpusTranslator(Translator(str(memorised_ar_en)))
+    options = TranslationOptions("ar", "en", glossary=glossary)
+    results, counts = corpus.translate_many([SAMI, f"{TOM} {SAMI}", "{{سامي}} " + SAMI], options)
+    assert [r.text for r in results] == [  # type: ignore[union-attr]
+        "Samir wanted to hear Layla's voice.",
+        Translator(str(memorised_ar_en)).translate(TOM, glossary=glossary).text
+        + " Samir wanted to hear Layla's voice.",
+        "سامي Samir wanted to hear Layla's voice.",
+    ]
+    assert [s.flags for s in results[1].segments] == [("glossary",), ()]  # type: ignore[union-attr]
+    assert counts["sentences"] == 4 and counts["repeated"] == 1

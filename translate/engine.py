@@ -158,9 +158,7 @@ class Translator:
             glossary.check_direction(plan.source, plan.target)
         settings = settings or GenerationSettings(beam_size=beam_size)
         generator = self.generator(plan)
-        terms = TermTranslator(
-            generator, self.cache, glossary, settings, task=TASK, source=plan.source, target=plan.target
-        )
+        terms = self.term_translator(plan, settings, glossary)
         special = [i for i, s in enumerate(plan.sentences) if terms.needs(s)]
         plain = [i for i in range(len(plan.sentences)) if i not in set(special)]
         made = generator.generate(
@@ -251,6 +249,20 @@ class Translator:
             max_batch_tokens=self.max_batch_tokens,
             splitter=split_long,
             passthrough=lambda s: not guards.has_words(s, source),
+        )
+
+    def term_translator(
+        self, plan: Plan, settings: GenerationSettings, glossary: Glossary | None = None
+    ) -> TermTranslator:
+        """What translates ``plan``'s sentences that hold ``{{…}}`` spans or ``glossary`` terms."""
+        return TermTranslator(
+            self.generator(plan),
+            self.cache,
+            glossary,
+            settings,
+            task=TASK,
+            source=plan.source,
+            target=plan.target,
         )
 
     def finish(
