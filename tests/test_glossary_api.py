@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.appserver import running_app
+from tests.test_api import gradio_call
 
 SAMI = "أراد سامي أن يسمع صوت ليلى."
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,14 +31,24 @@ def client(
     memorised_ar_en: Path, names: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[httpx.Client]:
     tmp = tmp_path_factory.mktemp("glossary-server")
-    args = ["--mt-model", str(memorised_ar_en), "--glossary", f"names={names}"]
+    people = tmp / "people.csv"
+    people.write_text("سامي,Samir\nتوم,Thomas\n", encoding="utf-8")
+    args = [
+        "--mt-model",
+        str(memorised_ar_en),
+        "--glossary",
+        f"names={names}",
+        "--glossary",
+        f"people={people}",
+    ]
     with running_app(args, tmp) as url, httpx.Client(base_url=url, timeout=120) as http:
         yield http
 
 
 def test_the_server_lists_its_glossaries(client: httpx.Client) -> None:
     assert client.get("/glossaries").json() == [
-        {"name": "names", "source": "ar", "target": "en", "entries": 1}
+        {"name": "names", "source": "ar", "target": "en", "entries": 1},
+        {"name": "people", "source": "ar", "target": "en", "entries": 2},
     ]
 
 
@@ -56,7 +67,7 @@ def test_translate_with_a_glossary(client: httpx.Client, extra: dict) -> None:
         ({"glossary": [["سامي", "Samir"], ["سامي", "Sammy"]]}, "entry 2: 'سامي' already has the target"),
         ({"glossary": [["Sami", "سامي"]]}, "is for en-ar, but the text is translated ar-en"),
         ({"glossary": [["", "Samir"]]}, "entry 1: the source term is empty"),
-        ({"glossary_id": "other"}, "unknown glossary 'other'; this server has: names"),
+        ({"glossary_id": "other"}, "unknown glossary 'other'; this server has: names, people"),
         ({"glossary": "[oops"}, "glossary must be a JSON list"),
     ],
 )
@@ -64,6 +75,24 @@ def test_a_bad_glossary_is_a_400(client: httpx.Client, extra: dict, message: str
     answer = client.post("/translate", json={"q": SAMI, "source": "ar", "target": "en", **extra})
     assert answer.status_code == 400
     assert message in answer.json()["error"]
+
+
+def test_the_page_translates_with_a_server_glossary_and_flags_a_missing_term(client: httpx.Client) -> None:
+    article = f"{SAMI}\n\nوضع توم السلاح على الأرض."
+    translation, status, table, *_ = gradio_call(
+        client, "translate_glossary", [article, "auto", "", "people", None]
+    )
+    assert translation.split("\n\n")[0] == "Samir wanted to hear Layla's voice."
+    assert "Thomas" not in translation  # the stand-in never writes it: flagged
+    assert 'data-flags=""' in table and 'data-flags="glossary"' in table
+    assert "glossary term missing" in table and "1 to check" in status
+    plain, *_ = gradio_call(client, "translate", [article, "auto", ""])
+    assert plain.split("\n\n")[0] == "Sami wanted to hear Layla's voice."
+
+
+def test_the_page_refuses_a_glossary_of_the_other_direction(client: httpx.Client) -> None:
+    translation, status, *_ = gradio_call(client, "translate_glossary", ["Sami", "en-ar", "", "names", None])
+    assert translation == "" and "is for ar-en, but the text is translated en-ar" in status
 
 
 def test_alternatives_are_the_models_n_best(client: httpx.Client) -> None:

@@ -27,8 +27,9 @@ FLAG_TEXT = {
     "length": "length looks wrong",
     "repetition": "repeats itself",
     "copied": "kept as is (nothing to translate)",
+    "glossary": "glossary term missing",
 }
-WARNING_FLAGS = frozenset({"untranslated", "numbers_missing", "length", "repetition"})
+WARNING_FLAGS = frozenset({"untranslated", "numbers_missing", "length", "repetition", "glossary"})
 
 PAGE_CSS = """
 .tj-help { color: var(--body-text-color-subdued); }

@@ -254,6 +254,8 @@ class TarjamaService:
         source, target, _ = self.resolve_direction(text, source, target)
         if source == target:
             raise InvalidInputError(f"the source and target language are both {LANGUAGE_NAMES[source]}")
+        if glossary is not None:
+            glossary.check_direction(source, target)
         result = self.translator(source, target, model).translate(
             text, source=source, target=target, beam_size=beam_size, progress=progress, glossary=glossary
         )
