@@ -160,7 +160,8 @@ class Translator:
         generator = self.generator(plan)
         terms = self.term_translator(plan, settings, glossary)
         special = [i for i, s in enumerate(plan.sentences) if terms.needs(s)]
-        plain = [i for i in range(len(plan.sentences)) if i not in set(special)]
+        chosen = set(special)
+        plain = [i for i in range(len(plan.sentences)) if i not in chosen]
         made = generator.generate(
             [plan.sentences[i] for i in plain],
             settings,

@@ -152,7 +152,8 @@ class TermTranslator:
         backend = self.generator.model.load()
         lengths = backend.token_lengths(todo, source=self.source, target=self.target)
         fits = [t for t, n in zip(todo, lengths, strict=True) if n <= backend.max_input_tokens]
-        too_long = [t for t in todo if t not in set(fits)]  # split by the plain path, terms checked after
+        fitting = set(fits)
+        too_long = [t for t in todo if t not in fitting]  # split by the plain path, terms checked after
         if too_long:
             made = self.generator.generate(
                 too_long, self.settings, task=self.task, source=self.source, target=self.target
