@@ -33,6 +33,7 @@ from inference.settings import (
     DEFAULT_QUEUE_SIZE,
     DEFAULT_REQ_LIMIT,
 )
+from translate.glossary import GlossaryShelf
 from ui import build_demo
 from ui_events import event_rules
 from web import presenters
@@ -110,6 +111,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "folder's direction; repeat for one model per direction (default: per direction)",
     )
     add("--sum-model", help="abstractive summary model: short name, Hub id or local folder")
+    add("--glossary", action="append", default=[], metavar="NAME=FILE",
+        help="a glossary (TSV/CSV, one direction) requests may name as glossary_id (repeatable)")  # fmt: skip
     add("--backend", default=DEFAULT_BACKEND, choices=["auto", "ctranslate2", "transformers"])
     add("--device", default=DEFAULT_DEVICE, choices=["auto", "cpu", "cuda"])
     add("--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="model calls at once (%(default)s)")
@@ -153,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             device=args.device,
             concurrency=args.concurrency,
             batch_window_ms=args.batch_window_ms,
+            glossaries=GlossaryShelf.from_specs(args.glossary),
         )
     except TarjamaError as exc:
         raise SystemExit(f"app.py: error: {exc}") from None

@@ -11,6 +11,7 @@ from pathlib import Path
 import gradio as gr
 
 from eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS
+from ui_glossary import glossary_controls, wire_glossary
 from web import presenters
 from web.handlers import KEEP_SECONDS, Page, model_choices
 from web.routing_page import TRANSLATE_DIRECTION_CHOICES
@@ -103,6 +104,7 @@ def _translate_tab(page: Page) -> None:
                     model_choices(service, qualities=True), value="", label="Model", elem_id="tj-model"
                 )
             button = gr.Button("Translate", variant="primary", elem_id="tj-translate")
+            glossary = glossary_controls(page)
         with gr.Column():
             output = gr.Textbox(
                 label="Translation",
@@ -140,6 +142,8 @@ def _translate_tab(page: Page) -> None:
         concurrency_limit=SHARED_BATCHES,
     )
     _after(event, [download_txt, download_json])
+    outputs = [output, status, aligned, download_txt, download_json]
+    _after(wire_glossary(page, glossary, [article, direction, model], outputs, _reporter), outputs[3:])
 
 
 SUMMARY_LANGUAGES = (("Same as the article", "same"), ("English", "en"), ("Arabic", "ar"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import asdict
+from pathlib import Path
 
 from cli.batch import add_batch_options, run_batch_command
 from cli.common import add_engine_options, emit, print_json
@@ -43,6 +44,7 @@ def _add_translate(sub: argparse._SubParsersAction) -> None:
     add_routing_options(p)
     p.add_argument("--revision", help="Hub revision (branch, tag or commit)")
     p.add_argument("--beam", type=int, default=DEFAULT_BEAM_SIZE, help="beam size (default %(default)s)")
+    p.add_argument("--glossary", metavar="FILE", help="glossary file (TSV or CSV: source term, target term)")
     add_engine_options(p)
     p.add_argument("--threads", type=int, help="CPU threads (default: $TARJAMA_THREADS or the usable CPUs)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the sentence cache")
@@ -77,6 +79,7 @@ def add_routing_options(p: argparse.ArgumentParser) -> None:
 
 def _translate(args: argparse.Namespace) -> int:
     from translate import Translator
+    from translate.glossary import read_glossary
 
     if args.inputs[:1] == ["batch"]:
         return _translate_batch(args)
@@ -96,7 +99,10 @@ def _translate(args: argparse.Namespace) -> int:
         args.model, revision=args.revision, pool=pool, use_cache=not args.no_cache,
         quality=args.quality, dialect=args.dialect,
     )  # fmt: skip
-    result = translator.translate(text, source=args.source, target=args.target, beam_size=args.beam)
+    glossary = read_glossary(args.glossary) if args.glossary else None
+    result = translator.translate(
+        text, source=args.source, target=args.target, beam_size=args.beam, glossary=glossary
+    )
     if args.json:
         emit(json.dumps(result.as_dict(), ensure_ascii=False, indent=2), args.output)
     else:
@@ -106,8 +112,10 @@ def _translate(args: argparse.Namespace) -> int:
 
 def _translate_batch(args: argparse.Namespace) -> int:
     from translate import TranslationOptions, TranslatorConfig, run_translation_batch
+    from translate.glossary import read_glossary
 
-    options = TranslationOptions(args.source, args.target, args.beam, args.sentences)
+    glossary = read_glossary(args.glossary) if args.glossary else None
+    options = TranslationOptions(args.source, args.target, args.beam, args.sentences, glossary=glossary)
     config = TranslatorConfig(
         model=args.model, revision=args.revision, backend=args.backend, device=args.device,
         quantization=args.quantization, threads=args.threads, use_cache=not args.no_cache,
@@ -183,7 +191,31 @@ def _models_pull(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- glossary -----------------------------------------------------------------------------------
+def _add_glossary(sub: argparse._SubParsersAction) -> None:
+    glossary = sub.add_parser("glossary", help="check and list glossary files").add_subparsers(
+        dest="glossary_command", required=True, metavar="ACTION"
+    )
+    p = glossary.add_parser("list", help="each glossary's name, direction and entries (default: the sample)")
+    p.add_argument("files", nargs="*", metavar="[NAME=]FILE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_glossary_list)
+
+
+def _glossary_list(args: argparse.Namespace) -> int:
+    from translate.glossary import GlossaryShelf, sample_glossary
+
+    specs = [f if "=" in f else f"{Path(f).stem}={f}" for f in args.files]
+    rows = GlossaryShelf.from_specs(specs).describe() if specs else [sample_glossary().describe()]
+    if args.json:
+        print_json(rows)
+        return 0
+    for row in rows:
+        print(f"{row['name']:<24} {row['source']}-{row['target']}  {row['entries']:>6} entries")
+    return 0
+
+
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """Register translate, segment and models."""
-    for add in (_add_translate, _add_models):
+    for add in (_add_translate, _add_models, _add_glossary):
         add(sub)

@@ -51,6 +51,12 @@ DEFAULT_MAX_DROP = 0.5  # `tarjama eval compare`: the largest allowed drop of an
 # --- limits ------------------------------------------------------------------------------------
 MAX_INPUT_CHARS = 2_000_000  # one request / one file; larger input is refused, not truncated
 
+# --- glossaries (DeepL's limits) ------------------------------------------------------------------
+MAX_GLOSSARY_BYTES = 10 * 1024 * 1024  # one glossary file or inline glossary, UTF-8
+MAX_GLOSSARY_ENTRY_BYTES = 1024  # one entry: source and target term together, UTF-8
+GLOSSARY_HYPOTHESES = 8  # hypotheses searched for one that uses the glossary's terms
+MAX_ALTERNATIVES = 8  # other translations one /translate request may ask for (`alternatives`)
+
 # --- web UI and API (app.py, api.py) ----------------------------------------------------------------
 DEFAULT_HOST = "127.0.0.1"  # localhost only unless --host says otherwise
 DEFAULT_PORT = 7860

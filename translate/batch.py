@@ -29,7 +29,9 @@ from inference.settings import (
     DEFAULT_MAX_BATCH_TOKENS,
     TRANSLATION_GROUP_SIZE,
 )
+from translate import guards
 from translate.engine import TASK, Plan, Translation, Translator
+from translate.glossary import Glossary
 
 COUNTS = ("sentences", "repeated", "cached", "translated")  # the tallies of a translation batch
 
@@ -44,6 +46,7 @@ class TranslationOptions:
     beam_size: int = DEFAULT_BEAM_SIZE
     sentences: bool = False
     settings: GenerationSettings | None = None
+    glossary: Glossary | None = None  # for the batch's one direction
 
 
 @dataclass(frozen=True)
@@ -100,20 +103,21 @@ class CorpusTranslator:
         counts = dict.fromkeys(COUNTS, 0)
         outputs: dict[int, list[Generated]] = {}
         failed: dict[int, TarjamaError] = {}
+        flags: dict[int, list[tuple[str, ...]]] = {}
         for group in by_direction.values():
             try:
-                made = self._generate(group, settings, counts)
+                made = self._generate(group, settings, counts, options.glossary)
             except ModelUnavailableError as exc:  # its weights cannot be loaded: these articles only
                 failed |= {id(plan): exc for plan in group}
                 continue
-            for plan, generated in zip(group, made, strict=True):
-                outputs[id(plan)] = generated
+            for plan, (generated, extra) in zip(group, made, strict=True):
+                outputs[id(plan)], flags[id(plan)] = generated, extra
         seconds = time.perf_counter() - started
         total = max(1, counts["sentences"])
         results: list[Translation | TarjamaError] = [
             p if isinstance(p, TarjamaError)
             else failed[id(p)] if id(p) in failed
-            else self.translator.finish(p, outputs[id(p)], seconds * len(p.sentences) / total)
+            else self.translator.finish(p, outputs[id(p)], seconds * len(p.sentences) / total, flags[id(p)])
             for p in plans
         ]  # fmt: skip
         return results, counts
@@ -131,7 +135,10 @@ class CorpusTranslator:
         except (InvalidInputError, LimitExceededError) as exc:
             return exc
         try:
-            return self.translator.plan(text, source=direction[0], target=direction[1])
+            plan = self.translator.plan(text, source=direction[0], target=direction[1])
+            if options.glossary is not None:
+                options.glossary.check_direction(plan.source, plan.target)
+            return plan
         except ModelUnavailableError as exc:
             unavailable[direction] = exc
             return exc
@@ -139,22 +146,26 @@ class CorpusTranslator:
             return exc
 
     def _generate(
-        self, plans: list[Plan], settings: GenerationSettings, counts: dict[str, int]
-    ) -> list[list[Generated]]:
-        """Outputs for the sentences of ``plans`` (one model and direction), each distinct one made once."""
+        self,
+        plans: list[Plan],
+        settings: GenerationSettings,
+        counts: dict[str, int],
+        glossary: Glossary | None = None,
+    ) -> list[tuple[list[Generated], list[tuple[str, ...]]]]:
+        """Outputs (and extra flags) for the sentences of ``plans`` (one model and direction), each distinct
+        one made once; sentences with ``{{…}}`` spans or ``glossary`` terms go through the glossary path."""
         first = plans[0]
         generator = self.translator.generator(first)
+        terms = self.translator.term_translator(first, settings, glossary)
+        special = list(dict.fromkeys(s for p in plans for s in p.sentences if terms.needs(s)))
+        termed = dict(zip(special, terms.translate(special), strict=True))
+        plain = [[s for s in p.sentences if s not in termed] for p in plans]
         keys = [
-            [
-                generator.key(s, settings, task=TASK, source=first.source, target=first.target)
-                for s in p.sentences
-            ]
-            for p in plans
+            [generator.key(s, settings, task=TASK, source=first.source, target=first.target) for s in row]
+            for row in plain
         ]
         earlier = {k for row in keys for k in row if k in self._memo}
-        todo = {
-            k: s for row, p in zip(keys, plans, strict=True) for k, s in zip(row, p.sentences, strict=True)
-        }
+        todo = {k: s for row, texts in zip(keys, plain, strict=True) for k, s in zip(row, texts, strict=True)}
         todo = {k: s for k, s in todo.items() if k not in earlier}
         made = generator.generate(
             list(todo.values()), settings, task=TASK, source=first.source, target=first.target
@@ -166,7 +177,21 @@ class CorpusTranslator:
         counts["cached"] += sum(g.cached for g in fresh.values())
         counts["translated"] += sum(not g.cached for g in fresh.values())
         self._remember({k: g.output for k, g in fresh.items()})
-        return [[answers[k] for k in row] for row in keys]
+        occurrences = sum(s in termed for p in plans for s in p.sentences)
+        counts["sentences"] += occurrences
+        counts["repeated"] += occurrences - len(termed)
+        counts["cached"] += sum(t.cached for t in termed.values())
+        counts["translated"] += sum(not t.cached for t in termed.values())
+        results = []
+        for p, row in zip(plans, keys, strict=True):
+            found = iter(answers[k] for k in row)
+            outputs = [
+                Generated(termed[s].output, termed[s].cached) if s in termed else next(found)
+                for s in p.sentences
+            ]
+            extra = [(guards.GLOSSARY,) if s in termed and termed[s].missing else () for s in p.sentences]
+            results.append((outputs, extra))
+        return results
 
     def _remember(self, outputs: dict[str, str]) -> None:
         self._memo.update(outputs)

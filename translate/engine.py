@@ -25,6 +25,7 @@ from inference.settings import (
 )
 from translate import guards
 from translate.detect import identify
+from translate.glossary import Glossary, TermTranslator
 from translate.langid import Guess
 from translate.routing import (
     check_dialect,
@@ -207,15 +208,74 @@ class Translator:
         beam_size: int = DEFAULT_BEAM_SIZE,
         settings: GenerationSettings | None = None,
         progress: Progress | None = None,
+        glossary: Glossary | None = None,
     ) -> Translation:
-        """Translate ``text``; paragraphs come out as they went in, one per input line."""
+        """Translate ``text``; paragraphs come out as they went in, one per input line.
+
+        ``glossary`` (for this direction) fixes the translation of its terms; a sentence whose output
+        still lacks one is flagged ``glossary``. A ``{{span}}`` comes back as written, braces removed.
+        """
         started = time.perf_counter()
         plan = self.plan(text, source=source, target=target)
+        if glossary is not None:
+            glossary.check_direction(plan.source, plan.target)
         settings = settings or GenerationSettings(beam_size=beam_size)
-        outputs = self.generator(plan).generate(
-            plan.sentences, settings, task=TASK, source=plan.source, target=plan.target, progress=progress
+        generator = self.generator(plan)
+        terms = self.term_translator(plan, settings, glossary)
+        special = [i for i, s in enumerate(plan.sentences) if terms.needs(s)]
+        chosen = set(special)
+        plain = [i for i in range(len(plan.sentences)) if i not in chosen]
+        made = generator.generate(
+            [plan.sentences[i] for i in plain],
+            settings,
+            task=TASK,
+            source=plan.source,
+            target=plan.target,
+            progress=progress,
         )
-        return self.finish(plan, outputs, time.perf_counter() - started)
+        outputs: list[Generated] = [Generated("", False)] * len(plan.sentences)
+        extra: list[tuple[str, ...]] = [()] * len(plan.sentences)
+        for i, out in zip(plain, made, strict=True):
+            outputs[i] = out
+        for i, termed in zip(special, terms.translate([plan.sentences[i] for i in special]), strict=True):
+            outputs[i] = Generated(termed.output, termed.cached)
+            extra[i] = (guards.GLOSSARY,) if termed.missing else ()
+        return self.finish(plan, outputs, time.perf_counter() - started, extra)
+
+    def alternatives(
+        self, text: str, *, source: str = "auto", target: str | None = None, count: int = 3
+    ) -> list[str]:
+        """Up to ``count`` translations of ``text`` other than the best, from the model's n-best: the k-th
+        puts together each sentence's k-th hypothesis (its best where it has fewer). Not cached."""
+        plan = self.plan(text, source=source, target=target)
+        backend = plan.ref.load()
+        settings = GenerationSettings()
+        lengths = backend.token_lengths(plan.sentences, source=plan.source, target=plan.target)
+        todo = [
+            i
+            for i, (s, n) in enumerate(zip(plan.sentences, lengths, strict=True))
+            if guards.has_words(s, plan.source) and n <= backend.max_input_tokens
+        ]
+        found = backend.generate_hypotheses(
+            [plan.sentences[i] for i in todo],
+            settings,
+            source=plan.source,
+            target=plan.target,
+            count=count + 1,
+        )
+        hypotheses = {i: [h.text for h in hyps] for i, hyps in zip(todo, found, strict=True)}
+        best = self.generator(plan).generate(
+            plan.sentences, settings, task=TASK, source=plan.source, target=plan.target
+        )
+        texts: list[str] = []
+        for k in range(1, count + 1):
+            outputs = [
+                Generated(hypotheses[i][min(k, len(hypotheses[i]) - 1)], False) if i in hypotheses else out
+                for i, out in enumerate(best)
+            ]
+            texts.append(self.finish(plan, outputs, 0.0).text)
+        main = self.finish(plan, best, 0.0).text
+        return [t for t in dict.fromkeys(texts) if t != main]
 
     def plan(self, text: str, *, source: str = "auto", target: str | None = None) -> Plan:
         """Check ``text`` and the direction, pick the model and split the text into sentences; raises
@@ -264,12 +324,34 @@ class Translator:
             passthrough=lambda s: not guards.has_words(s, source),
         )
 
-    def finish(self, plan: Plan, outputs: Sequence[Generated], seconds: float) -> Translation:
-        """The translation of ``plan`` from its sentences' ``outputs``: checked, reassembled by paragraph."""
+    def term_translator(
+        self, plan: Plan, settings: GenerationSettings, glossary: Glossary | None = None
+    ) -> TermTranslator:
+        """What translates ``plan``'s sentences that hold ``{{…}}`` spans or ``glossary`` terms."""
+        return TermTranslator(
+            self.generator(plan),
+            self.cache,
+            glossary,
+            settings,
+            task=TASK,
+            source=plan.source,
+            target=plan.target,
+        )
+
+    def finish(
+        self,
+        plan: Plan,
+        outputs: Sequence[Generated],
+        seconds: float,
+        extra_flags: Sequence[tuple[str, ...]] | None = None,
+    ) -> Translation:
+        """The translation of ``plan`` from its sentences' ``outputs``: checked (``extra_flags`` added, one
+        tuple per sentence), reassembled by paragraph."""
         segments: list[Segment] = []
         by_paragraph: list[list[str]] = [[] for _ in plan.paragraphs]
         script = script_language(plan.source)
         wrong = (guards.WRONG_LANGUAGE,) if plan.wrong_language else ()
+        extra = iter(extra_flags or [()] * len(plan.sentences))
         made = iter(zip(plan.paragraph_of, plan.sentences, outputs, strict=True))
         for index, paragraph in enumerate(plan.paragraphs):
             if index in plan.foreign:
@@ -280,10 +362,11 @@ class Translator:
             else:
                 done = []
                 for _, sentence, out in (next(made) for _ in paragraph.sentences):
+                    more = next(extra)
                     if guards.has_words(sentence, script):
-                        flags = guards.check(sentence, out.output, source_lang=script) + wrong
+                        flags = guards.check(sentence, out.output, source_lang=script) + wrong + more
                     else:
-                        flags = (guards.COPIED,)
+                        flags = (guards.COPIED, *more)
                     done.append((sentence, out, flags))
             for sentence, out, flags in done:
                 segments.append(Segment(sentence, out.output, index, out.cached, flags))

@@ -11,12 +11,15 @@ NUMBERS_MISSING = "numbers_missing"  # a number of the source is not in the outp
 LENGTH = "length"  # the output is far shorter or longer than the source
 REPETITION = "repetition"  # the output repeats itself
 COPIED = "copied"  # the segment has no words to translate (a date line, "logo") and was kept as it is
+GLOSSARY = "glossary"  # a glossary term of the source whose target term the output still lacks
 
 OTHER_LANGUAGE = (
     "other_language"  # a paragraph in another language than the article's: copied, not translated
 )
 WRONG_LANGUAGE = "wrong_language"  # the text is clearly in another language than the source it was given as
-FLAGS = (UNTRANSLATED, NUMBERS_MISSING, LENGTH, REPETITION, COPIED, OTHER_LANGUAGE, WRONG_LANGUAGE)
+FLAGS = (
+    UNTRANSLATED, NUMBERS_MISSING, LENGTH, REPETITION, COPIED, OTHER_LANGUAGE, WRONG_LANGUAGE, GLOSSARY
+)  # fmt: skip
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")

@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from inference.errors import InvalidInputError, ModelUnavailableError, ServiceError, TarjamaError
+from inference.settings import MAX_ALTERNATIVES
 from translate import LANGUAGES
 from translate.engine import choose_source
 from translate.routing import translatable
@@ -186,6 +187,19 @@ def _detect_items(
     return detections, languages
 
 
+def _glossary_param(params: Mapping[str, Any]) -> object:
+    """``glossary``: a list of ``[source, target]`` pairs (a form field holds it as JSON)."""
+    value = params.get("glossary")
+    if isinstance(value, str):
+        try:
+            return json.loads(value) if value.strip() else None
+        except json.JSONDecodeError:
+            raise ApiError(
+                400, "Invalid request: glossary must be a JSON list of [source, target] pairs"
+            ) from None
+    return value
+
+
 def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRouter:
     """The API's routes on ``service``; include them in the app before Gradio is mounted at ``/``.
     ``gate`` checks keys and limits (share it with every other way in)."""
@@ -240,6 +254,7 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
         service.limits.check_texts(texts)
         model = _text_param(params, "model", code=False)
         alternatives = _number_param(params, "alternatives", int)  # every parameter checked before model work
+        glossary = service.glossary(_glossary_param(params), _text_param(params, "glossary_id", code=False))
         routing = Routing(_text_param(params, "quality"), _text_param(params, "dialect"))
         detections, languages = (
             await run_in_threadpool(_detect_items, texts, target, is_list, text_format)
@@ -252,9 +267,15 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
             group = [texts[i] for i in indices]
             if text_format == "html":
                 html = service.translate_html
-                done = [await run_in_threadpool(html, text, lang, target, model, routing) for text in group]
+                done = [
+                    await run_in_threadpool(html, text, lang, target, model, routing, glossary)
+                    for text in group
+                ]
             else:
-                done = await run_in_threadpool(service.translate_texts, group, lang, target, model, routing)
+                if glossary is not None:
+                    glossary.check_direction(lang, target)
+                translate = service.translate_texts
+                done = await run_in_threadpool(translate, group, lang, target, model, routing, glossary)
             for index, text in zip(indices, done, strict=True):
                 outputs[index] = text
         answer: dict[str, Any] = {"translatedText": outputs if is_list else outputs[0]}
@@ -262,8 +283,19 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
             found = [d.as_dict() for d in detections]
             answer["detectedLanguage"] = found if is_list else found[0]
         if alternatives:
-            answer["alternatives"] = [[] for _ in texts] if is_list else []
+            if not 0 < alternatives <= MAX_ALTERNATIVES:
+                raise ApiError(400, f"Invalid request: alternatives must be between 0 and {MAX_ALTERNATIVES}")
+            others = [
+                await run_in_threadpool(service.alternatives, text, lang, target, alternatives, model)
+                for text, lang in zip(texts, languages, strict=True)
+            ]
+            answer["alternatives"] = others if is_list else others[0]
         return answer
+
+    @router.get("/glossaries")
+    def glossaries() -> list[dict[str, Any]]:
+        """This server's glossaries (``--glossary NAME=FILE``): name, direction and number of entries."""
+        return service.glossaries.describe()
 
     @router.post("/summarize")
     async def summarize(request: Request) -> dict[str, Any]:

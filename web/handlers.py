@@ -14,12 +14,14 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from inference.errors import InvalidInputError, ModelUnavailableError, TarjamaError
 from inference.state import model_state
 from summarize import Summary, SummaryOptions, article_sentences
 from translate import TranslationOptions
+from translate.glossary import Glossary, read_glossary
 from web import presenters
 from web.batches import translate_batch
 from web.jobs import EvalOutcome, evaluate_files, evaluate_testset, summarize_batch
@@ -81,6 +83,15 @@ def whole_number(value: float | str | None, name: str, default: int) -> int:
     return int(number) or default
 
 
+@dataclass(frozen=True)
+class GlossaryChoice:
+    """What the page's glossary controls say: a server glossary's name, or a visitor's uploaded file."""
+
+    name: str = ""
+    upload: str | None = None
+    visitor: str = "unknown"
+
+
 class Page:
     """The page's actions on one shared :class:`TarjamaService`; downloads are written under ``workdir``.
 
@@ -132,14 +143,22 @@ class Page:
 
     # --- Translate -------------------------------------------------------------------------------------
     def translate(
-        self, text: str | None, direction: str, model: str | None, progress: Progress | None = None
+        self,
+        text: str | None,
+        direction: str,
+        model: str | None,
+        progress: Progress | None = None,
+        glossary: GlossaryChoice | None = None,
     ) -> TranslateOutputs:
-        """``(translation, status, side-by-side table, .txt download, .json download)``."""
+        """``(translation, status, side-by-side table, .txt download, .json download)``; ``glossary``: a
+        server glossary's name, or a file ``visitor`` uploaded (checked like the batch's uploads)."""
         try:
             source, target, model, routing = page_request(direction, model)
+            chosen = self.glossary(glossary) if glossary else None
             result = self.service.translate(
-                text or "", source=source, target=target, model=model, progress=progress, routing=routing
-            )
+                text or "", source=source, target=target, model=model, progress=progress, routing=routing,
+                glossary=chosen,
+            )  # fmt: skip
         except TarjamaError as exc:
             return "", presenters.error_box(str(exc), "Could not translate"), "", None, None
         stem = f"translation-{result.source}-{result.target}"
@@ -150,6 +169,13 @@ class Page:
         status += self.cache_notice()
         txt, data = files or (None, None)
         return result.text, status + notice, presenters.alignment_table(result), txt, data
+
+    def glossary(self, choice: GlossaryChoice) -> Glossary | None:
+        """The glossary a visitor chose: an uploaded file (one of theirs) wins over a server glossary."""
+        if choice.upload:
+            (path,) = self.uploads.check(choice.visitor, [choice.upload])
+            return read_glossary(path, name="uploaded")
+        return self.service.glossaries.get(choice.name) if choice.name else None
 
     # --- Summarise -----------------------------------------------------------------------------------
     def _chosen(self, text: str, summary: Summary, sentences: int) -> tuple[int, ...]:

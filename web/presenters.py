@@ -30,8 +30,11 @@ FLAG_TEXT = {
     "copied": "kept as is (nothing to translate)",
     "other_language": "in another language: copied",
     "wrong_language": "not in the source language chosen",
+    "glossary": "glossary term missing",
 }
-WARNING_FLAGS = frozenset({"untranslated", "numbers_missing", "length", "repetition", "wrong_language"})
+WARNING_FLAGS = frozenset(
+    {"untranslated", "numbers_missing", "length", "repetition", "wrong_language", "glossary"}
+)
 
 PAGE_CSS = """
 .tj-help { color: var(--body-text-color-subdued); }

@@ -40,6 +40,7 @@ from translate import LANGUAGES, Translation, Translator
 from translate.detect import identify
 from translate.documents import HtmlDocument, translate_units
 from translate.engine import choose_source
+from translate.glossary import Glossary, GlossaryShelf, glossary_from_pairs
 from translate.langid import language_name
 from translate.routing import check_dialect, check_quality
 from web.security import public_model_name
@@ -171,6 +172,7 @@ class TarjamaService:
         concurrency: int = DEFAULT_CONCURRENCY,
         pool: ModelPool | None = None,
         batch_window_ms: float = DEFAULT_BATCH_WINDOW_MS,
+        glossaries: GlossaryShelf | None = None,
     ) -> None:
         self.mt_models: tuple[str, ...] = (mt_model,) if isinstance(mt_model, str) else tuple(mt_model or ())
         self.sum_model = sum_model
@@ -180,6 +182,7 @@ class TarjamaService:
         self.scheduler = self.pool.scheduler or scheduler
         self.cache = (cache or SentenceCache.open_default()) if use_cache else None
         self.translation_listeners: list[TranslationListener] = []
+        self.glossaries = glossaries or GlossaryShelf()
         self.summarizer = Summarizer(
             sum_model,
             translation_model=self._crossing_model(),
@@ -234,6 +237,23 @@ class TarjamaService:
             quality=routing.quality, dialect=routing.dialect,
         )  # fmt: skip
 
+    def alternatives(
+        self, text: str, source: str, target: str, count: int, model: str | None = None
+    ) -> list[str]:
+        """Up to ``count`` other translations of ``text`` from the model's n-best (LibreTranslate's
+        ``alternatives``); not cached."""
+        return self.translator(source, target, model).alternatives(
+            text, source=source, target=target, count=count
+        )
+
+    def glossary(self, pairs: object = None, name: str | None = None) -> Glossary | None:
+        """A request's glossary: its ``[source, target]`` pairs, or this server's glossary ``name``."""
+        if pairs is not None and name:
+            raise InvalidInputError("give glossary or glossary_id, not both")
+        if name:
+            return self.glossaries.get(name)
+        return None if pairs is None else glossary_from_pairs(pairs)
+
     def resolve_direction(
         self, text: str, source: str, target: str | None
     ) -> tuple[str, str, Detection | None]:
@@ -256,6 +276,7 @@ class TarjamaService:
         beam_size: int = DEFAULT_BEAM_SIZE,
         progress: Progress | None = None,
         routing: Routing | None = None,
+        glossary: Glossary | None = None,
     ) -> Translation:
         """Translate one article within the request limits (see :meth:`Translator.translate`)."""
         self.limits.check_texts([text])
@@ -264,8 +285,10 @@ class TarjamaService:
         source, target, _ = self.resolve_direction(text, source, target)
         if source == target:
             raise InvalidInputError(f"the source and target language are both {LANGUAGE_NAMES[source]}")
+        if glossary is not None:
+            glossary.check_direction(source, target)
         result = self.translator(source, target, model, routing=routing).translate(
-            text, source=source, target=target, beam_size=beam_size, progress=progress
+            text, source=source, target=target, beam_size=beam_size, progress=progress, glossary=glossary
         )
         return self._heard(result)
 
@@ -276,6 +299,7 @@ class TarjamaService:
         target: str,
         model: str | None = None,
         routing: Routing | None = None,
+        glossary: Glossary | None = None,
     ) -> list[str]:
         """Translate each line (one paragraph each) in a single pass, so sentences of all lines share
         batches and the cache; a line with no letters comes back as it is."""
@@ -285,11 +309,14 @@ class TarjamaService:
             return outputs
         flat = [" ".join(lines[i].split()) for i in todo]
         translator = self.translator(source, target, model, routing=routing)
-        result = self._heard(translator.translate("\n".join(flat), source=source, target=target))
+        result = self._heard(
+            translator.translate("\n".join(flat), source=source, target=target, glossary=glossary)
+        )
         translated = _by_paragraph(result, len(flat))
         if translated is None:  # the segmenter did not keep one paragraph per line
             translated = [
-                self._heard(translator.translate(line, source=source, target=target)).text for line in flat
+                self._heard(translator.translate(line, source=source, target=target, glossary=glossary)).text
+                for line in flat
             ]
         for index, text in zip(todo, translated, strict=True):
             outputs[index] = text
@@ -302,11 +329,12 @@ class TarjamaService:
         target: str,
         model: str | None = None,
         routing: Routing | None = None,
+        glossary: Glossary | None = None,
     ) -> list[str]:
         """Translate several plain texts in one pass; each keeps its lines (blank ones included)."""
         split = [text.split("\n") for text in texts]
         lines = [line for lines in split for line in lines]
-        flat = self.translate_lines(lines, source, target, model, routing)
+        flat = self.translate_lines(lines, source, target, model, routing, glossary)
         outputs, start = [], 0
         for lines in split:
             done = flat[start : start + len(lines)]
@@ -321,6 +349,7 @@ class TarjamaService:
         target: str,
         model: str | None = None,
         routing: Routing | None = None,
+        glossary: Glossary | None = None,
     ) -> str:
         """Translate the text of ``markup`` through an HTML parser (:mod:`translate.documents.html`): tags,
         attributes and comments stay; ``title``, ``alt`` and ``placeholder`` are translated; ``script``,
@@ -329,7 +358,14 @@ class TarjamaService:
         if not _LETTER.search(html.unescape(markup)):
             return markup
         document = HtmlDocument(markup)
-        lines = partial(self.translate_lines, source=source, target=target, model=model, routing=routing)
+        lines = partial(
+            self.translate_lines,
+            source=source,
+            target=target,
+            model=model,
+            routing=routing,
+            glossary=glossary,
+        )
         translate_units(document.units, lines, source)
         return document.text()
 

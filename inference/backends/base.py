@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
@@ -12,6 +13,21 @@ from inference.generation import GenerationSettings
 from inference.registry import ModelSpec
 
 _GPU_DEVICE_FILES = ("/dev/nvidiactl", "/dev/nvidia0", "/proc/driver/nvidia/version", "/dev/kfd")
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """One of a text's n-best outputs, best first; with the model's alignment when it was asked for.
+
+    ``attention`` has a row per token of ``target_tokens``, each a weight per token of ``source_tokens``
+    (the model's pieces, ``▁`` starting a word).
+    """
+
+    text: str
+    score: float
+    source_tokens: tuple[str, ...] = ()
+    target_tokens: tuple[str, ...] = ()
+    attention: tuple[tuple[float, ...], ...] = ()
 
 
 class Seq2SeqBackend(Protocol):
@@ -40,6 +56,20 @@ class Seq2SeqBackend(Protocol):
     ) -> Iterator[list[str]]:
         """Outputs batch by batch, as :meth:`generate` gives them; the backend may start on the next batch
         before it hands back the current one."""
+        ...
+
+    def generate_hypotheses(
+        self,
+        texts: Sequence[str],
+        settings: GenerationSettings,
+        *,
+        source: str,
+        target: str,
+        count: int,
+        attention: bool = False,
+    ) -> list[list[Hypothesis]]:
+        """Up to ``count`` outputs for each text, best first (a beam at least ``count`` wide), with the
+        cross-attention of each when ``attention`` is set."""
         ...
 
 

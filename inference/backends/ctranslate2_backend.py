@@ -15,6 +15,7 @@ from typing import Any
 
 from inference.backends.base import (
     HFTokenized,
+    Hypothesis,
     forced_bos_token,
     resolve_device,
     without_forced_start,
@@ -226,31 +227,53 @@ class CTranslate2Backend(HFTokenized):
         self, texts: Sequence[str], settings: GenerationSettings, *, source: str, target: str
     ) -> list[str]:
         """Decode ``texts`` with ``settings``, each worker on its share; outputs in input order."""
-        return self._submit(texts, settings, source, target)()
+        return [best[0].text for best in self._submit(texts, settings, source, target)()]
+
+    def generate_hypotheses(
+        self,
+        texts: Sequence[str],
+        settings: GenerationSettings,
+        *,
+        source: str,
+        target: str,
+        count: int,
+        attention: bool = False,
+    ) -> list[list[Hypothesis]]:
+        """Up to ``count`` outputs of each text, best first; CTranslate2's ``num_hypotheses`` and
+        ``return_attention`` (the alignment head of the last decoder layer)."""
+        return self._submit(texts, settings, source, target, count=count, attention=attention)()
 
     def generate_batches(
         self, batches: Iterable[Sequence[str]], settings: GenerationSettings, *, source: str, target: str
     ) -> Iterator[list[str]]:
         """Outputs batch by batch, as :meth:`generate` gives them. The next batch is handed to the workers
         before the current one is collected, so a worker done with its share starts on the next batch."""
-        pending: Callable[[], list[str]] | None = None
+        pending: Callable[[], list[list[Hypothesis]]] | None = None
         for batch in batches:
             try:
                 submitted = self._submit(batch, settings, source, target)
             except InvalidInputError:
                 if pending is not None:  # what is already decoded is handed back before the error
-                    yield pending()
+                    yield [best[0].text for best in pending()]
                 raise
             if pending is not None:
-                yield pending()
+                yield [best[0].text for best in pending()]
             pending = submitted
         if pending is not None:
-            yield pending()
+            yield [best[0].text for best in pending()]
 
     def _submit(
-        self, texts: Sequence[str], settings: GenerationSettings, source: str, target: str
-    ) -> Callable[[], list[str]]:
-        """Hand ``texts`` to the workers, one share each; returns what waits for and decodes the outputs."""
+        self,
+        texts: Sequence[str],
+        settings: GenerationSettings,
+        source: str,
+        target: str,
+        *,
+        count: int = 1,
+        attention: bool = False,
+    ) -> Callable[[], list[list[Hypothesis]]]:
+        """Hand ``texts`` to the workers, one share each; returns what waits for and decodes the outputs
+        (``count`` hypotheses of each, best first)."""
         if not texts:
             return lambda: []
         ids = self.tokenizer(self._prepare(texts, source, target), add_special_tokens=True)["input_ids"]
@@ -263,11 +286,11 @@ class CTranslate2Backend(HFTokenized):
         # CT2 cannot force it, so it stops one token earlier and the texts agree.
         steps = settings.max_tokens_for(longest, self.max_output_tokens) - int(self._forced_eos)
         if steps < 1:
-            return lambda: ["" for _ in texts]
+            return lambda: [[Hypothesis("", 0.0)] for _ in texts]
         bos = forced_bos_token(self.spec, self.tokenizer, target) or self._forced_bos
         tokens = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
         options = {
-            "beam_size": settings.beam_size,
+            "beam_size": max(settings.beam_size, count),
             "max_decoding_length": steps,
             "min_decoding_length": min(settings.min_new_tokens, steps),
             "repetition_penalty": settings.repetition_penalty,
@@ -279,6 +302,8 @@ class CTranslate2Backend(HFTokenized):
             "max_batch_size": 0,  # each share is one batch, already sorted and sized
             "asynchronous": True,  # the shares run side by side, one per worker
         }
+        if count > 1 or attention:
+            options.update(num_hypotheses=count, return_scores=True, return_attention=attention)
         shares = work_shares([len(row) for row in ids], settings, steps, self.workers)
         pending = [
             (
@@ -293,14 +318,33 @@ class CTranslate2Backend(HFTokenized):
         ]
         forced = self.tokenizer.convert_tokens_to_ids(bos) if bos else None
 
-        def collect() -> list[str]:
-            outputs = [""] * len(texts)
+        def collect() -> list[list[Hypothesis]]:
+            outputs: list[list[Hypothesis]] = [[] for _ in texts]
             for share, results in pending:
                 for index, result in zip(share, results, strict=True):
-                    outputs[index] = self._decode(result.result().hypotheses[0], forced)
+                    found = result.result()
+                    outputs[index] = self._hypotheses(found, tokens[index], forced, count, attention)
             return outputs
 
         return collect
+
+    def _hypotheses(
+        self, result: Any, source: list[str], forced: int | None, count: int, attention: bool
+    ) -> list[Hypothesis]:
+        if count == 1 and not attention:
+            return [Hypothesis(self._decode(result.hypotheses[0], forced), 0.0)]
+        scores = result.scores or [0.0] * len(result.hypotheses)
+        weights = result.attention if attention else [[] for _ in result.hypotheses]
+        return [
+            Hypothesis(
+                self._decode(pieces, forced),
+                float(score),
+                tuple(source) if attention else (),
+                tuple(pieces) if attention else (),
+                tuple(tuple(float(w) for w in row) for row in rows),
+            )
+            for pieces, score, rows in zip(result.hypotheses, scores, weights, strict=True)
+        ]
 
     def _decode(self, tokens: list[str], forced: int | None) -> str:
         ids = without_forced_start(self.tokenizer.convert_tokens_to_ids(tokens), forced, self.special_ids)

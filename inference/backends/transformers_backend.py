@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from inference.backends.base import (
     HFTokenized,
+    Hypothesis,
     forced_bos_token,
     resolve_device,
     without_forced_start,
@@ -45,11 +47,38 @@ class TransformersBackend(HFTokenized):
         limit = getattr(self.model.config, "max_position_embeddings", None) or self.spec.max_input_tokens
         self.max_input_tokens = min(self.spec.max_input_tokens, int(limit))
         self.max_output_tokens = int(limit)
+        self._attention_lock = threading.Lock()
 
     def generate(
         self, texts: Sequence[str], settings: GenerationSettings, *, source: str, target: str
     ) -> list[str]:
         """Decode ``texts`` with ``settings``; outputs in input order."""
+        return [best[0].text for best in self._generate(texts, settings, source, target)]
+
+    def generate_hypotheses(
+        self,
+        texts: Sequence[str],
+        settings: GenerationSettings,
+        *,
+        source: str,
+        target: str,
+        count: int,
+        attention: bool = False,
+    ) -> list[list[Hypothesis]]:
+        """Up to ``count`` outputs of each text, best first (``num_return_sequences``); with ``attention``,
+        each output's cross-attention, averaged over layers and heads, from one teacher-forced pass."""
+        return self._generate(texts, settings, source, target, count=count, attention=attention)
+
+    def _generate(
+        self,
+        texts: Sequence[str],
+        settings: GenerationSettings,
+        source: str,
+        target: str,
+        *,
+        count: int = 1,
+        attention: bool = False,
+    ) -> list[list[Hypothesis]]:
         import torch
 
         if not texts:
@@ -62,7 +91,7 @@ class TransformersBackend(HFTokenized):
                 f"a text of {longest} tokens is over {self.model_id}'s input limit of {self.max_input_tokens}"
             )
         options: dict[str, Any] = {
-            "num_beams": settings.beam_size,
+            "num_beams": max(settings.beam_size, count),
             "do_sample": False,
             "max_new_tokens": settings.max_tokens_for(longest, self.max_output_tokens),
             "min_new_tokens": settings.min_new_tokens,
@@ -73,11 +102,47 @@ class TransformersBackend(HFTokenized):
         bos = forced_bos_token(self.spec, self.tokenizer, target)
         if bos is not None:
             options["forced_bos_token_id"] = self.tokenizer.convert_tokens_to_ids(bos)
+        if count > 1:
+            options.update(num_return_sequences=count, return_dict_in_generate=True, output_scores=True)
+        inputs = inputs.to(self.device)
         with torch.inference_mode():
-            output = self.model.generate(**inputs.to(self.device), **options)
+            output = self.model.generate(**inputs, **options)
+        sequences = output.sequences if count > 1 else output
+        scores = output.sequences_scores.tolist() if count > 1 else [0.0] * len(sequences)
         forced = options.get("forced_bos_token_id")
-        rows = [without_forced_start(row, forced, self.special_ids) for row in output.tolist()]
-        return [text.strip() for text in self.tokenizer.batch_decode(rows, skip_special_tokens=True)]
+        rows = [without_forced_start(row, forced, self.special_ids) for row in sequences.tolist()]
+        decoded = [text.strip() for text in self.tokenizer.batch_decode(rows, skip_special_tokens=True)]
+        weights = self._attention(inputs, sequences, count) if attention else [None] * len(sequences)
+        hypotheses = [
+            self._hypothesis(text, score, inputs["input_ids"][i // count], sequences[i], weights[i])
+            for i, (text, score) in enumerate(zip(decoded, scores, strict=True))
+        ]
+        return [hypotheses[i : i + count] for i in range(0, len(hypotheses), count)]
+
+    def _attention(self, inputs: Any, sequences: Any, count: int) -> list[Any]:
+        """Cross-attention of each output, averaged over layers and heads: target × source tokens."""
+        import torch
+
+        expanded = {k: v.repeat_interleave(count, dim=0) for k, v in inputs.items()}
+        with self._attention_lock, torch.inference_mode():
+            previous = self.model.config._attn_implementation
+            self.model.set_attn_implementation("eager")  # the fused kernels return no attention
+            try:
+                out = self.model(**expanded, decoder_input_ids=sequences[:, :-1], output_attentions=True)
+            finally:
+                self.model.set_attn_implementation(previous)
+        return list(torch.stack(out.cross_attentions).mean(dim=(0, 2)).float().cpu())
+
+    def _hypothesis(
+        self, text: str, score: float, source_ids: Any, output_ids: Any, weights: Any
+    ) -> Hypothesis:
+        if weights is None:
+            return Hypothesis(text, float(score))
+        mask = source_ids != self.tokenizer.pad_token_id
+        source = self.tokenizer.convert_ids_to_tokens(source_ids[mask].tolist())
+        target = self.tokenizer.convert_ids_to_tokens(output_ids[1:].tolist())  # what each step produced
+        rows = weights[:, mask.to(weights.device)].tolist()
+        return Hypothesis(text, float(score), tuple(source), tuple(target), tuple(tuple(r) for r in rows))
 
     def generate_batches(
         self, batches: Iterable[Sequence[str]], settings: GenerationSettings, *, source: str, target: str

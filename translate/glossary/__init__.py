@@ -1,0 +1,29 @@
+"""Glossaries: files and request pairs, term matching that survives Arabic spelling, and enforcement."""
+
+from translate.glossary.apply import PROTECTED, Termed, TermTranslator
+from translate.glossary.files import (
+    Glossary,
+    GlossaryError,
+    build_glossary,
+    glossary_from_pairs,
+    parse_glossary,
+    read_glossary,
+)
+from translate.glossary.shelf import GlossaryShelf, sample_glossary
+from translate.glossary.terms import Match, TermFinder
+
+__all__ = [
+    "PROTECTED",
+    "Glossary",
+    "GlossaryError",
+    "GlossaryShelf",
+    "Match",
+    "TermFinder",
+    "TermTranslator",
+    "Termed",
+    "build_glossary",
+    "glossary_from_pairs",
+    "parse_glossary",
+    "read_glossary",
+    "sample_glossary",
+]
