@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import asdict
+from pathlib import Path
 
 from cli.batch import add_batch_options, run_batch_command
 from cli.common import add_engine_options, emit, print_json
@@ -103,6 +104,17 @@ def _add_models(sub: argparse._SubParsersAction) -> None:
     p.add_argument("name", help="short name or Hub id")
     p.add_argument("--revision")
     p.set_defaults(handler=_models_pull)
+    p = models.add_parser(
+        "import", help="register a model copied in by hand (folder or .tar/.zip), for use without the Hub"
+    )
+    p.add_argument("source", metavar="FOLDER_OR_ARCHIVE", help="a Hub snapshot folder, or a .tar/.zip of one")
+    p.add_argument(
+        "--as",
+        dest="as_name",
+        metavar="NAME",
+        help="registered name or Hub id (default: read from the source)",
+    )
+    p.set_defaults(handler=_models_import)
 
 
 def _models_list(args: argparse.Namespace) -> int:
@@ -132,6 +144,15 @@ def _models_pull(args: argparse.Namespace) -> int:
     spec = get_spec(args.name)
     resolved = pull_model(args.name, task=spec.task if spec else "translate", revision=args.revision)
     print(f"{args.name}: {resolved.path} (revision {resolved.revision})")
+    return 0
+
+
+def _models_import(args: argparse.Namespace) -> int:
+    from inference.importer import import_model
+
+    imported = import_model(Path(args.source), args.as_name)
+    print(f"{imported.name}: imported as {imported.repo_id} (revision {imported.revision}); it now works "
+          "without the Hub")  # fmt: skip
     return 0
 
 

@@ -23,6 +23,8 @@ DEFAULT_CT2_QUANTIZATION_CUDA = "int8_float16"  # ... and on CUDA
 
 # --- models from the Hub ------------------------------------------------------------------------
 HUB_TIMEOUT_SECONDS = 10.0  # wait this long for the Hub (or HF_ENDPOINT's mirror), then use the local copy
+MAX_IMPORT_BYTES = 64 * 2**30  # `tarjama models import`: an archive unpacks to at most this much
+MAX_IMPORT_FILES = 10_000  # ... and at most this many members
 
 # --- summaries ---------------------------------------------------------------------------------
 DEFAULT_SUMMARY_SENTENCES = 3
