@@ -22,6 +22,7 @@ DEFAULT_CT2_QUANTIZATION_CPU = "int8"  # CTranslate2 compute type (and conversio
 DEFAULT_CT2_QUANTIZATION_CUDA = "int8_float16"  # ... and on CUDA
 
 # --- models from the Hub ------------------------------------------------------------------------
+DEFAULT_DIRECTION = ("ar", "en")  # the service's own direction: /health is 503 while it cannot be served
 HUB_TIMEOUT_SECONDS = 10.0  # wait this long for the Hub (or HF_ENDPOINT's mirror), then use the local copy
 MAX_IMPORT_BYTES = 64 * 2**30  # `tarjama models import`: an archive unpacks to at most this much
 MAX_IMPORT_FILES = 10_000  # ... and at most this many members

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
+from web.readiness import readiness
 from web.security import public_model_name
 from web.service import TarjamaService
 
@@ -18,17 +19,21 @@ Next = Callable[[Request], Awaitable[Response]]
 
 
 def health(service: TarjamaService) -> tuple[int, dict[str, Any]]:
-    """``(HTTP status, body)``: 200 and ``"ok"`` when everything works, 503 and ``"degraded"`` while the
-    server answers without something it should have (the sentence cache); the body says what and why."""
+    """``(HTTP status, body)``: 200 and ``"ok"`` when everything works; 503 and ``"unavailable"`` while the
+    default translation direction has no model here, 503 and ``"degraded"`` while the server answers without
+    something it should have (the sentence cache); the body says what and why, and each direction's model
+    and its state (``models``: loaded, loading, present or missing)."""
     cache = service.cache.status.as_dict() if service.cache is not None else {"state": "off"}
     degraded = cache["state"] == "degraded"
+    ready, models = readiness(service)
     body = {
-        "status": "degraded" if degraded else "ok",
+        "status": "unavailable" if not ready else "degraded" if degraded else "ok",
         "cache": cache,
+        "models": models,
         "models_loaded": [public_model_name(name) for name in service.pool.loaded_models()],
         "queue_depth": service.scheduler.queue_depth(),
     }
-    return (503 if degraded else 200), body
+    return (503 if degraded or not ready else 200), body
 
 
 def add_health(app: FastAPI, service: TarjamaService) -> None:
@@ -36,8 +41,8 @@ def add_health(app: FastAPI, service: TarjamaService) -> None:
 
     @app.get("/health", tags=["health"])
     def get_health() -> JSONResponse:
-        """``{"status": "ok"|"degraded", "cache": {...}, "models_loaded": [...], "queue_depth": N}``; 503
-        when degraded."""
+        """``{"status": "ok"|"degraded"|"unavailable", "cache": {...}, "models": {"ar-en": {"model",
+        "state"}, ...}, "models_loaded": [...], "queue_depth": N}``; 503 unless ok."""
         status, body = health(service)
         return JSONResponse(body, status)
 
