@@ -36,6 +36,7 @@ from inference.settings import (
 from ui import build_demo
 from web import presenters
 from web.api import add_api
+from web.disconnect import QuietDisconnects
 from web.guard import guard
 from web.handlers import KEEP_SECONDS, Page, model_line
 from web.health import add_health
@@ -72,6 +73,7 @@ def create_app(
     guard(
         app, gate=gate, uploads=uploads, upload_bytes=service.limits.upload_bytes, body_timeout=body_timeout
     )
+    app.add_middleware(QuietDisconnects)  # outermost: a client that went away is not an error
     return gr.mount_gradio_app(
         app,
         demo,
