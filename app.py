@@ -34,6 +34,7 @@ from inference.settings import (
     DEFAULT_REQ_LIMIT,
 )
 from ui import build_demo
+from ui_firstrun import PAGE_EXTRA_CSS
 from web import presenters
 from web.api import add_api
 from web.disconnect import QuietDisconnects
@@ -78,7 +79,7 @@ def create_app(
         app,
         demo,
         path="/",
-        css=presenters.PAGE_CSS,
+        css=presenters.PAGE_CSS + PAGE_EXTRA_CSS,
         theme=gr.themes.Soft(),
         max_file_size=service.limits.upload_bytes,
         show_error=False,

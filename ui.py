@@ -10,6 +10,7 @@ from pathlib import Path
 
 import gradio as gr
 
+import ui_firstrun
 from eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS
 from web import presenters
 from web.handlers import KEEP_SECONDS, Page, model_choices
@@ -92,11 +93,16 @@ def _translate_tab(page: Page) -> None:
                 elem_id="tj-article",
                 elem_classes=["tj-bidi"],
             )
+            counter = ui_firstrun.char_counter(service.limits.request_chars)
             with gr.Row():
                 direction = gr.Dropdown(
-                    [("Detect automatically", "auto"), *DIRECTION_CHOICES], value="auto", label="Direction"
+                    [("Detect automatically", "auto"), *DIRECTION_CHOICES], value="auto", label="Direction",
+                    elem_id="tj-direction", min_width=200,
+                )  # fmt: skip
+                swap = ui_firstrun.swap_button()
+                model = gr.Dropdown(
+                    model_choices(service), value="", label="Model", elem_id="tj-model", min_width=200
                 )
-                model = gr.Dropdown(model_choices(service), value="", label="Model", elem_id="tj-model")
             button = gr.Button("Translate", variant="primary", elem_id="tj-translate")
         with gr.Column():
             output = gr.Textbox(
@@ -135,6 +141,8 @@ def _translate_tab(page: Page) -> None:
         concurrency_limit=SHARED_BATCHES,
     )
     _after(event, [download_txt, download_json])
+    ui_firstrun.wire_translate_tab(page, article, direction, output, button, swap, counter)
+    ui_firstrun.after_translate(event)
 
 
 SUMMARY_LANGUAGES = (("Same as the article", "same"), ("English", "en"), ("Arabic", "ar"))
@@ -202,7 +210,7 @@ def _batch_tab(page: Page) -> None:
         [("Summarise", "summarize"), ("Translate", "translate")], value="summarize", label="Job",
         elem_id="tj-batch-job",
     )  # fmt: skip
-    method, sentences, to = _summary_options()
+    method, sentences, to, model = ui_firstrun.batch_job_controls(page, job)
     button = gr.Button("Run on all", variant="primary", elem_id="tj-batch-run")
     status = gr.HTML(elem_id="tj-batch-status")
     results = gr.File(
@@ -218,16 +226,19 @@ def _batch_tab(page: Page) -> None:
         sentences: float,
         to: str,
         job: str,
+        model: str | None,
         request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[str, list[str]]:
         doing = "Translating" if job == "translate" else "Summarising"
         report = _reporter(progress, doing, "articles")
-        return page.batch(files, method, sentences, to, report, job=job, visitor=_visitor(request))
+        return page.batch(
+            files, method, sentences, to, report, job=job, visitor=_visitor(request), model=model or None
+        )
 
     button.click(
         run,
-        inputs=[files, method, sentences, to, job],
+        inputs=[files, method, sentences, to, job, model],
         outputs=[status, results],
         api_name="batch",
         concurrency_id=MODELS_CONCURRENCY,
@@ -316,7 +327,7 @@ def build_demo(page: Page) -> gr.Blocks:
         delete_cache=(KEEP_SECONDS, KEEP_SECONDS),  # Gradio's copies of uploads and downloads
     ) as demo:
         gr.Markdown(INTRO)
-        with gr.Tabs():
+        with gr.Tabs(overflow_behavior="wrap"):  # on a phone every tab stays in the bar
             with gr.Tab("Translate", id="translate"):
                 _translate_tab(page)
             with gr.Tab("Summarise", id="summarize"):

@@ -236,7 +236,9 @@ def test_batch_opens_no_file_it_was_not_given(
     client: httpx.Client, open_server: tuple[str, Path], which: str
 ) -> None:
     path = _planted(open_server)[which]
-    status, results = gradio_call(client, "batch", [[file_data(path)], "extractive", 3, "same", "summarize"])
+    status, results = gradio_call(
+        client, "batch", [[file_data(path)], "extractive", 3, "same", "summarize", ""]
+    )
     assert (
         results == []
         and "not uploaded here" in status
@@ -259,9 +261,9 @@ def test_another_visitors_upload_is_refused(client: httpx.Client, open_server: t
     [mine] = upload(client, {"mine.txt": b"My own article. It has two sentences.\n"})
     transport = httpx.HTTPTransport(local_address="127.0.0.3")
     with httpx.Client(base_url=open_server[0], timeout=120, transport=transport) as other:
-        status, results = gradio_call(other, "batch", [[mine], "extractive", 1, "same", "summarize"])
+        status, results = gradio_call(other, "batch", [[mine], "extractive", 1, "same", "summarize", ""])
     assert results == [] and "not uploaded here" in status
-    status, results = gradio_call(client, "batch", [[mine], "extractive", 1, "same", "summarize"])
+    status, results = gradio_call(client, "batch", [[mine], "extractive", 1, "same", "summarize", ""])
     assert "1 of 1 article summarised" in status and len(results) == 3
 
 
@@ -269,7 +271,7 @@ def test_messages_name_uploads_as_the_visitor_named_them(
     client: httpx.Client, open_server: tuple[str, Path]
 ) -> None:
     files = upload(client, {"notext.csv": b"a,b\n1,2\n"})
-    status, _ = gradio_call(client, "batch", [files, "extractive", 3, "same", "summarize"])
+    status, _ = gradio_call(client, "batch", [files, "extractive", 3, "same", "summarize", ""])
     assert "</strong>Notext.csv needs a header row" in status  # the page starts a message in capitals
     assert str(open_server[1]) not in status and "/gradio" not in status
 
@@ -280,7 +282,7 @@ def test_every_zip_member_is_summarised_or_reported(client: httpx.Client) -> Non
     members |= {"locked.txt": article.encode(), "odd.txt": article.encode(), "x" * 250 + ".txt": b"long"}
     archive = hostile_zip(members, encrypted="locked.txt", unknown_method="odd.txt")
     files = upload(client, {"articles.zip": archive})
-    status, results = gradio_call(client, "batch", [files, "extractive", 1, "same", "summarize"])
+    status, results = gradio_call(client, "batch", [files, "extractive", 1, "same", "summarize", ""])
     assert f"4 of {len(members)} articles summarised" in status and "4 with errors" in status
     jsonl, _, errors = (client.get(f"/gradio_api/file={r['path']}").text for r in results)
     ids = [json.loads(line)["id"] for line in jsonl.splitlines()]

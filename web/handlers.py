@@ -167,16 +167,17 @@ class Page:
         job: str = "summarize",
         *,
         visitor: str,
+        model: str | None = None,
     ) -> BatchOutputs:
         """Summarise (``job="summarize"``) or translate (``job="translate"``, into ``to``: by default the
-        other language) every article ``visitor`` uploaded: ``(status, [results.jsonl, results.csv,
-        errors.jsonl])``."""
+        other language, with ``model``: by default the server's) every article ``visitor`` uploaded:
+        ``(status, [results.jsonl, results.csv, errors.jsonl])``."""
         target = to if to in ("ar", "en") else None
         try:
             paths = self.uploads.check(visitor, _paths(files))
             if job == "translate":
                 options = TranslationOptions(target=target)
-                outcome = translate_batch(self.service, paths, options, self.folder(), progress)
+                outcome = translate_batch(self.service, paths, options, self.folder(), progress, model)
             else:
                 summary = SummaryOptions(
                     method=method, sentences=whole_number(sentences, "the length", 3), to=target
