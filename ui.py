@@ -292,8 +292,9 @@ def _evaluate_tab(page: Page) -> None:
 
     def score_files(
         hypotheses: list[str] | None, references: list[str] | None, kind: str, request: gr.Request
-    ) -> tuple[str, str, list[str], list[str]]:
-        return page.evaluate_files(hypotheses, references, kind, visitor=_visitor(request))
+    ) -> tuple[object, ...]:
+        outputs = page.evaluate_files(hypotheses, references, kind, visitor=_visitor(request))
+        return ui_firstrun.keep_shown(outputs, request)
 
     score_button.click(
         score_files, inputs=[hypotheses, references, kind], outputs=outputs, api_name="evaluate_files"
@@ -305,12 +306,14 @@ def _evaluate_tab(page: Page) -> None:
         model: str,
         limit: float,
         method: str,
+        request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008
-    ) -> tuple[str, str, list[str], list[str]]:
+    ) -> tuple[object, ...]:
         report = _reporter(progress, "Running the test set", "parts")
-        return page.evaluate_testset(testset, direction, model, limit, method, report)
+        outputs = page.evaluate_testset(testset, direction, model, limit, method, report)
+        return ui_firstrun.keep_shown(outputs, request)
 
-    run_button.click(lambda: ("", ""), outputs=[error, scores], queue=False, show_progress="hidden").then(
+    run_button.click(lambda: "", outputs=[error], queue=False, show_progress="hidden").then(
         run_testset,
         inputs=[testset, direction, model, limit, method],
         outputs=outputs,

@@ -105,6 +105,16 @@ def after_translate(event: gr.events.Dependency) -> None:
     event.then(None, js=SCROLL_TO_RESULT_JS, queue=False, show_progress="hidden")
 
 
+def keep_shown(outputs: tuple[str, str, list[str], list[str]], request: gr.Request) -> tuple[object, ...]:
+    """On the page, an Evaluate run that failed shows its error and leaves the earlier scores, plots and
+    report in place (they are an earlier run's) instead of blanking them. Gradio's API
+    (``/gradio_api/call/...``) keeps its answer: the error and empty outputs."""
+    path = request.request.url.path if request.request is not None else ""
+    if not outputs[0] or "/call/" in path:
+        return outputs
+    return (outputs[0], gr.skip(), gr.skip(), gr.skip())
+
+
 SUMMARY_TARGETS = (("Same as the article", "same"), ("English", "en"), ("Arabic", "ar"))
 TRANSLATION_TARGETS = (("The other language", "other"), ("English", "en"), ("Arabic", "ar"))
 

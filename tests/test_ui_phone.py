@@ -190,3 +190,30 @@ def test_the_batch_tab_shows_the_chosen_jobs_controls(
         expect(method).to_be_visible()
         expect(language).to_contain_text("Summary language")
         expect(model).to_be_hidden()
+
+
+def test_a_failed_run_keeps_the_earlier_scores(browser: Browser, base: str, tmp_path: Path) -> None:
+    system, reference = tmp_path / "system.txt", tmp_path / "reference.txt"
+    system.write_text("Yesterday was my birthday.\nThe road is wide.\n", encoding="utf-8")
+    reference.write_text("Yesterday was my birthday.\nWhat is the width of this road?\n", encoding="utf-8")
+    with opened(browser, base, LAPTOP) as page:
+        page.get_by_role("tab", name="Evaluate", exact=True).click()
+        page.locator("#tj-hyps input[type=file]").set_input_files(str(system))
+        page.locator("#tj-refs input[type=file]").set_input_files(str(reference))
+        for component in ("#tj-hyps", "#tj-refs"):
+            expect(page.locator(f'{component} [data-testid="download-link"]')).to_have_count(
+                1, timeout=WAIT_MS
+            )
+        page.locator("#tj-score").click()
+        table = page.locator("#tj-scores table").first
+        expect(table).to_contain_text("bleu", timeout=WAIT_MS)
+        shown = table.inner_text()
+        expect(page.locator("#tj-report a")).to_have_count(1)
+        page.locator("#tj-evaluate-model input").click()
+        page.get_by_role("option", name="opus-mt-tc-big-ar-en").click()
+        page.locator("#tj-run-testset").click()
+        expect(page.locator("#tj-eval-error")).to_contain_text("is not available", timeout=WAIT_MS)
+        expect(table).to_be_visible()
+        assert table.inner_text() == shown  # what was shown stays
+        expect(page.locator("#tj-plots img")).to_have_count(3)
+        expect(page.locator("#tj-report a")).to_have_count(1)
