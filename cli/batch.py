@@ -93,8 +93,9 @@ def run_batch_command(
             )
         )
     except TarjamaError as exc:
-        written = [f"{file} ({_lines(file)} lines)" for file in files if _size(file) > before[file]]
-        if written:  # a run that stopped names what it left behind: a rerun goes on from there
+        grown = [file for file in files if _size(file) > before[file] and file.name not in str(exc)]
+        written = [f"{file} ({_lines(file)} lines)" for file in grown]
+        if written:  # a run that stopped names what it left behind (unless its message already does)
             exc.args = (f"{exc} (written before it stopped: {', '.join(written)})",)
         raise
     if args.json:
