@@ -193,7 +193,10 @@ def _unpack_tar(archive: Path, folder: Path, max_bytes: int, max_files: int) -> 
             _budget(count, total, max_files, max_bytes)
             _safe_member_name(member.name)
             if not (member.isfile() or member.isdir()):
-                raise _Refused(f"the member {member.name!r} is a link or a device, not a file")
+                raise _Refused(
+                    f"the member {member.name!r} is a link or a device, not a file (a Hub cache snapshot "
+                    "links to its files: make the archive with `tar -h`, which stores the files themselves)"
+                )
         tarred.extractall(folder, filter="data")
 
 

@@ -215,3 +215,31 @@ def test_a_running_server_serves_a_model_imported_on_its_machine(
         )
         assert after.status_code == 200, after.text
         assert after.json()["translatedText"] == expected
+
+
+@pytest.mark.parametrize("dereference", [True, False], ids=["tar -h", "tar"])
+def test_an_archive_of_a_hub_cache_snapshot(
+    dereference: bool,
+    memorised_ar_en: Path,
+    memorised_pairs: list[tuple[str, str]],
+    tmp_path: Path,
+    article: Path,
+) -> None:
+    """The README's way: archive the snapshot folder `models pull` printed, whose files link to blobs."""
+    snapshot = tmp_path / "elsewhere" / "models--Helsinki-NLP--opus-mt-ar-en" / "snapshots" / ("a" * 40)
+    blobs = snapshot.parents[1] / "blobs"
+    snapshot.mkdir(parents=True)
+    blobs.mkdir()
+    for name in MODEL_FILES:
+        shutil.copyfile(memorised_ar_en / name, blobs / name)
+        (snapshot / name).symlink_to(Path("../../blobs") / name)
+    archive = tmp_path / "opus-mt-ar-en.tar.gz"
+    flags = "-chzf" if dereference else "-czf"
+    subprocess.run(["tar", flags, str(archive), "-C", str(snapshot), "."], check=True)
+    done = run("models", "import", str(archive))
+    if not dereference:
+        assert "tar -h" in one_line(done)
+        return
+    assert done.returncode == 0, done.stderr
+    translated = run("translate", str(article), "--from", "ar", "--to", "en", "--beam", "1")
+    assert translated.stdout.split("\n")[:3] == [e for _, e in memorised_pairs[:3]]
