@@ -11,6 +11,7 @@ next request.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -229,8 +230,6 @@ def _identify(name: str | None, source: Path, folder: Path) -> tuple[str, ModelS
     config = folder / "config.json"
     hint = ""
     if config.is_file():
-        import json
-
         try:
             data = json.loads(config.read_text(encoding="utf-8"))
             hint = str(data.get("_name_or_path", "")) if isinstance(data, dict) else ""
