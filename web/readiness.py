@@ -4,10 +4,12 @@ Reads only this machine's disk and the pool: never contacts the Hub, never loads
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from inference.errors import ModelUnavailableError
-from inference.registry import default_translation_model, supports
+from inference.hub import resolve_model, split_direction
+from inference.registry import ModelSpec, default_translation_model, get_spec, supports
 from inference.settings import DEFAULT_DIRECTION
 from inference.state import model_state
 from web.security import public_model_name
@@ -21,11 +23,18 @@ def model_for_direction(service: TarjamaService, source: str, target: str) -> st
     """The model a request for ``source`` → ``target`` that names none gets (as ``Translator`` picks it)."""
     for name in service.mt_models:
         try:
-            if supports(service.model_spec(name), source, target):
+            if supports(_spec_here(service, name), source, target):
                 return name
         except ModelUnavailableError:
             continue  # a server model that cannot be had serves nothing; the default is asked for instead
     return default_translation_model(source, target)
+
+
+def _spec_here(service: TarjamaService, name: str) -> ModelSpec:
+    """What ``name`` can do, from the registry, its folder, or its local Hub snapshot: never the Hub."""
+    if get_spec(name) is not None or Path(split_direction(name)[1]).expanduser().is_dir():
+        return service.model_spec(name)
+    return resolve_model(name, task="translate", local_files_only=True).spec
 
 
 def model_readiness(service: TarjamaService, name: str) -> State:
