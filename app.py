@@ -36,8 +36,10 @@ from inference.settings import (
 from translate.glossary import GlossaryShelf
 from ui import build_demo
 from ui_events import event_rules
+from ui_firstrun import PAGE_EXTRA_CSS
 from web import presenters
 from web.api import add_api
+from web.disconnect import QuietDisconnects
 from web.files import add_files
 from web.guard import guard
 from web.handlers import KEEP_SECONDS, Page, model_line
@@ -84,11 +86,12 @@ def create_app(
         body_timeout=body_timeout,
         cors_origins=cors_origins,
     )
+    app.add_middleware(QuietDisconnects)  # outermost: a client that went away is not an error
     return gr.mount_gradio_app(
         app,
         demo,
         path="/",
-        css=presenters.PAGE_CSS,
+        css=presenters.PAGE_CSS + PAGE_EXTRA_CSS,
         theme=gr.themes.Soft(),
         max_file_size=service.limits.upload_bytes,
         show_error=False,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import gradio as gr
 
+import ui_firstrun
 from eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS
 from ui_glossary import glossary_controls, wire_glossary
 from web import presenters
@@ -95,13 +96,20 @@ def _translate_tab(page: Page) -> None:
                 elem_id="tj-article",
                 elem_classes=["tj-bidi"],
             )
+            counter = ui_firstrun.char_counter(service.limits.request_chars)
             with gr.Row():
                 direction = gr.Dropdown(
                     [("Detect automatically", "auto"), *TRANSLATE_DIRECTION_CHOICES], value="auto",
                     label="Direction (detected, or chosen: the dialect too)", elem_id="tj-direction",
+                    min_width=200,
                 )  # fmt: skip
+                swap = ui_firstrun.swap_button()
                 model = gr.Dropdown(
-                    model_choices(service, qualities=True), value="", label="Model", elem_id="tj-model"
+                    model_choices(service, qualities=True),
+                    value="",
+                    label="Model",
+                    elem_id="tj-model",
+                    min_width=200,
                 )
             button = gr.Button("Translate", variant="primary", elem_id="tj-translate")
             glossary = glossary_controls(page)
@@ -143,7 +151,11 @@ def _translate_tab(page: Page) -> None:
     )
     _after(event, [download_txt, download_json])
     outputs = [output, status, aligned, download_txt, download_json]
-    _after(wire_glossary(page, glossary, [article, direction, model], outputs, _reporter), outputs[3:])
+    with_glossary = wire_glossary(page, glossary, [article, direction, model], outputs, _reporter)
+    _after(with_glossary, outputs[3:])
+    ui_firstrun.wire_translate_tab(page, article, direction, output, button, swap, counter)
+    ui_firstrun.after_translate(event)
+    ui_firstrun.after_translate(with_glossary)
 
 
 SUMMARY_LANGUAGES = (("Same as the article", "same"), ("English", "en"), ("Arabic", "ar"))
@@ -211,7 +223,7 @@ def _batch_tab(page: Page) -> None:
         [("Summarise", "summarize"), ("Translate", "translate")], value="summarize", label="Job",
         elem_id="tj-batch-job",
     )  # fmt: skip
-    method, sentences, to = _summary_options()
+    method, sentences, to, model = ui_firstrun.batch_job_controls(page, job)
     button = gr.Button("Run on all", variant="primary", elem_id="tj-batch-run")
     status = gr.HTML(elem_id="tj-batch-status")
     results = gr.File(
@@ -227,16 +239,19 @@ def _batch_tab(page: Page) -> None:
         sentences: float,
         to: str,
         job: str,
+        model: str | None,
         request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[str, list[str]]:
         doing = "Translating" if job == "translate" else "Summarising"
         report = _reporter(progress, doing, "articles")
-        return page.batch(files, method, sentences, to, report, job=job, visitor=_visitor(request))
+        return page.batch(
+            files, method, sentences, to, report, job=job, visitor=_visitor(request), model=model or None
+        )
 
     button.click(
         run,
-        inputs=[files, method, sentences, to, job],
+        inputs=[files, method, sentences, to, job, model],
         outputs=[status, results],
         api_name="batch",
         concurrency_id=MODELS_CONCURRENCY,
@@ -290,8 +305,9 @@ def _evaluate_tab(page: Page) -> None:
 
     def score_files(
         hypotheses: list[str] | None, references: list[str] | None, kind: str, request: gr.Request
-    ) -> tuple[str, str, list[str], list[str]]:
-        return page.evaluate_files(hypotheses, references, kind, visitor=_visitor(request))
+    ) -> tuple[object, ...]:
+        outputs = page.evaluate_files(hypotheses, references, kind, visitor=_visitor(request))
+        return ui_firstrun.keep_shown(outputs, request)
 
     score_button.click(
         score_files, inputs=[hypotheses, references, kind], outputs=outputs, api_name="evaluate_files",
@@ -304,12 +320,14 @@ def _evaluate_tab(page: Page) -> None:
         model: str,
         limit: float,
         method: str,
+        request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008
-    ) -> tuple[str, str, list[str], list[str]]:
+    ) -> tuple[object, ...]:
         report = _reporter(progress, "Running the test set", "parts")
-        return page.evaluate_testset(testset, direction, model, limit, method, report)
+        outputs = page.evaluate_testset(testset, direction, model, limit, method, report)
+        return ui_firstrun.keep_shown(outputs, request)
 
-    run_button.click(lambda: ("", ""), outputs=[error, scores], queue=False, show_progress="hidden").then(
+    run_button.click(lambda: "", outputs=[error], queue=False, show_progress="hidden").then(
         run_testset,
         inputs=[testset, direction, model, limit, method],
         outputs=outputs,
@@ -326,7 +344,7 @@ def build_demo(page: Page) -> gr.Blocks:
         delete_cache=(KEEP_SECONDS, KEEP_SECONDS),  # Gradio's copies of uploads and downloads
     ) as demo:
         gr.Markdown(INTRO)
-        with gr.Tabs():
+        with gr.Tabs(overflow_behavior="wrap"):  # on a phone every tab stays in the bar
             with gr.Tab("Translate", id="translate"):
                 _translate_tab(page)
             with gr.Tab("Documents", id="documents"):

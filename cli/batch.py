@@ -6,11 +6,12 @@ import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from cli.common import print_json
-from inference.errors import InvalidInputError
-from inference.jobs import JobProgress, JobReport, Progress
+from inference.errors import InvalidInputError, TarjamaError
+from inference.jobs import JobProgress, JobReport, Progress, errors_path
 from inference.settings import DEFAULT_BATCH_WORKERS
 
 
@@ -62,6 +63,15 @@ def closing_line(report: JobReport, noun: str) -> str:
     return f"{', '.join(parts)} in {report.seconds:.1f} s"
 
 
+def _size(file: Path) -> int:
+    return file.stat().st_size if file.is_file() else -1
+
+
+def _lines(file: Path) -> int:
+    with file.open("rb") as handle:
+        return sum(1 for _ in handle)
+
+
 def run_batch_command(
     args: argparse.Namespace, run: Callable[..., JobReport], noun: str, **settings: Any
 ) -> int:
@@ -69,16 +79,25 @@ def run_batch_command(
     report as JSON (``--json``) or the closing line on stderr."""
     if len(args.inputs) != 2 or not args.output:
         raise InvalidInputError(f"usage: tarjama {args.command} batch INPUT -o OUT.jsonl")
-    report = run_with_bar(
-        lambda progress: run(
-            args.inputs[1],
-            args.output,
-            workers=workers(args),
-            engine=args.engine or "local",
-            progress=progress,
-            **settings,
+    files = (Path(args.output), errors_path(Path(args.output)))
+    before = {file: _size(file) for file in files}
+    try:
+        report = run_with_bar(
+            lambda progress: run(
+                args.inputs[1],
+                args.output,
+                workers=workers(args),
+                engine=args.engine or "local",
+                progress=progress,
+                **settings,
+            )
         )
-    )
+    except TarjamaError as exc:
+        grown = [file for file in files if _size(file) > before[file] and file.name not in str(exc)]
+        written = [f"{file} ({_lines(file)} lines)" for file in grown]
+        if written:  # a run that stopped names what it left behind (unless its message already does)
+            exc.args = (f"{exc} (written before it stopped: {', '.join(written)})",)
+        raise
     if args.json:
         print_json(asdict(report))
     else:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from cli.batch import add_batch_options, run_batch_command
 from cli.common import add_engine_options, emit
@@ -62,16 +64,11 @@ def _summarize(args: argparse.Namespace) -> int:
         use_cache=not args.no_cache,
         method=args.method,
     )
-    try:
+    with _crossing_model_hint(args):
         result = summarizer.summarize(
             text, lang=args.lang, to=args.to, sentences=args.sentences, ratio=args.ratio, model=args.model,
             order=args.order,
         )  # fmt: skip
-    except ModelUnavailableError as exc:
-        if args.translation_model or exc.model not in DEFAULT_TRANSLATION_MODELS.values():
-            raise
-        fix = f"{exc.fix}; or choose the model that crosses languages with --translation-model NAME_OR_DIR"
-        raise ModelUnavailableError(exc.model, exc.reason, fix) from exc
     shown = json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if args.json else result.summary
     emit(shown, args.output)
     return 0
@@ -91,4 +88,18 @@ def _summarize_batch(args: argparse.Namespace) -> int:
         quantization=args.quantization,
         use_cache=not args.no_cache,
     )
-    return run_batch_command(args, run_batch, "summaries", options=options, config=config)
+    with _crossing_model_hint(args):
+        return run_batch_command(args, run_batch, "summaries", options=options, config=config)
+
+
+@contextmanager
+def _crossing_model_hint(args: argparse.Namespace) -> Iterator[None]:
+    """A default translation model that is missing while summarising across languages: the error also
+    points at ``--translation-model``, for one article and for a batch alike."""
+    try:
+        yield
+    except ModelUnavailableError as exc:
+        if args.translation_model or exc.model not in DEFAULT_TRANSLATION_MODELS.values():
+            raise
+        fix = f"{exc.fix}; or choose the model that crosses languages with --translation-model NAME_OR_DIR"
+        raise ModelUnavailableError(exc.model, exc.reason, fix) from exc

@@ -159,6 +159,17 @@ def _add_models(sub: argparse._SubParsersAction) -> None:
     p.add_argument("name", help="short name or Hub id")
     p.add_argument("--revision")
     p.set_defaults(handler=_models_pull)
+    p = models.add_parser(
+        "import", help="register a model copied in by hand (folder or .tar/.zip), for use without the Hub"
+    )
+    p.add_argument("source", metavar="FOLDER_OR_ARCHIVE", help="a Hub snapshot folder, or a .tar/.zip of one")
+    p.add_argument(
+        "--as",
+        dest="as_name",
+        metavar="NAME",
+        help="registered name or Hub id (default: read from the source)",
+    )
+    p.set_defaults(handler=_models_import)
 
 
 def _models_list(args: argparse.Namespace) -> int:
@@ -212,6 +223,14 @@ def _glossary_list(args: argparse.Namespace) -> int:
         return 0
     for row in rows:
         print(f"{row['name']:<24} {row['source']}-{row['target']}  {row['entries']:>6} entries")
+
+
+def _models_import(args: argparse.Namespace) -> int:
+    from inference.importer import import_model
+
+    imported = import_model(Path(args.source), args.as_name)
+    print(f"{imported.name}: imported as {imported.repo_id} (revision {imported.revision}); it now works "
+          "without the Hub")  # fmt: skip
     return 0
 
 

@@ -36,6 +36,9 @@ from inference.settings import DEFAULT_BOOTSTRAP_SAMPLES
 
 METRICS = ("bleu", "chrf", "ter")
 LOWER_IS_BETTER = frozenset({"ter"})
+# The values each metric can take: BLEU and chrF++ 0-100, TER 0 and up (an output longer than its
+# reference can need more edits than the reference has words).
+METRIC_RANGES = {"bleu": (0.0, 100.0), "chrf": (0.0, 100.0), "ter": (0.0, float("inf"))}
 BLEU_TOKENIZERS = {"en": "13a", "ar": "intl"}
 FOLD_SIGNATURE = "ar-orth"
 
@@ -120,7 +123,7 @@ def score_translations(
         scores = {}
         for key in METRICS:
             result = results[key][index]
-            scores[key] = MetricScore(key, float(result.score), signature_of[key], _interval(result))
+            scores[key] = MetricScore(key, float(result.score), signature_of[key], _interval(result, key))
             if index > 0:
                 base, p_value = float(results[key][0].score), float(result.p_value or 0.0)
                 comparisons.append(PairedComparison(name, baseline, key, float(result.score), base, p_value))
@@ -141,9 +144,12 @@ def score_translations(
     )
 
 
-def _interval(result: Result) -> Interval | None:
-    """sacrebleu reports ``mean ± half-width`` of the 2.5–97.5 percentile range; keep its numbers."""
+def _interval(result: Result, metric: str) -> Interval | None:
+    """sacrebleu reports ``mean ± half-width`` of the 2.5–97.5 percentile range: symmetric, so a skewed
+    resampling near a bound reaches past it (chrF 102, TER −9). Its numbers are kept, clipped to the
+    metric's range (``METRIC_RANGES``)."""
     if result.mean is None or result.ci is None:
         return None
     mean, half = float(result.mean), float(result.ci)
-    return Interval(mean, mean - half, mean + half)
+    floor, ceiling = METRIC_RANGES[metric]
+    return Interval(mean, max(floor, mean - half), min(ceiling, mean + half))

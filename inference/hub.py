@@ -25,6 +25,11 @@ _LANGUAGE_CODES = {"ar": "ar", "ara": "ar", "arb": "ar", "en": "en", "eng": "en"
 _DECLARED = re.compile(r"(ar|en)-(ar|en)=(.+)", re.DOTALL)  # "ar-en=FOLDER": the direction said outright
 _LANGUAGE_TOKEN = re.compile(r">>(\w+)<<")
 _JSON_KINDS = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "true or false"}
+OFFLINE_FIX = (
+    "without the Hub, copy the model in: `tarjama models import FOLDER_OR_ARCHIVE` (a Hub snapshot folder "
+    "or a .tar/.zip of it, made on a machine that has it), or point HF_ENDPOINT at a Hub mirror, or give a "
+    "local model folder instead of the name (`--model DIR`, `app.py --mt-model ar-en=DIR`)"
+)
 FOLDER_FIX = (
     "give a folder holding a model saved with `save_pretrained` (config.json, tokenizer files and weights), "
     "or a registered model name (`tarjama models list`)"
@@ -90,7 +95,7 @@ def pull_model(name: str, *, task: Task, revision: str | None = None) -> Resolve
         return resolve_model(name, task=task, revision=revision, local_files_only=False)
     except ModelUnavailableError as exc:
         if hub_offline():
-            fix = "unset HF_HUB_OFFLINE and run this again on a machine that can reach huggingface.co"
+            fix = f"unset HF_HUB_OFFLINE where the Hub can be reached; {OFFLINE_FIX}"
             raise ModelUnavailableError(name, exc.reason, fix) from exc
         raise
 
@@ -159,15 +164,33 @@ def _snapshot(name: str, repo_id: str, revision: str | None, offline: bool) -> P
             )
     except IncompleteSnapshotError as exc:
         raise ModelUnavailableError(
-            name, "its download was interrupted, so the local copy is incomplete"
+            name,
+            "its download was interrupted, so the local copy is incomplete",
+            None
+            if unreachable is None and not offline
+            else f"run the same command with the Hub in reach; {OFFLINE_FIX}",
         ) from exc
     except (OSError, HfHubHTTPError, ValueError) as exc:
         if unreachable is not None:
-            raise ModelUnavailableError(name, unreachable) from exc
-        raise ModelUnavailableError(name, _download_failure(exc, repo_id, revision, offline)) from exc
+            raise ModelUnavailableError(name, unreachable, OFFLINE_FIX) from exc
+        reason = _download_failure(exc, repo_id, revision, offline)
+        raise ModelUnavailableError(
+            name, reason, _offline_fix(name, unreachable) if offline else None
+        ) from exc
     if not (path / "config.json").is_file():
         raise ModelUnavailableError(name, "its download has no config.json")
     return path
+
+
+def _offline_fix(name: str, unreachable: str | None) -> str:
+    """What works without the Hub; with HF_HUB_OFFLINE set by choice, pulling where the Hub is in reach too
+    (never where the Hub itself cannot be reached: `models pull` would fail the same way)."""
+    if unreachable is None and hub_offline():
+        return (
+            f"where the Hub can be reached, unset HF_HUB_OFFLINE and pre-fetch it with `tarjama models pull "
+            f"{name}`; {OFFLINE_FIX}"
+        )
+    return OFFLINE_FIX
 
 
 def _download_failure(exc: Exception, repo_id: str, revision: str | None, offline: bool) -> str:

@@ -53,6 +53,11 @@ class ModelRef:
     def loaded(self) -> bool:
         return self._backend is not None
 
+    @property
+    def loading(self) -> bool:
+        """True while the weights are being loaded (the first caller holds the lock until they are)."""
+        return self._backend is None and self._lock.locked()
+
     def load(self) -> Seq2SeqBackend:
         """The backend, loading the weights the first time."""
         with self._lock:
@@ -96,6 +101,11 @@ class ModelPool:
         """The names of the models whose weights are in memory now."""
         with self._lock:
             return [ref.resolved.name for ref in self._refs.values() if ref.loaded]
+
+    def loading_models(self) -> list[str]:
+        """The names of the models whose weights are being loaded now."""
+        with self._lock:
+            return [ref.resolved.name for ref in self._refs.values() if ref.loading]
 
     def get(self, name: str, *, task: Task, revision: str | None = None) -> ModelRef:
         """A reference to ``name``; resolving it may raise ``ModelUnavailableError``."""

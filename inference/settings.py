@@ -27,7 +27,10 @@ LANGID_REFUSE_CONFIDENCE = 0.5  # source=auto: a language no model translates, t
 LANGID_FLAG_CONFIDENCE = 0.9  # a text (or paragraph) this sure of another language than its source is flagged
 
 # --- models from the Hub ------------------------------------------------------------------------
+DEFAULT_DIRECTION = ("ar", "en")  # the service's own direction: /health is 503 while it cannot be served
 HUB_TIMEOUT_SECONDS = 10.0  # wait this long for the Hub (or HF_ENDPOINT's mirror), then use the local copy
+MAX_IMPORT_BYTES = 64 * 2**30  # `tarjama models import`: an archive unpacks to at most this much
+MAX_IMPORT_FILES = 10_000  # ... and at most this many members
 
 # --- summaries ---------------------------------------------------------------------------------
 DEFAULT_SUMMARY_SENTENCES = 3

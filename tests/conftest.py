@@ -30,6 +30,34 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ[name] = "1"
 
 
+# Marked `slow` (deselect with `-m "not slow"`): the modules whose tests start real servers (app.py, a Hub
+# mirror, Redis-backed replicas), drive a browser, build a wheel or train the en→ar stand-in.
+SLOW_MODULES = frozenset({
+    "test_api", "test_batch_failure_files", "test_disconnects", "test_en_ar", "test_health",
+    "test_hub_lifecycle", "test_hub_mirror", "test_limits_redis", "test_models_import", "test_packaging",
+    "test_readiness", "test_security", "test_serving", "test_ui_browser", "test_ui_phone",
+})  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests of :data:`SLOW_MODULES` ``slow``."""
+    for item in items:
+        if item.module is not None and item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Build the stand-ins the selected tests need once, before the first test, the independent ones in
+    parallel processes (``tests/standins/recipes.py``); a warm cache makes this a look-up."""
+    if session.config.option.collectonly:
+        return
+    from tests.standins.recipes import RECIPE_NAMES, prebuild
+
+    needed = {n for item in session.items for n in getattr(item, "fixturenames", ()) if n in RECIPE_NAMES}
+    if needed:
+        prebuild(sorted(needed))
+
+
 @pytest.fixture(scope="session")
 def session_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """CTranslate2 conversions shared by the session: keyed by model fingerprint and quantisation, so each
@@ -67,41 +95,41 @@ def memorised_pairs() -> list[tuple[str, str]]:
 @pytest.fixture(scope="session")
 def marian_ar_en() -> Path:
     """Folder of a tiny random ar->en Marian (opus-mt-ar-en conventions)."""
-    from tests.standins import build_cached, build_marian
+    from tests.standins.recipes import build
 
-    return build_cached(build_marian, src_lang="ar", tgt_lang="en")
+    return build("marian_ar_en")
 
 
 @pytest.fixture(scope="session")
 def marian_en_ar() -> Path:
     """Folder of a tiny random en->ar Marian whose vocabulary has ``>>ara<<`` (like opus-mt-en-ar)."""
-    from tests.standins import build_cached, build_marian
+    from tests.standins.recipes import build
 
-    return build_cached(build_marian, src_lang="en", tgt_lang="ar", target_token=">>ara<<")
+    return build("marian_en_ar")
 
 
 @pytest.fixture(scope="session")
 def memorised_ar_en(memorised_pairs: list[tuple[str, str]]) -> Path:
     """Folder of a tiny ar->en Marian trained to reproduce ``memorised_pairs`` exactly (greedy and beam 4)."""
-    from tests.standins import build_cached, build_memorised_marian
+    from tests.standins.recipes import build
 
-    return build_cached(build_memorised_marian, pairs=memorised_pairs)
+    return build("memorised_ar_en")
 
 
 @pytest.fixture(scope="session")
 def m2m100_tiny() -> Path:
     """Folder of a tiny random M2M100 (m2m100_418M layout: ``__ar__``-style language tokens)."""
-    from tests.standins import build_cached, build_m2m100
+    from tests.standins.recipes import build
 
-    return build_cached(build_m2m100)
+    return build("m2m100_tiny")
 
 
 @pytest.fixture(scope="session")
 def nllb_tiny() -> Path:
     """Folder of a tiny random NLLB (nllb-200-distilled-600M layout: ``arb_Arab``-style language codes)."""
-    from tests.standins import build_cached, build_nllb
+    from tests.standins.recipes import build
 
-    return build_cached(build_nllb)
+    return build("nllb_tiny")
 
 
 @pytest.fixture(scope="session")
@@ -117,32 +145,25 @@ def memorised_en_ar(memorised_en_ar_pairs: list[tuple[str, str]]) -> Path:
     Trained so that ``>>ara<< ENGLISH`` gives exactly the Arabic of ``memorised_en_ar_pairs`` (greedy and
     beam 4), and the same English without ``>>ara<<``, or after another target token, gives nothing.
     """
-    from tests.standins import OPUS_MT_EN_AR_OTHER_TARGETS, build_cached, build_memorised_marian
+    from tests.standins.recipes import build
 
-    return build_cached(
-        build_memorised_marian,
-        pairs=memorised_en_ar_pairs,
-        src_lang="en",
-        tgt_lang="ar",
-        target_token=">>ara<<",
-        other_tokens=list(OPUS_MT_EN_AR_OTHER_TARGETS),
-    )
+    return build("memorised_en_ar")
 
 
 @pytest.fixture(scope="session")
 def bart_en() -> Path:
     """Folder of a tiny random English BART summariser (distilbart-cnn layout)."""
-    from tests.standins import build_bart, build_cached
+    from tests.standins.recipes import build
 
-    return build_cached(build_bart)
+    return build("bart_en")
 
 
 @pytest.fixture(scope="session")
 def t5_multi() -> Path:
     """Folder of a tiny random multilingual mT5 summariser (mT5_multilingual_XLSum layout)."""
-    from tests.standins import build_cached, build_t5
+    from tests.standins.recipes import build
 
-    return build_cached(build_t5)
+    return build("t5_multi")
 
 
 @pytest.fixture(scope="session")

@@ -95,6 +95,40 @@ def test_per_item_chrf_equals_sacrebleu_sentence_chrf_plus_plus(
     assert expected != pytest.approx(plain_chrf)  # the data tells chrF from chrF++
 
 
+FEW = [
+    "the cat sat on the mat today",
+    "a dog runs in the park",
+    "we ate bread and cheese",
+    "the sun is bright now",
+    "he reads a long book",
+]
+
+
+@pytest.mark.parametrize(
+    ("hyps", "metric", "floor", "ceiling"),
+    [
+        (["xyz qqq", *FEW[1:]], "chrf", 0.0, 100.0),  # sacrebleu: mean ± half reaches ~110
+        (["xyz qqq", *FEW[1:]], "bleu", 0.0, 100.0),  # ~112
+        (["xyz qqq", *FEW[1:]], "ter", 0.0, None),  # ~-10
+        (["xyz qqq", "xyz qqq", *FEW[2:]], "chrf", 0.0, 100.0),  # ~100.3
+    ],
+)
+def test_intervals_stay_within_the_metrics_range(
+    hyps: list[str], metric: str, floor: float, ceiling: float | None
+) -> None:
+    """Four of five lines perfect: the resampled scores pile up at the bound, so sacrebleu's symmetric
+    ``mean ± half-width`` leaves the range; tarjama clips it there and keeps sacrebleu's other end."""
+    result = score_translations({"sys": hyps}, [FEW], "en", n_bootstrap=BOOTSTRAP).systems[0]
+    ci = result.scores[metric].ci
+    assert ci is not None
+    _, mean, half = sacrebleu_scores(hyps, [FEW], "13a")[metric]
+    raw_low, raw_high = mean - half, mean + half
+    assert raw_low < floor or (ceiling is not None and raw_high > ceiling)  # the case is one that leaves it
+    assert ci.low == pytest.approx(max(floor, raw_low), abs=1e-4)
+    assert ci.high == pytest.approx(raw_high if ceiling is None else min(ceiling, raw_high), abs=1e-4)
+    assert floor <= ci.low <= ci.mean <= ci.high
+
+
 def test_paired_test_equals_sacrebleu_paired_bootstrap(ntrex_en: list[str]) -> None:
     systems = {
         "a": drop_words(ntrex_en, 0.1, 1),

@@ -31,7 +31,12 @@ def test_a_healthy_server(memorised_ar_en: Path, memorised_pairs: list, tmp_path
         answer = client.get("/health")
         assert answer.status_code == 200
         cache = {"state": "ok", "store": "sqlite", "reads": True, "writes": True, "reason": None}
-        assert answer.json() == {"status": "ok", "cache": cache, "models_loaded": [], "queue_depth": 0}
+        models = {
+            "ar-en": {"model": memorised_ar_en.name, "state": "present"},
+            "en-ar": {"model": "opus-mt-en-ar", "state": "missing"},
+        }
+        expected = {"status": "ok", "cache": cache, "models": models, "models_loaded": [], "queue_depth": 0}
+        assert answer.json() == expected
         done = translate(client, [memorised_pairs[0][0]])
         assert done.status_code == 200 and "X-Tarjama-Cache" not in done.headers
         assert client.get("/health").json()["models_loaded"] == [memorised_ar_en.name]

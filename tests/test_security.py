@@ -168,16 +168,26 @@ GRADIO_HOSTILE = [  # (event, inputs, the output with the message or REFUSED, it
     ("summarize", ["One sentence. Two sentences.", "extractive", "NaN", "same"], REFUSED, "must be a number"),
     ("summarize", ["One sentence. Two sentences.", "extractive", True, "same"], REFUSED, "must be a number"),
     ("summarize", ["One sentence. Two sentences.", "extractive", 3, {"a": 1}], REFUSED, "one choice"),
-    ("batch", ["notalist", "extractive", 3, "same", "summarize"], REFUSED, "list of uploaded files"),
-    ("batch", [{"path": 1}, "extractive", 3, "same", "summarize"], REFUSED, "list of uploaded files"),
-    ("batch", [[{"path": 1}], "extractive", 3, "same", "summarize"], REFUSED, "by its path"),
+    ("batch", ["notalist", "extractive", 3, "same", "summarize", ""], REFUSED, "list of uploaded files"),
+    ("batch", [{"path": 1}, "extractive", 3, "same", "summarize", ""], REFUSED, "list of uploaded files"),
+    ("batch", [[{"path": 1}], "extractive", 3, "same", "summarize", ""], REFUSED, "by its path"),
     ("evaluate_files", ["x", "y", "mt"], REFUSED, "list of uploaded files"),
     ("evaluate_testset", [["tatoeba"], "ar-en", "", 5, "extractive"], REFUSED, "one choice"),
     # a FileData Gradio would fetch or copy: only this visitor's uploads are taken
-    ("batch", [[URL_FILE], "extractive", 3, "same", "summarize"], REFUSED, "never by URL"),
-    ("batch", [[file_data("https://127.0.0.1:1/x")], "extractive", 3, "same", "summarize"], REFUSED, "URL"),
-    ("batch", [[file_data("file:///etc/passwd")], "extractive", 3, "same", "summarize"], REFUSED, "URL"),
-    ("batch", [[file_data("/etc/passwd")], "extractive", 3, "same", "summarize"], REFUSED, "not uploaded"),
+    ("batch", [[URL_FILE], "extractive", 3, "same", "summarize", ""], REFUSED, "never by URL"),
+    (
+        "batch",
+        [[file_data("https://127.0.0.1:1/x")], "extractive", 3, "same", "summarize", ""],
+        REFUSED,
+        "URL",
+    ),
+    ("batch", [[file_data("file:///etc/passwd")], "extractive", 3, "same", "summarize", ""], REFUSED, "URL"),
+    (
+        "batch",
+        [[file_data("/etc/passwd")], "extractive", 3, "same", "summarize", ""],
+        REFUSED,
+        "not uploaded",
+    ),
     ("evaluate_files", [[URL_FILE], [URL_FILE], "mt"], REFUSED, "never by URL"),
 ]
 
@@ -281,7 +291,7 @@ def test_batch_opens_no_file_it_was_not_given(
     client: httpx.Client, open_server: tuple[str, Path], which: str
 ) -> None:
     path = _planted(open_server)[which]
-    kind, error = gradio_event(client, "batch", [[file_data(path)], "extractive", 3, "same", "summarize"])
+    kind, error = gradio_event(client, "batch", [[file_data(path)], "extractive", 3, "same", "summarize", ""])
     assert kind == "refused" and "not uploaded here" in error
     assert "secret" not in error.lower().replace(path.name, "")
 
@@ -301,9 +311,9 @@ def test_another_visitors_upload_is_refused(client: httpx.Client, open_server: t
     [mine] = upload(client, {"mine.txt": b"My own article. It has two sentences.\n"})
     transport = httpx.HTTPTransport(local_address="127.0.0.3")
     with httpx.Client(base_url=open_server[0], timeout=120, transport=transport) as other:
-        kind, error = gradio_event(other, "batch", [[mine], "extractive", 1, "same", "summarize"])
+        kind, error = gradio_event(other, "batch", [[mine], "extractive", 1, "same", "summarize", ""])
     assert kind == "refused" and "not uploaded here" in error
-    status, results = gradio_call(client, "batch", [[mine], "extractive", 1, "same", "summarize"])
+    status, results = gradio_call(client, "batch", [[mine], "extractive", 1, "same", "summarize", ""])
     assert "1 of 1 article summarised" in status and len(results) == 3
 
 
@@ -311,7 +321,7 @@ def test_messages_name_uploads_as_the_visitor_named_them(
     client: httpx.Client, open_server: tuple[str, Path]
 ) -> None:
     files = upload(client, {"notext.csv": b"a,b\n1,2\n"})
-    status, _ = gradio_call(client, "batch", [files, "extractive", 3, "same", "summarize"])
+    status, _ = gradio_call(client, "batch", [files, "extractive", 3, "same", "summarize", ""])
     assert "</strong>Notext.csv needs a header row" in status  # the page starts a message in capitals
     assert str(open_server[1]) not in status and "/gradio" not in status
 
@@ -323,7 +333,7 @@ def test_every_zip_member_is_summarised_or_reported(client: httpx.Client) -> Non
     members |= {".txt": article.encode(), "d/.TXT": article.encode(), "./.txt": article.encode()}
     archive = hostile_zip(members, encrypted="locked.txt", unknown_method="odd.txt")
     files = upload(client, {"articles.zip": archive})
-    status, results = gradio_call(client, "batch", [files, "extractive", 1, "same", "summarize"])
+    status, results = gradio_call(client, "batch", [files, "extractive", 1, "same", "summarize", ""])
     assert f"5 of {len(members)} articles summarised" in status and "6 with errors" in status
     jsonl, _, errors = (client.get(f"/gradio_api/file={r['path']}").text for r in results)
     ids = [json.loads(line)["id"] for line in jsonl.splitlines()]
@@ -341,7 +351,7 @@ def test_an_article_no_model_can_translate_is_an_error_and_the_rest_go_on(
     rows.insert(1, {"id": "en", "text": "This one is in English. The server has no English to Arabic model."})
     body = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode()
     files = upload(client, {"mixed.jsonl": body})
-    status, results = gradio_call(client, "batch", [files, "extractive", 3, "same", "translate"])
+    status, results = gradio_call(client, "batch", [files, "extractive", 3, "same", "translate", ""])
     assert "3 of 4 articles translated" in status and "1 with errors" in status, status
     jsonl, _, errors = (client.get(f"/gradio_api/file={r['path']}").text for r in results)
     assert [json.loads(line)["translation"] for line in jsonl.splitlines()] == [
@@ -366,7 +376,7 @@ SPREADSHEET_HOSTILE = [  # (id, text): cells a spreadsheet would run as formulas
 def test_batch_downloads_run_no_formula_and_show_hidden_bidi_controls(client: httpx.Client) -> None:
     body = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in SPREADSHEET_HOSTILE)
     files = upload(client, {"hostile.jsonl": body.encode()})
-    status, results = gradio_call(client, "batch", [files, "extractive", 1, "same", "summarize"])
+    status, results = gradio_call(client, "batch", [files, "extractive", 1, "same", "summarize", ""])
     assert f"{len(SPREADSHEET_HOSTILE)} of {len(SPREADSHEET_HOSTILE)} articles summarised" in status
     jsonl, table, errors = (client.get(f"/gradio_api/file={r['path']}").content for r in results)
     cells = [cell for row in csv.reader(io.StringIO(table.decode("utf-8-sig"))) for cell in row]
@@ -403,7 +413,7 @@ def _batch(job: str, to: str) -> Any:
             json.dumps({"id": f"a{i}", "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(arabic)
         )
         files = upload(client, {"articles.jsonl": body.encode()})
-        return gradio_call(client, "batch", [files, "extractive", 1, to, job])
+        return gradio_call(client, "batch", [files, "extractive", 1, to, job, ""])
 
     return call
 

@@ -15,11 +15,12 @@ TRANSLATION_CSV_COLUMNS = (
 )  # fmt: skip
 
 
-def translator_config(service: TarjamaService) -> TranslatorConfig:
-    """How a batch run builds its translator: this server's own models (each for the directions it can do,
-    the registry's default for the others), backend and cache setting."""
+def translator_config(service: TarjamaService, model: str | None = None) -> TranslatorConfig:
+    """How a batch run builds its translator: ``model`` (one a visitor may choose), else this server's own
+    models (each for the directions it can do, the registry's default for the others), backend and cache
+    setting."""
     return TranslatorConfig(
-        model=service.mt_models or None,
+        model=service.model_for(model) if model else service.mt_models or None,
         backend=service.pool.choice.name,
         device=service.pool.choice.device,
         quantization=service.pool.choice.quantization,
@@ -33,10 +34,11 @@ def translate_batch(
     options: TranslationOptions,
     out: Path,
     progress: Progress | None = None,
+    model: str | None = None,
 ) -> BatchOutcome:
     """Translate every uploaded article into ``out``: ``translations.jsonl``, ``translations.csv`` and
     ``translations.errors.jsonl`` (:func:`~web.jobs.run_uploaded_batch`)."""
-    config = translator_config(service)
+    config = translator_config(service, model)
 
     def job(source: Path, results: Path, report: Callable[[JobProgress], None] | None) -> JobReport:
         return run_translation_batch(source, results, options=options, config=config, progress=report)

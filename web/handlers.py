@@ -219,23 +219,27 @@ class Page:
         job: str = "summarize",
         *,
         visitor: str,
+        model: str | None = None,
     ) -> BatchOutputs:
         """Summarise (``job="summarize"``) or translate (``job="translate"``, into ``to``: by default the
-        other language) every article ``visitor`` uploaded: ``(status, [results.jsonl, results.csv,
-        errors.jsonl])``."""
+        other language, with ``model``: by default the server's) every article ``visitor`` uploaded:
+        ``(status, [results.jsonl, results.csv, errors.jsonl])``."""
         target = to if to in ("ar", "en") else None
+        out = self.folder()
         try:
             paths = self.uploads.check(visitor, _paths(files))
             if job == "translate":
                 options = TranslationOptions(target=target)
-                outcome = translate_batch(self.service, paths, options, self.folder(), progress)
+                outcome = translate_batch(self.service, paths, options, out, progress, model)
             else:
                 summary = SummaryOptions(
                     method=method, sentences=whole_number(sentences, "the length", 3), to=target
                 )
-                outcome = summarize_batch(self.service, paths, summary, self.folder(), progress)
+                outcome = summarize_batch(self.service, paths, summary, out, progress)
         except TarjamaError as exc:
-            return presenters.error_box(str(exc), "Could not run the batch"), []
+            left = sorted(f for f in out.glob("*.jsonl") if f.stat().st_size)  # what the run wrote before
+            named = f" Written before it stopped: {', '.join(f.name for f in left)} (below)." if left else ""
+            return presenters.error_box(f"{exc}{named}", "Could not run the batch"), [str(f) for f in left]
         files_out = [outcome.results_jsonl, outcome.results_csv, outcome.errors]
         done = "translated" if job == "translate" else "summarised"
         return presenters.batch_status(outcome.report, done), [str(f) for f in files_out]
