@@ -15,7 +15,7 @@ Three timings, each in this one run, with a fresh cache file:
 The target (issue 2): the second run at least 20 × faster than the first, every segment cached.
 
 Then the same as whole processes, as a person runs them: ``tarjama --help``, and ``tarjama translate`` of the
-seed article twice (cold, then every sentence cached; ``python -m cli`` with this tree first on the path).
+seed article twice (cold, then every sentence cached; ``python -m tarjama`` with this tree first on the path).
 The target (issue 13): the all-cached CLI run within 3 × ``tarjama --help``; torch, transformers and
 CTranslate2 are never imported on that path.
 """
@@ -30,21 +30,21 @@ import tempfile
 import time
 from pathlib import Path
 
-from inference import GenerationSettings, ModelPool, SentenceCache
+from tarjama.inference import GenerationSettings, ModelPool, SentenceCache
+from tarjama.translate import Translator
 from tests.standins import build_cached, build_marian_real_dims
-from translate import Translator
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "000_ac9cc5f60d3ec1c9.txt"
 
 
 def cli_seconds(args: list[str], env: dict[str, str], repeat: int) -> float:
-    """The best wall time of ``python -m cli ARGS`` as a whole process, out of ``repeat`` runs."""
+    """The best wall time of ``python -m tarjama ARGS`` as a whole process, out of ``repeat`` runs."""
     best = float("inf")
     for _ in range(repeat):
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "cli", *args], cwd=REPO, env=env, check=True, capture_output=True
+            [sys.executable, "-m", "tarjama", *args], cwd=REPO, env=env, check=True, capture_output=True
         )
         best = min(best, time.perf_counter() - started)
     return best

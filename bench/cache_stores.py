@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from inference.cache import CacheEntry, SentenceCache, cache_key
+from tarjama.inference.cache import CacheEntry, SentenceCache, cache_key
 from tests.redisserver import running_redis
 
 

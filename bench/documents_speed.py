@@ -24,10 +24,10 @@ from typing import Any
 
 import docx
 
-from inference import GenerationSettings, ModelPool, SentenceCache
+from tarjama.inference import GenerationSettings, ModelPool, SentenceCache
+from tarjama.translate import Translator
+from tarjama.translate.documents import engine_sentences, translate_document
 from tests.standins import build_cached, build_marian_real_dims
-from translate import Translator
-from translate.documents import engine_sentences, translate_document
 
 REPO = Path(__file__).resolve().parents[1]
 WORDS_PER_PAGE = 350

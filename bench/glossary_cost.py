@@ -16,12 +16,12 @@ from __future__ import annotations
 import argparse
 import time
 
-from inference import ModelPool
-from inference.settings import GLOSSARY_HYPOTHESES
+from tarjama.inference import ModelPool
+from tarjama.inference.settings import GLOSSARY_HYPOTHESES
+from tarjama.translate import Translator
+from tarjama.translate.glossary import glossary_from_pairs
 from tests.standins import build_cached, load_memorised_pairs
 from tests.standins.memorised import build_memorised_marian
-from translate import Translator
-from translate.glossary import glossary_from_pairs
 
 NAMES = [["سامي", "Samir"], ["ليلى", "Laila"], ["توم", "Thomas"], ["فاضل", "Fadel"]]
 

@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from translate.langid import LanguageIdentifier
+from tarjama.translate.langid import LanguageIdentifier
 
 DEFAULT_DIR = Path(__file__).parent / "data" / "flores200-lid-dev"
 EXPECTED = {

@@ -16,8 +16,8 @@ NTREX = REPO / "tests" / "data" / "ntrex" / "newstest2019-eng-arb.tsv"
 def sentences(count: int, max_tokens: int, tokenizer: Any) -> list[str]:
     """The first ``count`` NTREX Arabic lines that tarjama segments as one sentence of words, within
     ``max_tokens`` source tokens, so every system translates the same units."""
-    from translate import guards
-    from translate.segment import segment
+    from tarjama.translate import guards
+    from tarjama.translate.segment import segment
 
     with NTREX.open(encoding="utf-8", newline="") as handle:
         rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)

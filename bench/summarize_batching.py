@@ -31,9 +31,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from inference import ModelPool
-from summarize import Summarizer, Summary, article_sentences
-from summarize.abstractive import summary_settings
+from tarjama.inference import ModelPool
+from tarjama.summarize import Summarizer, Summary, article_sentences
+from tarjama.summarize.abstractive import summary_settings
 from tests.standins import build_bart, build_cached
 
 REPO = Path(__file__).resolve().parents[1]

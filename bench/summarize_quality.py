@@ -25,10 +25,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from eval.rouge import make_scorer
-from eval.testsets import load_easc
-from summarize.extractive import select_sentences
-from summarize.text import article_sentences
+from tarjama.eval.rouge import make_scorer
+from tarjama.eval.testsets import load_easc
+from tarjama.summarize.extractive import select_sentences
+from tarjama.summarize.text import article_sentences
 
 REPO = Path(__file__).resolve().parents[1]
 ANT = REPO / "tests" / "data" / "summarize" / "ant_one_sentence.jsonl"

@@ -18,7 +18,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from summarize.batch import SummaryOptions, run_batch
+from tarjama.summarize.batch import SummaryOptions, run_batch
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data" / "summarize"

@@ -38,7 +38,7 @@ WARMUP = "الطقس جميل اليوم في المدينة."
 
 
 def settings_for(tokens: int) -> Any:
-    from inference import GenerationSettings
+    from tarjama.inference import GenerationSettings
 
     return GenerationSettings(
         beam_size=1, max_new_tokens=tokens, min_new_tokens=tokens, length_slack=tokens, no_repeat_ngram_size=0
@@ -47,8 +47,8 @@ def settings_for(tokens: int) -> Any:
 
 def per_article(model: Path, articles: list[str], tokens: int, threads: int) -> tuple[float, int]:
     """Seconds for (a), and the sentences it translated."""
-    from inference import ModelPool
-    from translate import Translator
+    from tarjama.inference import ModelPool
+    from tarjama.translate import Translator
 
     translator = Translator(str(model), pool=ModelPool(device="cpu", threads=threads), use_cache=False)
     settings = settings_for(tokens)
@@ -62,7 +62,12 @@ def corpus(
     model: Path, articles: list[str], tokens: int, threads: int, engine: str, workers: int
 ) -> tuple[float, int]:
     """Seconds for (b), (c) or (d), and the sentences translated."""
-    from translate import TranslationOptions, TranslatorConfig, run_translation_batch, worker_translator
+    from tarjama.translate import (
+        TranslationOptions,
+        TranslatorConfig,
+        run_translation_batch,
+        worker_translator,
+    )
 
     options = TranslationOptions(source="ar", target="en", settings=settings_for(tokens))
     config = TranslatorConfig(model=str(model), device="cpu", threads=threads, use_cache=False)
@@ -110,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TARJAMA_MODELS_DIR", str(args.work.resolve() / "ct2"))
     from transformers import AutoTokenizer
 
-    from inference.backends import resolve_threads
+    from tarjama.inference.backends import resolve_threads
 
     threads = resolve_threads(args.threads or None)
     model = prepare_model(args.work.resolve())

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bench.speed_inputs import REPO, prepare_model, sentences
-from inference.settings import DEFAULT_MAX_BATCH_TOKENS
+from tarjama.inference.settings import DEFAULT_MAX_BATCH_TOKENS
 
 SYSTEMS = {
     "a": "transformers, 1 sentence/call",
@@ -79,7 +79,7 @@ def best_of(job: Job, run: Callable[[], T]) -> tuple[float, T]:
 
 
 def settings_for(tokens: int) -> Any:
-    from inference import GenerationSettings
+    from tarjama.inference import GenerationSettings
 
     return GenerationSettings(
         beam_size=1, max_new_tokens=tokens, min_new_tokens=tokens, length_slack=tokens, no_repeat_ngram_size=0
@@ -122,8 +122,8 @@ def run_plain(job: Job, batch: int) -> dict[str, Any]:
 
 
 def run_tarjama(job: Job, backend: str, warm: bool) -> dict[str, Any]:
-    from inference import ModelPool, SentenceCache
-    from translate import Translator
+    from tarjama.inference import ModelPool, SentenceCache
+    from tarjama.translate import Translator
 
     pool = ModelPool(backend=backend, device="cpu", threads=job.threads)
     with tempfile.TemporaryDirectory(prefix="tarjama-bench-") as tmp:
@@ -152,8 +152,8 @@ def run_raw_ct2(job: Job) -> dict[str, Any]:
     import ctranslate2
     from transformers import AutoTokenizer
 
-    from inference.backends.ctranslate2_backend import converted_model, thread_split
-    from inference.hub import resolve_model
+    from tarjama.inference.backends.ctranslate2_backend import converted_model, thread_split
+    from tarjama.inference.hub import resolve_model
 
     tokenizer = AutoTokenizer.from_pretrained(job.model_dir)
     path = converted_model(resolve_model(str(job.model_dir), task="translate"), "int8")
@@ -333,9 +333,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from transformers import AutoTokenizer
 
-    from inference.backends import resolve_threads
-    from inference.backends.ctranslate2_backend import converted_model
-    from inference.hub import resolve_model
+    from tarjama.inference.backends import resolve_threads
+    from tarjama.inference.backends.ctranslate2_backend import converted_model
+    from tarjama.inference.hub import resolve_model
 
     args.threads = resolve_threads(args.threads or None)
     model_dir = prepare_model(args.work.resolve())

@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from cli import cache, evaluation, summaries, translation
-from cli.common import warnings_on_stderr
-from inference.errors import TarjamaError
+from tarjama.cli import cache, evaluation, summaries, translation
+from tarjama.cli.common import warnings_on_stderr
+from tarjama.inference.errors import TarjamaError
 
 Handler = Callable[[argparse.Namespace], int]
 

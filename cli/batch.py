@@ -9,10 +9,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from cli.common import print_json
-from inference.errors import InvalidInputError, TarjamaError
-from inference.jobs import JobProgress, JobReport, Progress, errors_path
-from inference.settings import DEFAULT_BATCH_WORKERS
+from tarjama.cli.common import print_json
+from tarjama.inference.errors import InvalidInputError, TarjamaError
+from tarjama.inference.jobs import JobProgress, JobReport, Progress, errors_path
+from tarjama.inference.settings import DEFAULT_BATCH_WORKERS
 
 
 def add_batch_options(parser: argparse.ArgumentParser) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
-from cli.common import print_json
-from inference.cache import open_store
-from inference.cache_admin import Renewal, check_cache, clear_cache, copy_cache, repair_cache
-from inference.settings import cache_location
+from tarjama.cli.common import print_json
+from tarjama.inference.cache import open_store
+from tarjama.inference.cache_admin import Renewal, check_cache, clear_cache, copy_cache, repair_cache
+from tarjama.inference.settings import cache_location
 
 LOCATION_HELP = "an SQLite file or a redis://host:port/db URL (default: $TARJAMA_CACHE or the user cache)"
 

@@ -10,14 +10,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from inference.backends import BACKENDS
-from inference.settings import (
+from tarjama.inference.backends import BACKENDS
+from tarjama.inference.settings import (
     DEFAULT_BACKEND,
     DEFAULT_CT2_QUANTIZATION_CPU,
     DEFAULT_CT2_QUANTIZATION_CUDA,
     DEFAULT_DEVICE,
 )
-from inference.textio import write_text
+from tarjama.inference.textio import write_text
 
 
 def print_json(data: Any) -> None:
@@ -52,7 +52,7 @@ def warnings_on_stderr() -> Iterator[None]:
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("tarjama: warning: %(message)s"))
-    library = logging.getLogger("inference")
+    library = logging.getLogger("tarjama.inference")
     library.addHandler(handler)
     try:
         yield

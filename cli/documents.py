@@ -7,15 +7,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from inference import InvalidInputError, ModelPool
-from inference.textio import write_bytes
+from tarjama.inference import InvalidInputError, ModelPool
+from tarjama.inference.textio import write_bytes
 
 TEXT_OUT = (".md", ".srt", ".vtt", ".html", ".htm", ".xhtml")  # formats that may go to standard output
 
 
 def is_document(path: str) -> bool:
     """Whether ``path`` names a document format other than plain text."""
-    from translate.documents import FORMATS
+    from tarjama.translate.documents import FORMATS
 
     suffix = Path(path).suffix.lower()
     return suffix in FORMATS and suffix != ".txt"
@@ -23,15 +23,15 @@ def is_document(path: str) -> bool:
 
 def is_document_folder(path: str) -> bool:
     """Whether ``path`` is a folder of documents (``translate batch`` then writes files, not lines)."""
-    from translate.documents.batch import is_document_folder as holds_documents
+    from tarjama.translate.documents.batch import is_document_folder as holds_documents
 
     return holds_documents(path)
 
 
 def translate_document_command(args: argparse.Namespace) -> int:
     """Translate the document ``args.inputs[0]`` to ``args.output`` (or stdout for text formats)."""
-    from translate import Translator, detect_language
-    from translate.documents import engine_sentences, translate_document
+    from tarjama.translate import Translator, detect_language
+    from tarjama.translate.documents import engine_sentences, translate_document
 
     source_path = Path(args.inputs[0])
     if not args.output and source_path.suffix.lower() not in TEXT_OUT:

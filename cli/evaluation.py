@@ -7,13 +7,13 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from cli.common import add_engine_options, print_json
-from inference import ModelPool
+from tarjama.cli.common import add_engine_options, print_json
+from tarjama.inference import ModelPool
 
 
 # --- eval ----------------------------------------------------------------------------------------
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    from inference import settings as cfg
+    from tarjama.inference import settings as cfg
 
     evals = sub.add_parser("eval", help="score translations and summaries, run test sets, compare reports")
     actions = evals.add_subparsers(dest="eval_command", required=True, metavar="ACTION")
@@ -75,7 +75,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _eval_done(args: argparse.Namespace, report: Any, text: str) -> int:
-    from eval import write_report
+    from tarjama.eval import write_report
 
     if args.report:
         write_report(report, args.report)
@@ -87,8 +87,8 @@ def _eval_done(args: argparse.Namespace, report: Any, text: str) -> int:
 
 
 def _eval_mt(args: argparse.Namespace) -> int:
-    from eval import Report, read_systems, score_translations
-    from eval.format import format_evaluation
+    from tarjama.eval import Report, read_systems, score_translations
+    from tarjama.eval.format import format_evaluation
 
     hyps, refs = read_systems(args.hyp, args.ref, allow_empty=args.allow_empty)
     evaluation = score_translations(
@@ -99,8 +99,8 @@ def _eval_mt(args: argparse.Namespace) -> int:
 
 
 def _eval_summary(args: argparse.Namespace) -> int:
-    from eval import Report, read_systems, score_summaries
-    from eval.format import format_evaluation
+    from tarjama.eval import Report, read_systems, score_summaries
+    from tarjama.eval.format import format_evaluation
 
     hyps, refs = read_systems(args.hyp, args.ref)
     evaluation = score_summaries(hyps, refs, args.lang, stem=not args.no_stem, n_bootstrap=args.bootstrap)
@@ -114,9 +114,9 @@ def _progress(done: int, total: int) -> None:
 
 
 def _eval_run(args: argparse.Namespace) -> int:
-    from eval import Report, load_mt_testset, run_translation
-    from eval.format import format_run
-    from translate import Translator
+    from tarjama.eval import Report, load_mt_testset, run_translation
+    from tarjama.eval.format import format_run
+    from tarjama.translate import Translator
 
     target = args.target or ("en" if args.source == "ar" else "ar")
     testset = load_mt_testset(args.testset, args.source, target)
@@ -134,9 +134,9 @@ def _eval_run(args: argparse.Namespace) -> int:
 
 
 def _eval_summarize(args: argparse.Namespace) -> int:
-    from eval import Report, load_summary_testset, run_summaries
-    from eval.format import format_run
-    from summarize import Summarizer
+    from tarjama.eval import Report, load_summary_testset, run_summaries
+    from tarjama.eval.format import format_run
+    from tarjama.summarize import Summarizer
 
     items, lang = load_summary_testset(args.testset)
     lang = args.lang or lang
@@ -155,8 +155,8 @@ def _eval_summarize(args: argparse.Namespace) -> int:
 
 
 def _eval_compare(args: argparse.Namespace) -> int:
-    from eval import changes, load_report
-    from eval.format import format_changes
+    from tarjama.eval import changes, load_report
+    from tarjama.eval.format import format_changes
 
     rows = changes(load_report(args.new), load_report(args.baseline), args.max_drop)
     if args.json:

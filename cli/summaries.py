@@ -7,11 +7,11 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from cli.batch import add_batch_options, run_batch_command
-from cli.common import add_engine_options, emit
-from inference.errors import InvalidInputError, ModelUnavailableError
-from inference.registry import DEFAULT_TRANSLATION_MODELS
-from inference.textio import read_text
+from tarjama.cli.batch import add_batch_options, run_batch_command
+from tarjama.cli.common import add_engine_options, emit
+from tarjama.inference.errors import InvalidInputError, ModelUnavailableError
+from tarjama.inference.registry import DEFAULT_TRANSLATION_MODELS
+from tarjama.inference.textio import read_text
 
 # --- summarize -----------------------------------------------------------------------------------
 _SUMMARIZE_USAGE = """tarjama summarize [FILE|-] [options]
@@ -19,7 +19,7 @@ _SUMMARIZE_USAGE = """tarjama summarize [FILE|-] [options]
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    from inference import settings as cfg
+    from tarjama.inference import settings as cfg
 
     p = sub.add_parser(
         "summarize",
@@ -47,7 +47,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _summarize(args: argparse.Namespace) -> int:
-    from summarize import Summarizer
+    from tarjama.summarize import Summarizer
 
     if args.inputs[:1] == ["batch"]:
         return _summarize_batch(args)
@@ -75,7 +75,7 @@ def _summarize(args: argparse.Namespace) -> int:
 
 
 def _summarize_batch(args: argparse.Namespace) -> int:
-    from summarize import SummarizerConfig, SummaryOptions, run_batch
+    from tarjama.summarize import SummarizerConfig, SummaryOptions, run_batch
 
     options = SummaryOptions(
         lang=args.lang, to=args.to, method=args.method, sentences=args.sentences, ratio=args.ratio,

@@ -7,13 +7,13 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from cli.batch import add_batch_options, run_batch_command
-from cli.common import add_engine_options, emit, print_json
-from cli.documents import is_document, is_document_folder, translate_document_command
-from inference import MODELS, InvalidInputError, ModelPool, get_spec, pull_model
-from inference.settings import DEFAULT_BEAM_SIZE
-from inference.textio import read_text
-from translate.routing import DIALECT_NAMES, QUALITIES, translation_languages
+from tarjama.cli.batch import add_batch_options, run_batch_command
+from tarjama.cli.common import add_engine_options, emit, print_json
+from tarjama.cli.documents import is_document, is_document_folder, translate_document_command
+from tarjama.inference import MODELS, InvalidInputError, ModelPool, get_spec, pull_model
+from tarjama.inference.settings import DEFAULT_BEAM_SIZE
+from tarjama.inference.textio import read_text
+from tarjama.translate.routing import DIALECT_NAMES, QUALITIES, translation_languages
 
 LANGUAGES = translation_languages()
 
@@ -78,8 +78,8 @@ def add_routing_options(p: argparse.ArgumentParser) -> None:
 
 
 def _translate(args: argparse.Namespace) -> int:
-    from translate import Translator
-    from translate.glossary import read_glossary
+    from tarjama.translate import Translator
+    from tarjama.translate.glossary import read_glossary
 
     if args.inputs[:1] == ["batch"]:
         return _translate_batch(args)
@@ -111,8 +111,8 @@ def _translate(args: argparse.Namespace) -> int:
 
 
 def _translate_batch(args: argparse.Namespace) -> int:
-    from translate import TranslationOptions, TranslatorConfig, run_translation_batch
-    from translate.glossary import read_glossary
+    from tarjama.translate import TranslationOptions, TranslatorConfig, run_translation_batch
+    from tarjama.translate.glossary import read_glossary
 
     glossary = read_glossary(args.glossary) if args.glossary else None
     options = TranslationOptions(args.source, args.target, args.beam, args.sentences, glossary=glossary)
@@ -122,7 +122,7 @@ def _translate_batch(args: argparse.Namespace) -> int:
         quality=args.quality, dialect=args.dialect,
     )  # fmt: skip
     if len(args.inputs) == 2 and is_document_folder(args.inputs[1]):  # written to OUT.files/
-        from translate.documents.batch import run_document_batch
+        from tarjama.translate.documents.batch import run_document_batch
 
         return run_batch_command(
             args,
@@ -138,8 +138,8 @@ def _translate_batch(args: argparse.Namespace) -> int:
 
 
 def _segment(args: argparse.Namespace) -> int:
-    from translate import detect_language, normalize_input, segment
-    from translate.engine import script_language
+    from tarjama.translate import detect_language, normalize_input, segment
+    from tarjama.translate.engine import script_language
 
     text = normalize_input(read_text(args.file))
     lang = script_language(detect_language(text)) if args.lang == "auto" else args.lang
@@ -173,8 +173,8 @@ def _add_models(sub: argparse._SubParsersAction) -> None:
 
 
 def _models_list(args: argparse.Namespace) -> int:
-    from inference.registry import describe_directions
-    from inference.state import model_state
+    from tarjama.inference.registry import describe_directions
+    from tarjama.inference.state import model_state
 
     states = {name: model_state(name) for name in MODELS}
     if args.json:
@@ -214,7 +214,7 @@ def _add_glossary(sub: argparse._SubParsersAction) -> None:
 
 
 def _glossary_list(args: argparse.Namespace) -> int:
-    from translate.glossary import GlossaryShelf, sample_glossary
+    from tarjama.translate.glossary import GlossaryShelf, sample_glossary
 
     specs = [f if "=" in f else f"{Path(f).stem}={f}" for f in args.files]
     rows = GlossaryShelf.from_specs(specs).describe() if specs else [sample_glossary().describe()]
@@ -226,7 +226,7 @@ def _glossary_list(args: argparse.Namespace) -> int:
 
 
 def _models_import(args: argparse.Namespace) -> int:
-    from inference.importer import import_model
+    from tarjama.inference.importer import import_model
 
     imported = import_model(Path(args.source), args.as_name)
     print(f"{imported.name}: imported as {imported.repo_id} (revision {imported.revision}); it now works "

@@ -1,13 +1,13 @@
 """Quality evaluation: sacrebleu and ROUGE metrics with signatures, bundled test sets, reports, a gate."""
 
-from eval.compare import Change, Regression, changes, compare_reports
-from eval.io import check_parallel, read_lines, read_systems, system_names
-from eval.mt import score_translations
-from eval.report import Report, load_report, write_report
-from eval.rouge import ArabicTokenizer, score_summaries
-from eval.run import RunResult, SegmentationStats, run_summaries, run_translation
-from eval.scores import Evaluation, Interval, MetricScore, PairedComparison, SystemScores
-from eval.testsets import (
+from tarjama.eval.compare import Change, Regression, changes, compare_reports
+from tarjama.eval.io import check_parallel, read_lines, read_systems, system_names
+from tarjama.eval.mt import score_translations
+from tarjama.eval.report import Report, load_report, write_report
+from tarjama.eval.rouge import ArabicTokenizer, score_summaries
+from tarjama.eval.run import RunResult, SegmentationStats, run_summaries, run_translation
+from tarjama.eval.scores import Evaluation, Interval, MetricScore, PairedComparison, SystemScores
+from tarjama.eval.testsets import (
     EascItem,
     MTItem,
     MTTestSet,

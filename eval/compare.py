@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from inference.errors import InvalidInputError
-from inference.settings import DEFAULT_MAX_DROP
+from tarjama.inference.errors import InvalidInputError
+from tarjama.inference.settings import DEFAULT_MAX_DROP
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from eval.compare import Change
-from eval.run import RunResult
-from eval.scores import SIGNIFICANCE_NOTE, Evaluation
+from tarjama.eval.compare import Change
+from tarjama.eval.run import RunResult
+from tarjama.eval.scores import SIGNIFICANCE_NOTE, Evaluation
 
 
 def _table(rows: Sequence[Sequence[str]]) -> list[str]:

@@ -6,8 +6,8 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from inference.errors import InvalidInputError
-from inference.textio import read_text
+from tarjama.inference.errors import InvalidInputError
+from tarjama.inference.textio import read_text
 
 _JSON_TEXT_KEYS = ("text", "summary", "hypothesis", "translation", "reference", "source")
 

@@ -21,7 +21,7 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.metrics.base import Metric
 from sacrebleu.significance import PairedTest, Result
 
-from eval.scores import (
+from tarjama.eval.scores import (
     Evaluation,
     Interval,
     MetricScore,
@@ -30,9 +30,9 @@ from eval.scores import (
     check_bootstrap_samples,
     length_ratio,
 )
-from inference.arabic import arabic_ratio, normalize_arabic
-from inference.errors import InvalidInputError
-from inference.settings import DEFAULT_BOOTSTRAP_SAMPLES
+from tarjama.inference.arabic import arabic_ratio, normalize_arabic
+from tarjama.inference.errors import InvalidInputError
+from tarjama.inference.settings import DEFAULT_BOOTSTRAP_SAMPLES
 
 METRICS = ("bleu", "chrf", "ter")
 LOWER_IS_BETTER = frozenset({"ter"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from eval.scores import Evaluation
+from tarjama.eval.scores import Evaluation
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

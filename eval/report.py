@@ -11,10 +11,10 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from eval.plots import write_plots
-from eval.run import RunResult
-from eval.scores import Evaluation
-from inference.errors import InvalidInputError
+from tarjama.eval.plots import write_plots
+from tarjama.eval.run import RunResult
+from tarjama.eval.scores import Evaluation
+from tarjama.inference.errors import InvalidInputError
 
 REPORT_FORMAT = 1
 _PLOT_CAPTIONS = {

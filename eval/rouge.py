@@ -22,10 +22,17 @@ from importlib.metadata import version
 import numpy as np
 from rouge_score.rouge_scorer import RougeScorer
 
-from eval.scores import Evaluation, Interval, MetricScore, SystemScores, check_bootstrap_samples, length_ratio
-from inference.arabic import tokenize_arabic
-from inference.errors import InvalidInputError
-from inference.settings import DEFAULT_BOOTSTRAP_SAMPLES, DEFAULT_BOOTSTRAP_SEED
+from tarjama.eval.scores import (
+    Evaluation,
+    Interval,
+    MetricScore,
+    SystemScores,
+    check_bootstrap_samples,
+    length_ratio,
+)
+from tarjama.inference.arabic import tokenize_arabic
+from tarjama.inference.errors import InvalidInputError
+from tarjama.inference.settings import DEFAULT_BOOTSTRAP_SAMPLES, DEFAULT_BOOTSTRAP_SEED
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 LANGUAGES = ("ar", "en")

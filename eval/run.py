@@ -22,12 +22,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from eval.mt import score_translations
-from eval.rouge import score_summaries, split_summary_sentences
-from eval.scores import Evaluation, check_bootstrap_samples
-from eval.testsets import MTItem, MTTestSet, SummaryItem
-from inference.errors import InvalidInputError
-from inference.settings import DEFAULT_BOOTSTRAP_SAMPLES
+from tarjama.eval.mt import score_translations
+from tarjama.eval.rouge import score_summaries, split_summary_sentences
+from tarjama.eval.scores import Evaluation, check_bootstrap_samples
+from tarjama.eval.testsets import MTItem, MTTestSet, SummaryItem
+from tarjama.inference.errors import InvalidInputError
+from tarjama.inference.settings import DEFAULT_BOOTSTRAP_SAMPLES
 
 Progress = Callable[[int, int], None]
 CHUNK_LINES = 100  # lines per translate() call for sets without documents

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from inference.errors import InvalidInputError
+from tarjama.inference.errors import InvalidInputError
 
 SIGNIFICANCE_LEVEL = 0.05
 SIGNIFICANCE_NOTE = (

@@ -9,9 +9,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from inference.arabic import arabic_ratio
-from inference.errors import InvalidInputError
-from inference.textio import read_text
+from tarjama.inference.arabic import arabic_ratio
+from tarjama.inference.errors import InvalidInputError
+from tarjama.inference.textio import read_text
 
 MT_TESTSETS = ("ntrex", "tatoeba")
 SUMMARY_TESTSETS = ("easc", "cnndm", "xsum")
@@ -68,7 +68,7 @@ EascItem = SummaryItem
 
 
 def _data(*parts: str) -> Path:
-    return Path(str(files("eval").joinpath("data", *parts)))
+    return Path(str(files("tarjama.eval").joinpath("data", *parts)))
 
 
 def _lines(path: Path) -> list[str]:

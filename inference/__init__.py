@@ -1,14 +1,19 @@
 """The cached inference layer: model registry and loading, backends, batching, the sentence cache."""
 
-from inference.backends import BACKENDS, BackendChoice, Seq2SeqBackend, choose_backend, load_backend
-from inference.cache import CacheStats, SentenceCache, cache_key
-from inference.cached import CachedGenerator, Generated
-from inference.errors import InvalidInputError, LimitExceededError, ModelUnavailableError, TarjamaError
-from inference.generation import GenerationSettings
-from inference.hub import ResolvedModel, pull_model, resolve_model
-from inference.pool import ModelPool, ModelRef
-from inference.registry import MODELS, ModelSpec, default_translation_model, get_spec
-from inference.scheduler import BatchEvent, BatchScheduler
+from tarjama.inference.backends import BACKENDS, BackendChoice, Seq2SeqBackend, choose_backend, load_backend
+from tarjama.inference.cache import CacheStats, SentenceCache, cache_key
+from tarjama.inference.cached import CachedGenerator, Generated
+from tarjama.inference.errors import (
+    InvalidInputError,
+    LimitExceededError,
+    ModelUnavailableError,
+    TarjamaError,
+)
+from tarjama.inference.generation import GenerationSettings
+from tarjama.inference.hub import ResolvedModel, pull_model, resolve_model
+from tarjama.inference.pool import ModelPool, ModelRef
+from tarjama.inference.registry import MODELS, ModelSpec, default_translation_model, get_spec
+from tarjama.inference.scheduler import BatchEvent, BatchScheduler
 
 __all__ = [
     "BACKENDS",

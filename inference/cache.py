@@ -20,9 +20,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from inference.cache_sqlite import MIGRATIONS, SqliteStore
-from inference.cache_store import CacheEntry, CacheError, CacheStats, CacheStore, cache_key
-from inference.settings import CACHE_RETRY_SECONDS, cache_location, cache_ttl, is_redis_url
+from tarjama.inference.cache_sqlite import MIGRATIONS, SqliteStore
+from tarjama.inference.cache_store import CacheEntry, CacheError, CacheStats, CacheStore, cache_key
+from tarjama.inference.settings import CACHE_RETRY_SECONDS, cache_location, cache_ttl, is_redis_url
 
 logger = logging.getLogger(__name__)
 Operation = Literal["read", "write"]
@@ -35,7 +35,7 @@ def open_store(location: str | Path, *, ttl: int | None = None) -> CacheStore:
     applies to Redis. Raises :class:`CacheError` when it cannot be opened."""
     location = str(location)
     if is_redis_url(location):
-        from inference.cache_redis import RedisStore  # redis-py is imported only for a Redis cache
+        from tarjama.inference.cache_redis import RedisStore  # redis-py is imported only for a Redis cache
 
         return RedisStore(location, ttl=ttl)
     return SqliteStore.open(Path(location))

@@ -6,11 +6,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from inference.cache import open_store
-from inference.cache_sqlite import SIDE_FILES, SqliteStore, problem
-from inference.cache_store import CacheError, CacheStore
-from inference.errors import InvalidInputError
-from inference.settings import is_redis_url
+from tarjama.inference.cache import open_store
+from tarjama.inference.cache_sqlite import SIDE_FILES, SqliteStore, problem
+from tarjama.inference.cache_store import CacheError, CacheStore
+from tarjama.inference.errors import InvalidInputError
+from tarjama.inference.settings import is_redis_url
 
 COPY_BATCH = 500
 

@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from inference.cache_store import CacheEntry, CacheError, CacheStats, ProblemKind
-from inference.settings import CACHE_CONNECT_SECONDS, CACHE_IO_SECONDS
+from tarjama.inference.cache_store import CacheEntry, CacheError, CacheStats, ProblemKind
+from tarjama.inference.settings import CACHE_CONNECT_SECONDS, CACHE_IO_SECONDS
 
 PREFIX = "tarjama:entry:"
 COUNTERS = "tarjama:counters"

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from inference.cache_store import CacheEntry, CacheError, CacheStats
+from tarjama.inference.cache_store import CacheEntry, CacheError, CacheStats
 
 BUSY_SECONDS = 60  # how long a write waits for another process's write before the cache counts as busy
 FULL_BELOW_BYTES = 1 << 20  # an I/O error with less free space than this is a full disk

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from inference.errors import ServiceError
+from tarjama.inference.errors import ServiceError
 
 # The key is sha256 of canonical JSON: sorted keys, no spaces, ensure_ascii=False.
 # Changing this form (or the fields callers pass) changes every key: old entries are then never hit.

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from inference.backends import Seq2SeqBackend
-from inference.batching import batches_by_tokens
-from inference.cache import CacheEntry, SentenceCache, cache_key
-from inference.generation import GenerationSettings
-from inference.pool import ModelRef
-from inference.settings import DEFAULT_MAX_BATCH_TOKENS
+from tarjama.inference.backends import Seq2SeqBackend
+from tarjama.inference.batching import batches_by_tokens
+from tarjama.inference.cache import CacheEntry, SentenceCache, cache_key
+from tarjama.inference.generation import GenerationSettings
+from tarjama.inference.pool import ModelRef
+from tarjama.inference.settings import DEFAULT_MAX_BATCH_TOKENS
 
 Progress = Callable[[int, int], None]
 # splitter(text, max_tokens, length) -> parts whose " ".join is text, each within max_tokens if possible

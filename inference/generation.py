@@ -6,8 +6,8 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from inference.errors import InvalidInputError
-from inference.settings import (
+from tarjama.inference.errors import InvalidInputError
+from tarjama.inference.settings import (
     DEFAULT_BEAM_SIZE,
     DEFAULT_LENGTH_SLACK,
     DEFAULT_MAX_LENGTH_RATIO,

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from inference.errors import ModelUnavailableError
-from inference.registry import MODELS, NLLB_WIDE_CODES, ModelSpec, Task, get_spec
-from inference.settings import HUB_TIMEOUT_SECONDS, hub_offline
+from tarjama.inference.errors import ModelUnavailableError
+from tarjama.inference.registry import MODELS, NLLB_WIDE_CODES, ModelSpec, Task, get_spec
+from tarjama.inference.settings import HUB_TIMEOUT_SECONDS, hub_offline
 
 _WEIGHT_PATTERNS = ("*.safetensors", "*.safetensors.index.json")
 _FALLBACK_WEIGHTS = ("pytorch_model.bin", "pytorch_model.bin.index.json", "pytorch_model-*.bin")

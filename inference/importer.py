@@ -21,10 +21,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from inference.errors import InvalidInputError, ModelUnavailableError
-from inference.hub import FOLDER_FIX, folder_fingerprint, resolve_model
-from inference.registry import MODELS, ModelSpec, get_spec
-from inference.settings import MAX_IMPORT_BYTES, MAX_IMPORT_FILES
+from tarjama.inference.errors import InvalidInputError, ModelUnavailableError
+from tarjama.inference.hub import FOLDER_FIX, folder_fingerprint, resolve_model
+from tarjama.inference.registry import MODELS, ModelSpec, get_spec
+from tarjama.inference.settings import MAX_IMPORT_BYTES, MAX_IMPORT_FILES
 
 ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip")
 _WEIGHTS = ("*.safetensors", "pytorch_model.bin", "pytorch_model-*.bin")

@@ -8,13 +8,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from inference.backends import BackendChoice, Seq2SeqBackend, choose_backend, load_backend
-from inference.hub import ResolvedModel, resolve_model
-from inference.registry import Task
-from inference.settings import DEFAULT_BACKEND, DEFAULT_DEVICE
+from tarjama.inference.backends import BackendChoice, Seq2SeqBackend, choose_backend, load_backend
+from tarjama.inference.hub import ResolvedModel, resolve_model
+from tarjama.inference.registry import Task
+from tarjama.inference.settings import DEFAULT_BACKEND, DEFAULT_DEVICE
 
 if TYPE_CHECKING:
-    from inference.scheduler import BatchScheduler
+    from tarjama.inference.scheduler import BatchScheduler
 
 LoadListener = Callable[[str, float], None]  # (model name, seconds spent loading it)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from inference.errors import InvalidInputError
+from tarjama.inference.errors import InvalidInputError
 
 Task = Literal["translate", "summarize"]
 Family = Literal["marian", "nllb", "m2m100", "bart", "t5"]

@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from inference.backends import Seq2SeqBackend
-from inference.generation import GenerationSettings
-from inference.settings import DEFAULT_BATCH_WINDOW_MS, DEFAULT_CONCURRENCY, DEFAULT_MAX_BATCH_TOKENS
+from tarjama.inference.backends import Seq2SeqBackend
+from tarjama.inference.generation import GenerationSettings
+from tarjama.inference.settings import DEFAULT_BATCH_WINDOW_MS, DEFAULT_CONCURRENCY, DEFAULT_MAX_BATCH_TOKENS
 
 Done = tuple[list[int], list[str]]  # indices into a request's texts, and their outputs
 

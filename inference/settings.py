@@ -7,7 +7,7 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir
 
-from inference.errors import InvalidInputError
+from tarjama.inference.errors import InvalidInputError
 
 # --- translation -------------------------------------------------------------------------------
 DEFAULT_BEAM_SIZE = 4

@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from inference.hub import split_direction
-from inference.registry import get_spec
-from inference.settings import models_dir
+from tarjama.inference.hub import split_direction
+from tarjama.inference.registry import get_spec
+from tarjama.inference.settings import models_dir
 
 MANIFEST = "tarjama.json"  # written next to each CTranslate2 conversion (see ctranslate2_backend)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from inference.errors import InvalidInputError, LimitExceededError
-from inference.settings import MAX_INPUT_CHARS
+from tarjama.inference.errors import InvalidInputError, LimitExceededError
+from tarjama.inference.settings import MAX_INPUT_CHARS
 
 
 def decode_text(data: bytes, *, name: str) -> str:

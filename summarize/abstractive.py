@@ -20,12 +20,12 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from inference.cache import CacheEntry, SentenceCache, cache_key
-from inference.cached import CachedGenerator
-from inference.errors import InvalidInputError, LimitExceededError, TarjamaError
-from inference.generation import GenerationSettings
-from inference.pool import ModelRef
-from inference.settings import (
+from tarjama.inference.cache import CacheEntry, SentenceCache, cache_key
+from tarjama.inference.cached import CachedGenerator
+from tarjama.inference.errors import InvalidInputError, LimitExceededError, TarjamaError
+from tarjama.inference.generation import GenerationSettings
+from tarjama.inference.pool import ModelRef
+from tarjama.inference.settings import (
     DEFAULT_SUMMARY_LENGTH_PENALTY,
     DEFAULT_SUMMARY_MAX_ROUNDS,
     DEFAULT_SUMMARY_MAX_TOKENS,
@@ -34,7 +34,7 @@ from inference.settings import (
     DEFAULT_SUMMARY_REPETITION_PENALTY,
     SUMMARY_TOKENS_PER_SENTENCE,
 )
-from translate.segment import split_long, split_sentences
+from tarjama.translate.segment import split_long, split_sentences
 
 TASK = "summarize"
 ARTICLE_TASK = "summarize-article"

@@ -12,11 +12,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
-from inference.errors import TarjamaError
-from inference.jobs import GroupResult, JobReport, Progress, Record, error_line, run_job
-from inference.settings import DEFAULT_BACKEND, DEFAULT_DEVICE, DEFAULT_SUMMARY_METHOD
-from summarize.engine import Summarizer
-from summarize.summary import Summary
+from tarjama.inference.errors import TarjamaError
+from tarjama.inference.jobs import GroupResult, JobReport, Progress, Record, error_line, run_job
+from tarjama.inference.settings import DEFAULT_BACKEND, DEFAULT_DEVICE, DEFAULT_SUMMARY_METHOD
+from tarjama.summarize.engine import Summarizer
+from tarjama.summarize.summary import Summary
 
 GROUP_SIZE = 8  # records summarised together (one summarize_many call), and per task sent to a worker
 

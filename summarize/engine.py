@@ -6,25 +6,25 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from inference.arabic import arabic_ratio
-from inference.cache import SentenceCache
-from inference.errors import InvalidInputError, LimitExceededError, TarjamaError
-from inference.generation import GenerationSettings
-from inference.pool import ModelPool
-from inference.registry import DEFAULT_SUMMARY_MODELS, get_spec
-from inference.settings import (
+from tarjama.inference.arabic import arabic_ratio
+from tarjama.inference.cache import SentenceCache
+from tarjama.inference.errors import InvalidInputError, LimitExceededError, TarjamaError
+from tarjama.inference.generation import GenerationSettings
+from tarjama.inference.pool import ModelPool
+from tarjama.inference.registry import DEFAULT_SUMMARY_MODELS, get_spec
+from tarjama.inference.settings import (
     DEFAULT_BACKEND,
     DEFAULT_DEVICE,
     DEFAULT_SUMMARY_METHOD,
     LANGID_REFUSE_CONFIDENCE,
     MAX_INPUT_CHARS,
 )
-from summarize.abstractive import TASK, AbstractiveSummarizer
-from summarize.extractive import ExtractiveOptions
-from summarize.summary import Summary, Timings, extractive_summary
-from summarize.text import ArticleSentences, article_sentences
-from translate.detect import identify
-from translate.engine import Translation, Translator
+from tarjama.summarize.abstractive import TASK, AbstractiveSummarizer
+from tarjama.summarize.extractive import ExtractiveOptions
+from tarjama.summarize.summary import Summary, Timings, extractive_summary
+from tarjama.summarize.text import ArticleSentences, article_sentences
+from tarjama.translate.detect import identify
+from tarjama.translate.engine import Translation, Translator
 
 LANGUAGES = ("ar", "en")
 METHODS = ("extractive", "abstractive")

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from inference.errors import InvalidInputError
-from summarize.features import content_words, letter_words
+from tarjama.inference.errors import InvalidInputError
+from tarjama.summarize.features import content_words, letter_words
 
 
 @dataclass(frozen=True)

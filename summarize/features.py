@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from inference.arabic import ARABIC_LETTERS, LATIN_LETTERS, light_stem, tokenize_arabic
-from summarize.stopwords import stop_words
+from tarjama.inference.arabic import ARABIC_LETTERS, LATIN_LETTERS, light_stem, tokenize_arabic
+from tarjama.summarize.stopwords import stop_words
 
 _ARABIC_CONJUNCTIONS = ("و", "ف")
 _ENGLISH_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")

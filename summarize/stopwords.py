@@ -7,7 +7,7 @@ compared with normalised tokens.
 
 from __future__ import annotations
 
-from inference.arabic import normalize_arabic
+from tarjama.inference.arabic import normalize_arabic
 
 _ARABIC = """
 في من على إلى الى عن مع بين عند لدى حتى منذ خلال بعد قبل حول ضد دون نحو تحت فوق أمام وراء عبر لكن

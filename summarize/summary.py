@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from inference.settings import DEFAULT_SUMMARY_SENTENCES
-from summarize.extractive import ExtractiveOptions, select_sentences, summary_length
-from summarize.text import ArticleSentences
+from tarjama.inference.settings import DEFAULT_SUMMARY_SENTENCES
+from tarjama.summarize.extractive import ExtractiveOptions, select_sentences, summary_length
+from tarjama.summarize.text import ArticleSentences
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from translate.segment import normalize_input, segment
+from tarjama.translate.segment import normalize_input, segment
 
 _ENDS_SENTENCE = re.compile(r"[.!?؟…:\"'”’»)\]]\s*$")
 _WRAPPED_SHARE = 0.6  # of the lines followed directly by another, the share that end mid-sentence

@@ -27,14 +27,14 @@ def lines(path: Path) -> list[dict[str, Any]]:
 
 
 def start(args: list[str]) -> subprocess.Popen[bytes]:
-    """`python -m cli ARGS` in a child process with this test's environment."""
+    """`python -m tarjama ARGS` in a child process with this test's environment."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "cli", *args]
+    command = [sys.executable, "-m", "tarjama", *args]
     return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def run(args: list[str], timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """`python -m cli ARGS` to the end: return code, stdout and stderr."""
+    """`python -m tarjama ARGS` to the end: return code, stdout and stderr."""
     process = start(args)
     out, err = process.communicate(timeout=timeout)
     return subprocess.CompletedProcess(process.args, process.returncode, out.decode(), err.decode())

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from inference.settings import ENV_CACHE, ENV_MODELS_DIR
+from tarjama.inference.settings import ENV_CACHE, ENV_MODELS_DIR
 
 if TYPE_CHECKING:
     from tests.hubmirror import HubMirror

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from inference import cache_sqlite
+from tarjama.inference import cache_sqlite
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "CREATE", "BEGIN IMMEDIATE", "VACUUM")
 

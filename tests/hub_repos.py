@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from inference.registry import MODELS
+from tarjama.inference.registry import MODELS
 
 Weights = Literal["safetensors", "bin", "both"]
 LFS_SUFFIXES = (".safetensors", ".bin", ".h5", ".msgpack", ".ot")

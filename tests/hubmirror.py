@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from inference.registry import MODELS
+from tarjama.inference.registry import MODELS
 from tests.appserver import free_port
 from tests.hub_repos import layout_of
 
@@ -147,7 +147,7 @@ def run_cli(
 ) -> subprocess.CompletedProcess[str]:
     """``tarjama ARGS`` in a child process, as a person runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "cli", *args],
+        [sys.executable, "-m", "tarjama", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -172,8 +172,8 @@ def use_hub_in_process(monkeypatch: pytest.MonkeyPatch, endpoint: str) -> None:
 
 def local_translations(folder: Path, sentences: Sequence[str], source: str, target: str) -> list[str]:
     """What the stand-in in ``folder`` gives loaded from the folder itself (one thread, as ``hub_env``)."""
-    from inference import ModelPool
-    from translate import Translator
+    from tarjama.inference import ModelPool
+    from tarjama.translate import Translator
 
     translator = Translator(str(folder), pool=ModelPool(threads=1), use_cache=False)
     result = translator.translate("\n".join(sentences), source=source, target=target)
@@ -182,8 +182,8 @@ def local_translations(folder: Path, sentences: Sequence[str], source: str, targ
 
 def local_summary(folder: Path, text: str, lang: str) -> str:
     """The abstractive one-sentence summary the stand-in in ``folder`` gives, loaded from the folder."""
-    from inference import ModelPool
-    from summarize import Summarizer
+    from tarjama.inference import ModelPool
+    from tarjama.summarize import Summarizer
 
     summarizer = Summarizer(str(folder), method="abstractive", pool=ModelPool(threads=1), use_cache=False)
     return summarizer.summarize(text, lang=lang, sentences=1).summary

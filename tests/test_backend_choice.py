@@ -12,16 +12,22 @@ from typing import Any
 import pytest
 import torch
 
-from inference import GenerationSettings, InvalidInputError, ModelPool, ModelUnavailableError, SentenceCache
-from inference.backends import BackendChoice, choose_backend, load_backend, resolve_threads
-from inference.backends import ctranslate2_backend as ct2_module
-from inference.backends.ctranslate2_backend import CTranslate2Backend, conversion_key, converted_model
-from inference.cached import CachedGenerator
-from inference.hub import ResolvedModel, resolve_model
-from inference.pool import ModelRef
-from inference.settings import ENV_THREADS, default_threads
+from tarjama.inference import (
+    GenerationSettings,
+    InvalidInputError,
+    ModelPool,
+    ModelUnavailableError,
+    SentenceCache,
+)
+from tarjama.inference.backends import BackendChoice, choose_backend, load_backend, resolve_threads
+from tarjama.inference.backends import ctranslate2_backend as ct2_module
+from tarjama.inference.backends.ctranslate2_backend import CTranslate2Backend, conversion_key, converted_model
+from tarjama.inference.cached import CachedGenerator
+from tarjama.inference.hub import ResolvedModel, resolve_model
+from tarjama.inference.pool import ModelRef
+from tarjama.inference.settings import ENV_THREADS, default_threads
+from tarjama.translate import Translator
 from tests.spies import record_batches
-from translate import Translator
 
 
 def resolved(folder: Path, task: str = "translate") -> ResolvedModel:
@@ -251,7 +257,7 @@ def test_threads_reach_both_backends(memorised_ar_en: Path) -> None:
 def test_cli_threads_option(
     memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]], tmp_path: Path
 ) -> None:
-    import cli
+    from tarjama import cli
 
     source = tmp_path / "in.txt"
     source.write_text(memorised_pairs[0][0], encoding="utf-8")

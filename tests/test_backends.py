@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from transformers import AutoConfig, AutoTokenizer
 
-from inference import GenerationSettings, InvalidInputError
-from inference.backends.base import forced_bos_token
-from inference.backends.ctranslate2_backend import CTranslate2Backend, converted_model
-from inference.backends.transformers_backend import TransformersBackend
-from inference.hub import ResolvedModel, resolve_model
+from tarjama.inference import GenerationSettings, InvalidInputError
+from tarjama.inference.backends.base import forced_bos_token
+from tarjama.inference.backends.ctranslate2_backend import CTranslate2Backend, converted_model
+from tarjama.inference.backends.transformers_backend import TransformersBackend
+from tarjama.inference.hub import ResolvedModel, resolve_model
+from tarjama.translate import Translator
 from tests.standins import corpus_lines
-from translate import Translator
 
 
 def resolved(folder: Path, task: str = "translate") -> ResolvedModel:

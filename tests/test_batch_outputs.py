@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-import cli
-from inference.jobs import errors_path
+from tarjama import cli
+from tarjama.inference.jobs import errors_path
 from tests.batchrun import (
     descendants,
     kill,
@@ -305,7 +305,7 @@ def _injected_full_disk(
     args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> tuple[int, str]:
     """Run in this process with ``os.write`` failing like a full disk from the 50th line on."""
-    import inference.jobs.output as output
+    import tarjama.inference.jobs.output as output
 
     calls = {"n": 0}
     real_write = os.write

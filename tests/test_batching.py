@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from inference.batching import batches_by_tokens, even_runs
+from tarjama.inference.batching import batches_by_tokens, even_runs
 
 
 @pytest.mark.parametrize(

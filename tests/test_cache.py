@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from inference.cache import MIGRATIONS, CacheEntry, CacheError, SentenceCache, cache_key, open_store
-from inference.settings import cache_location
+from tarjama.inference.cache import MIGRATIONS, CacheEntry, CacheError, SentenceCache, cache_key, open_store
+from tarjama.inference.settings import cache_location
 
 BASE = {"task": "translate", "model": "m", "revision": "r", "settings": {"beam_size": 4}, "text": "مرحبا"}
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import cli
-from inference.cache import SentenceCache
+from tarjama import cli
+from tarjama.inference.cache import SentenceCache
+from tarjama.translate import Translator
 from tests.faults import Faults, faults
-from translate import Translator
 
 PREFILLED = 3  # sentences translated into the cache before it breaks
 ARTICLE = 6  # sentences of the article translated afterwards
@@ -95,7 +95,11 @@ def cli_cache(
 
 
 def cache_warnings(records: list[logging.LogRecord]) -> list[str]:
-    return [r.getMessage() for r in records if r.name == "inference.cache" and r.levelno >= logging.WARNING]
+    return [
+        r.getMessage()
+        for r in records
+        if r.name == "tarjama.inference.cache" and r.levelno >= logging.WARNING
+    ]
 
 
 @pytest.mark.parametrize("broken", BROKEN, ids=str)
@@ -108,7 +112,7 @@ def test_translation_goes_on_and_tells_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     path = broken_cache(broken, fault, tmp_path, memorised_ar_en, memorised_pairs)
-    caplog.set_level(logging.INFO, logger="inference.cache")
+    caplog.set_level(logging.INFO, logger="tarjama.inference.cache")
     cache = SentenceCache(path, retry_seconds=0)  # tried again at every call: still told once
     translator = Translator(str(memorised_ar_en), cache=cache)
     first = translator.translate(arabic(memorised_pairs), beam_size=1)
@@ -218,7 +222,7 @@ def test_clear_renews_a_damaged_file_and_explains_the_rest(
 
 
 def test_repair_keeps_what_can_be_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from inference.cache import CacheEntry
+    from tarjama.inference.cache import CacheEntry
 
     path = tmp_path / "cache.sqlite3"
     cache = SentenceCache(path)

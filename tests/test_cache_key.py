@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from inference import GenerationSettings, SentenceCache
-from inference.backends import BackendChoice
-from inference.cached import CachedGenerator
-from inference.hub import resolve_model
-from inference.pool import ModelRef
-from translate import Translator
+from tarjama.inference import GenerationSettings, SentenceCache
+from tarjama.inference.backends import BackendChoice
+from tarjama.inference.cached import CachedGenerator
+from tarjama.inference.hub import resolve_model
+from tarjama.inference.pool import ModelRef
+from tarjama.translate import Translator
 
 BASE = GenerationSettings(beam_size=1)
 TRANSFORMERS = BackendChoice("transformers", "cpu", "float32")

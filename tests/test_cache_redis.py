@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 import redis
 
-import cli
-from inference.cache import CacheEntry, SentenceCache, open_store
-from inference.cache_redis import PREFIX, redact
-from inference.errors import InvalidInputError
+from tarjama import cli
+from tarjama.inference.cache import CacheEntry, SentenceCache, open_store
+from tarjama.inference.cache_redis import PREFIX, redact
+from tarjama.inference.errors import InvalidInputError
+from tarjama.translate import Translator
 from tests.appserver import free_port
 from tests.redisserver import running_redis
-from translate import Translator
 
 ROOT = Path(__file__).resolve().parents[1]
 STORES = ["sqlite", "redis"]
@@ -137,7 +137,15 @@ def test_two_machines_share_hits(
     runs = []
     for name in ("machine-a", "machine-b"):
         home, env = machine(name, tmp_path, redis_url)
-        command = [sys.executable, "-m", "cli", "translate", str(article), "--model", str(memorised_ar_en)]
+        command = [
+            sys.executable,
+            "-m",
+            "tarjama",
+            "translate",
+            str(article),
+            "--model",
+            str(memorised_ar_en),
+        ]
         command += ["--beam", "1", "--json"]
         done = subprocess.run(command, cwd=home, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0 and "tarjama: warning" not in done.stderr, done.stderr
@@ -147,7 +155,11 @@ def test_two_machines_share_hits(
 
 
 def cache_warnings(records: list[logging.LogRecord]) -> list[str]:
-    return [r.getMessage() for r in records if r.name == "inference.cache" and r.levelno >= logging.WARNING]
+    return [
+        r.getMessage()
+        for r in records
+        if r.name == "tarjama.inference.cache" and r.levelno >= logging.WARNING
+    ]
 
 
 def test_redis_down_at_start(
@@ -210,8 +222,8 @@ RETRY = 30.0  # the retry period the README promises
 def test_redis_that_comes_back_is_used_again_one_retry_period_later(
     memorised_ar_en: Path, memorised_pairs: list, tmp_path: Path, who_notices: str
 ) -> None:
-    from web.health import health
-    from web.service import TarjamaService
+    from tarjama.web.health import health
+    from tarjama.web.service import TarjamaService
 
     clock, port = Clock(), free_port()
     (first, _), (second, _), (third, english) = memorised_pairs[:3]

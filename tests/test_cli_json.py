@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-import cli
+from tarjama import cli
 
 EN_REFS = ["The talks ended without a deal on Monday.", "Rain is expected across the north.", "He won."]
 EN_HYP = ["Talks ended with no deal on Monday.", "Rain is expected in the north.", "He won."]

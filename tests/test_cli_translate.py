@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import cli
+from tarjama import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_ac9cc5f60d3ec1c9.txt"
@@ -21,7 +21,7 @@ SEED = ROOT / "seeds" / "000_ac9cc5f60d3ec1c9.txt"
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     """The real console entry point in a child process (environment from the autouse fixture)."""
     done = subprocess.run(
-        [sys.executable, "-m", "cli", *args],
+        [sys.executable, "-m", "tarjama", *args],
         input=stdin if stdin is not None else b"",
         capture_output=True,
         cwd=ROOT,
@@ -214,7 +214,7 @@ def test_models_list_shows_directions_and_local_state(
 def test_cache_stats_and_clear(
     memorised_ar_en: Path, memorised_pairs, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from translate import Translator
+    from tarjama.translate import Translator
 
     Translator(str(memorised_ar_en)).translate(memorised_pairs[0][0], beam_size=1)
     Translator(str(memorised_ar_en)).translate(memorised_pairs[0][0], beam_size=1)

@@ -6,9 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from inference.errors import InvalidInputError
-from translate.detect import detect_language, detect_language_confidence, identify, identify_paragraphs
-from translate.langid import CANDIDATES, LanguageIdentifier, language_name
+from tarjama.inference.errors import InvalidInputError
+from tarjama.translate.detect import (
+    detect_language,
+    detect_language_confidence,
+    identify,
+    identify_paragraphs,
+)
+from tarjama.translate.langid import CANDIDATES, LanguageIdentifier, language_name
 
 # Our own sentences (no FLORES line: those are for bench/langid_flores.py only).
 SENTENCES = [

@@ -22,11 +22,11 @@ from lxml import etree
 from odf import opendocument, teletype
 from odf.text import H, P
 
-from inference.errors import InvalidInputError, LimitExceededError
+from tarjama.inference.errors import InvalidInputError, LimitExceededError
+from tarjama.translate import Translator
+from tarjama.translate.documents import HtmlDocument, engine_sentences, translate_document
 from tests import documents_samples as samples
 from tests.documents_hostile import BILLION_LAUGHS, hostile_word, with_members
-from translate import Translator
-from translate.documents import HtmlDocument, engine_sentences, translate_document
 
 Pairs = list[tuple[str, str]]
 ARABIC = re.compile("[\u0600-\u06ff]")
@@ -210,7 +210,7 @@ def test_html_fragment_keeps_entities_escaped_and_its_markup(
 ) -> None:
     (ar, en), translator = memorised_pairs[0], Translator(str(memorised_ar_en))
     document = HtmlDocument(f'<div class="x">{ar}</div> tail &lt;b&gt; <!-- note -->')
-    from translate.documents import translate_units
+    from tarjama.translate.documents import translate_units
 
     translate_units(document.units, engine_sentences(translator, 1)("ar", "en"), "ar")
     assert (
@@ -339,7 +339,7 @@ def test_hostile_archives_are_refused_before_anything_is_unpacked(
 def test_the_unpacked_size_is_limited(monkeypatch: pytest.MonkeyPatch) -> None:
     data = samples.word(["نص."] * 8)
     unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
-    monkeypatch.setattr("translate.documents.safety.MAX_DOCUMENT_UNPACKED_BYTES", unpacked - 1)
+    monkeypatch.setattr("tarjama.translate.documents.safety.MAX_DOCUMENT_UNPACKED_BYTES", unpacked - 1)
     with pytest.raises(LimitExceededError, match=f"report.docx unpacks to {unpacked:,} bytes; the limit is"):
         translate_document("report.docx", data, lambda s, t: list, source="ar", target="en")
 

@@ -11,11 +11,11 @@ import docx
 import httpx
 import pytest
 
+from tarjama.translate import LANGUAGES
+from tarjama.web.files import TranslatedFiles
 from tests import documents_samples as samples
 from tests.appserver import running_app
 from tests.documents_hostile import hostile_word
-from translate import LANGUAGES
-from web.files import TranslatedFiles
 
 Pairs = list[tuple[str, str]]
 KEY = "tj-docs"
@@ -140,7 +140,7 @@ def test_frontend_settings_in_libretranslates_shape(client: httpx.Client) -> Non
 
 
 def test_translated_files_expire_and_the_oldest_go_first_when_memory_is_full() -> None:
-    from translate.documents import TranslatedDocument
+    from tarjama.translate.documents import TranslatedDocument
 
     now = [0.0]
     store = TranslatedFiles(ttl=60, max_bytes=10, clock=lambda: now[0])

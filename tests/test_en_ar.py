@@ -18,12 +18,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from inference import GenerationSettings
-from inference.backends.ctranslate2_backend import CTranslate2Backend
-from inference.backends.transformers_backend import TransformersBackend
-from inference.hub import resolve_model
+from tarjama.inference import GenerationSettings
+from tarjama.inference.backends.ctranslate2_backend import CTranslate2Backend
+from tarjama.inference.backends.transformers_backend import TransformersBackend
+from tarjama.inference.hub import resolve_model
+from tarjama.translate import Translator
 from tests.appserver import running_app
-from translate import Translator
 
 ROOT = Path(__file__).resolve().parents[1]
 BACKENDS = [("transformers", None), ("ctranslate2", "float32"), ("ctranslate2", "int8")]
@@ -72,9 +72,9 @@ def test_an_english_article_comes_out_in_arabic(
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """``python -m cli ARGS`` as a person runs it (environment from the autouse fixture)."""
+    """``python -m tarjama ARGS`` as a person runs it (environment from the autouse fixture)."""
     done = subprocess.run(
-        [sys.executable, "-m", "cli", *args],
+        [sys.executable, "-m", "tarjama", *args],
         capture_output=True,
         cwd=ROOT,
         env=os.environ.copy(),

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-import cli
-from eval import MTItem, MTTestSet, RunResult, load_cnndm, run_summaries, run_translation
-from eval.rouge import split_summary_sentences
-from eval.run import REFERENCE_LENGTH_RULE, _realign, lead, reference_length, select
-from eval.testsets import load_summary_testset
-from translate import Translator
+from tarjama import cli
+from tarjama.eval import MTItem, MTTestSet, RunResult, load_cnndm, run_summaries, run_translation
+from tarjama.eval.rouge import split_summary_sentences
+from tarjama.eval.run import REFERENCE_LENGTH_RULE, _realign, lead, reference_length, select
+from tarjama.eval.testsets import load_summary_testset
+from tarjama.translate import Translator
 
 EN_REFS = ["The talks ended without a deal on Monday.", "Rain is expected across the north.", "He won."]
 EN_HYP = ["Talks ended with no deal on Monday.", "Rain is expected in the north.", "He won."]

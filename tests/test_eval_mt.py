@@ -12,10 +12,10 @@ import pytest
 from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.significance import PairedTest
 
-from eval import load_ntrex, score_translations
-from eval.mt import guess_lang
-from inference.errors import InvalidInputError
-from inference.settings import DEFAULT_BOOTSTRAP_SAMPLES
+from tarjama.eval import load_ntrex, score_translations
+from tarjama.eval.mt import guess_lang
+from tarjama.inference.errors import InvalidInputError
+from tarjama.inference.settings import DEFAULT_BOOTSTRAP_SAMPLES
 
 N = 120  # NTREX lines per test: enough for stable bootstrap figures, fast enough for the suite
 BOOTSTRAP = 200  # resamples where the test compares with sacrebleu at the same setting (its default: 1000)

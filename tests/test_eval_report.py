@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from eval import (
+from tarjama.eval import (
     Report,
     changes,
     compare_reports,
@@ -20,8 +20,8 @@ from eval import (
     score_summaries,
     score_translations,
 )
-from eval import write_report as write
-from inference.errors import InvalidInputError
+from tarjama.eval import write_report as write
+from tarjama.inference.errors import InvalidInputError
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from rouge_score.rouge_scorer import RougeScorer
 
-from eval import load_cnndm, load_easc, load_xsum, score_summaries
-from eval.rouge import ROUGE_TYPES, ArabicTokenizer, bootstrap_interval, split_summary_sentences
-from eval.run import lead
-from inference.errors import InvalidInputError
+from tarjama.eval import load_cnndm, load_easc, load_xsum, score_summaries
+from tarjama.eval.rouge import ROUGE_TYPES, ArabicTokenizer, bootstrap_interval, split_summary_sentences
+from tarjama.eval.run import lead
+from tarjama.inference.errors import InvalidInputError
 
 N = 30  # items per data set: rouge-score is pure Python
 

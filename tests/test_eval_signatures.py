@@ -11,8 +11,8 @@ from importlib.metadata import version
 import pytest
 import sacrebleu
 
-from eval import score_summaries, score_translations
-from eval.rouge import ROUGE_TYPES
+from tarjama.eval import score_summaries, score_translations
+from tarjama.eval.rouge import ROUGE_TYPES
 
 BOOTSTRAP = 10
 HYPS, REFS = ["a b c", "d e"], [["a b c", "d f"]]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from eval import (
+from tarjama.eval import (
     SummaryItem,
     load_cnndm,
     load_easc,
@@ -18,9 +18,9 @@ from eval import (
     load_tatoeba,
     load_xsum,
 )
-from eval.testsets import load_mt_file, load_summary_file
-from inference.arabic import arabic_ratio
-from inference.errors import InvalidInputError
+from tarjama.eval.testsets import load_mt_file, load_summary_file
+from tarjama.inference.arabic import arabic_ratio
+from tarjama.inference.errors import InvalidInputError
 
 DATA = Path(__file__).resolve().parent.parent / "eval" / "data"
 

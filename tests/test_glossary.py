@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from inference.cache import SentenceCache
-from inference.errors import InvalidInputError, LimitExceededError
-from inference.settings import MAX_GLOSSARY_BYTES
-from translate import Translator
-from translate.glossary import (
+from tarjama.inference.cache import SentenceCache
+from tarjama.inference.errors import InvalidInputError, LimitExceededError
+from tarjama.inference.settings import MAX_GLOSSARY_BYTES
+from tarjama.translate import Translator
+from tarjama.translate.glossary import (
     GlossaryError,
     GlossaryShelf,
     TermFinder,
@@ -237,7 +237,7 @@ def test_the_same_sentence_with_and_without_a_glossary_are_two_entries(memorised
 
 
 def test_a_batch_flags_and_enforces_like_one_article(memorised_ar_en: Path) -> None:
-    from translate import CorpusTranslator, TranslationOptions
+    from tarjama.translate import CorpusTranslator, TranslationOptions
 
     glossary = glossary_from_pairs([["سامي", "Samir"], ["توم", "Thomas"]])
     corpus = CorpusTranslator(Translator(str(memorised_ar_en)))

@@ -107,7 +107,7 @@ def test_the_cli_takes_a_glossary(memorised_ar_en: Path, names: Path, tmp_path: 
     source = tmp_path / "in.txt"
     source.write_text(SAMI, encoding="utf-8")
     run = subprocess.run(
-        [sys.executable, "-m", "cli", "translate", str(source), "--model", str(memorised_ar_en),
+        [sys.executable, "-m", "tarjama", "translate", str(source), "--model", str(memorised_ar_en),
          "--glossary", str(names), "--json"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )  # fmt: skip
@@ -120,7 +120,10 @@ def test_the_cli_names_the_bad_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("سامي,Samir\nسامي,Sammy\n", encoding="utf-8")
     run = subprocess.run(
-        [sys.executable, "-m", "cli", "glossary", "list", str(bad)], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "tarjama", "glossary", "list", str(bad)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert run.returncode == 1
     assert (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from translate import guards
+from tarjama.translate import guards
 
 
 @pytest.mark.parametrize(

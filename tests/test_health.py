@@ -12,8 +12,13 @@ from typing import Any
 import httpx
 import pytest
 
-from inference.cache import CacheError
-from inference.errors import InvalidInputError, LimitExceededError, ModelUnavailableError, TarjamaError
+from tarjama.inference.cache import CacheError
+from tarjama.inference.errors import (
+    InvalidInputError,
+    LimitExceededError,
+    ModelUnavailableError,
+    TarjamaError,
+)
 from tests.appserver import running_app
 from tests.faults import Faults, faults
 from tests.test_api import gradio_call
@@ -83,8 +88,8 @@ def server(fault: Faults, cache: Path, model: Path, tmp_path: Path) -> Iterator[
         return
     from fastapi.testclient import TestClient
 
-    from app import create_app
-    from web.service import TarjamaService
+    from tarjama.app import create_app
+    from tarjama.web.service import TarjamaService
 
     (tmp_path / "work").mkdir()
     with TestClient(create_app(TarjamaService(mt_model=str(model)), tmp_path / "work")) as client:
@@ -124,6 +129,6 @@ def test_the_disk_fills_up_under_a_server(
     ],
 )
 def test_the_server_s_own_faults_are_never_400(error: TarjamaError, status: int) -> None:
-    from web.api import status_for
+    from tarjama.web.api import status_for
 
     assert status_for(error) == status

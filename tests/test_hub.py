@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from inference.errors import ModelUnavailableError
-from inference.hub import folder_fingerprint, pull_model, resolve_model
-from inference.registry import (
+from tarjama.inference.errors import ModelUnavailableError
+from tarjama.inference.hub import folder_fingerprint, pull_model, resolve_model
+from tarjama.inference.registry import (
     DEFAULT_SUMMARY_MODELS,
     DEFAULT_TRANSLATION_MODELS,
     MODELS,

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from inference import ModelPool
-from inference.registry import MODELS
-from summarize import Summarizer
+from tarjama.inference import ModelPool
+from tarjama.inference.registry import MODELS
+from tarjama.summarize import Summarizer
+from tarjama.translate import Translator
 from tests.hub_repos import LAYOUTS, commit_model, layout_of, repo_dir
 from tests.hubmirror import (
     ROOT,
@@ -32,7 +33,6 @@ from tests.hubmirror import (
 )
 from tests.slowlink import dead_endpoint, silent_server, slow_link
 from tests.test_hub_mirror import article, sentences_in
-from translate import Translator
 
 NAME = "opus-mt-ar-en"
 TRANSLATE = ["translate", "--from", "ar", "--to", "en", "--json"]
@@ -196,7 +196,7 @@ def test_pull_killed_mid_download_then_run_again(
     cache = repo_cache(NAME)
     with slow_link(private_mirror.port, 256 * 1024) as slow:
         pull = subprocess.Popen(
-            [sys.executable, "-m", "cli", "models", "pull", NAME],
+            [sys.executable, "-m", "tarjama", "models", "pull", NAME],
             cwd=ROOT,
             env=hub_env(slow),
             stdout=subprocess.DEVNULL,

@@ -13,7 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from inference import ModelPool
+from tarjama.inference import ModelPool
+from tarjama.translate import Translator
 from tests.appserver import running_app
 from tests.hostile import gradio_call
 from tests.hubmirror import (
@@ -24,7 +25,6 @@ from tests.hubmirror import (
     run_cli,
     use_hub_in_process,
 )
-from translate import Translator
 
 DATA = Path(__file__).parent / "data" / "summarize"
 MEMORISED_MODELS = ("opus-mt-ar-en", "opus-mt-tc-big-ar-en")  # their stand-in translates memorised pairs

@@ -12,13 +12,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from inference.errors import InvalidInputError
-from inference.settings import DEFAULT_CPU_QUALITY
-from summarize import Summarizer
+from tarjama.inference.errors import InvalidInputError
+from tarjama.inference.settings import DEFAULT_CPU_QUALITY
+from tarjama.summarize import Summarizer
+from tarjama.translate import CorpusTranslator, Translation, TranslationOptions, Translator
+from tarjama.translate.routing import QUALITY_MODELS, Route, UnsupportedLanguageError, check_dialect, route
 from tests.appserver import running_app
 from tests.hostile import gradio_call
-from translate import CorpusTranslator, Translation, TranslationOptions, Translator
-from translate.routing import QUALITY_MODELS, Route, UnsupportedLanguageError, check_dialect, route
 
 SORANI = "حکومەتی هەرێمی کوردستان ڕایگەیاند کە بودجەی ساڵی داهاتوو پەسەند کرا."
 SORANI_TOO = "سەرۆکی حکومەت دوێنێ سەردانی شاری سلێمانی کرد و لەگەڵ جوتیاران کۆبووەوە."

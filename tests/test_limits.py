@@ -6,8 +6,16 @@ from collections.abc import Callable
 
 import pytest
 
-from inference.errors import InvalidInputError
-from web.limits import MEMORY_STORAGE, ApiAccess, ApiError, Gate, RateLimiter, RateStore, open_rate_store
+from tarjama.inference.errors import InvalidInputError
+from tarjama.web.limits import (
+    MEMORY_STORAGE,
+    ApiAccess,
+    ApiError,
+    Gate,
+    RateLimiter,
+    RateStore,
+    open_rate_store,
+)
 
 STORES: list[Callable[[], RateStore]] = [lambda: open_rate_store(MEMORY_STORAGE)]
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tarjama.web.limits_redis import RedisRateLimits
 from tests.appserver import free_port, running_app
-from web.limits_redis import RedisRateLimits
 
 
 def test_replicas_share_a_bucket(redis_url: str) -> None:

@@ -15,11 +15,11 @@ from collections.abc import Callable
 
 import pytest
 
-from inference.errors import InvalidInputError
-from translate.detect import set_aside_noise
-from translate.documents import HtmlDocument
-from translate.segment import _CANDIDATE, normalize_input
-from web.security import hide_paths
+from tarjama.inference.errors import InvalidInputError
+from tarjama.translate.detect import set_aside_noise
+from tarjama.translate.documents import HtmlDocument
+from tarjama.translate.segment import _CANDIDATE, normalize_input
+from tarjama.web.security import hide_paths
 
 ORIGINAL_NOISE = re.compile(r"<[^<>\n]{1,200}>|\bhttps?://\S+|\bwww\.\S+|\S+@\S+\.\w+")
 ORIGINAL_JOINERS = re.compile(r"(?<!\S)[\u200c\u200d]+|[\u200c\u200d]+(?!\S)")

@@ -27,7 +27,7 @@ MODEL_FILES = ("config.json", "model.safetensors", "source.spm", "target.spm", "
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
-        [sys.executable, "-m", "cli", *args],
+        [sys.executable, "-m", "tarjama", *args],
         capture_output=True,
         cwd=ROOT,
         env=env or os.environ.copy(),
@@ -158,8 +158,8 @@ def test_a_hostile_archive_is_refused_and_nothing_escapes(case: str, tmp_path: P
 
 @pytest.mark.parametrize("limit", ["bytes", "files"])
 def test_an_archive_over_the_limits_is_refused(limit: str, memorised_ar_en: Path, tmp_path: Path) -> None:
-    from inference.errors import InvalidInputError
-    from inference.importer import import_model
+    from tarjama.inference.errors import InvalidInputError
+    from tarjama.inference.importer import import_model
 
     archive = _archive(memorised_ar_en, tmp_path, "tar")
     size = sum((memorised_ar_en / name).stat().st_size for name in MODEL_FILES)

@@ -33,12 +33,12 @@ NOT_SOURCE = (
 
 BUNDLED_LOOKUPS = """
 import json
-from eval.testsets import load_cnndm, load_easc, load_ntrex, load_tatoeba, load_xsum
+from tarjama.eval.testsets import load_cnndm, load_easc, load_ntrex, load_tatoeba, load_xsum
 sizes = {
     "ntrex": len(load_ntrex("ar", "en").items), "tatoeba": len(load_tatoeba("ar", "en").items),
     "easc": len(load_easc()), "cnndm": len(load_cnndm()), "xsum": len(load_xsum()),
 }
-import cli, eval, inference, summarize, translate, web
+from tarjama import cli, eval, inference, summarize, translate, web
 modules = [m.__file__ for m in (cli, eval, inference, summarize, translate, web)]
 print(json.dumps({"sizes": sizes, "modules": modules}))
 """

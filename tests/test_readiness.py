@@ -12,14 +12,14 @@ from typing import Any
 import httpx
 import pytest
 
+from tarjama.web.health import health
+from tarjama.web.service import TarjamaService
 from tests.appserver import ROOT, running_app, server_env
-from web.health import health
-from web.service import TarjamaService
 
 
 def import_into(tmp_path: Path, folder: Path, name: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "cli", "models", "import", str(folder), "--as", name],
+        [sys.executable, "-m", "tarjama", "models", "import", str(folder), "--as", name],
         cwd=ROOT, env=server_env(tmp_path), capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from inference import GenerationSettings, InvalidInputError, ModelPool
-from inference.backends import Seq2SeqBackend
-from inference.cache import SentenceCache
-from inference.scheduler import BatchEvent, BatchScheduler
+from tarjama.inference import GenerationSettings, InvalidInputError, ModelPool
+from tarjama.inference.backends import Seq2SeqBackend
+from tarjama.inference.cache import SentenceCache
+from tarjama.inference.scheduler import BatchEvent, BatchScheduler
+from tarjama.translate import Translator
+from tarjama.web.service import TarjamaService
 from tests.standins import corpus_lines
-from translate import Translator
-from web.service import TarjamaService
 
 REQUEST_SIZES = (1, 3, 1, 7, 2, 1, 5, 1)  # sentences per concurrent request
 

@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from inference.settings import MAX_EVAL_FILE_ITEMS, MAX_EVAL_FILES
+from tarjama.inference.settings import MAX_EVAL_FILE_ITEMS, MAX_EVAL_FILES
 from tests.appserver import free_port, running_app
 from tests.faults import faults
 from tests.hostile import (
@@ -636,8 +636,8 @@ def _routes(memorised_ar_en: Path, tmp: Path) -> list[tuple[str, str]]:
     """``(method, path)`` of every route of the app ``python app.py`` serves, Gradio's included."""
     from starlette.routing import Mount
 
-    from app import create_app
-    from web.service import TarjamaService
+    from tarjama.app import create_app
+    from tarjama.web.service import TarjamaService
 
     app = create_app(TarjamaService(mt_model=[str(memorised_ar_en)]), tmp)
     found: list[tuple[str, str]] = []

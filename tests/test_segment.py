@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from inference.errors import InvalidInputError
-from translate.segment import Paragraph, normalize_input, segment, split_long, split_sentences
+from tarjama.inference.errors import InvalidInputError
+from tarjama.translate.segment import Paragraph, normalize_input, segment, split_long, split_sentences
 
 HERE = Path(__file__).parent
 SEEDS = HERE.parent / "seeds"

@@ -13,9 +13,9 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from inference.backends.base import gpu_driver_present
+from tarjama.inference.backends.base import gpu_driver_present
+from tarjama.web.metrics import allowed, parse_networks
 from tests.appserver import running_app
-from web.metrics import allowed, parse_networks
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY_MODULES = ("torch", "transformers", "ctranslate2")

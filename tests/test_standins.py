@@ -13,9 +13,9 @@ import torch
 from safetensors.torch import load_file
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, MarianMTModel, MarianTokenizer
 
-from inference import GenerationSettings
-from inference.backends.transformers_backend import TransformersBackend
-from inference.hub import resolve_model
+from tarjama.inference import GenerationSettings
+from tarjama.inference.backends.transformers_backend import TransformersBackend
+from tarjama.inference.hub import resolve_model
 from tests.standins import (
     OPUS_MT_EN_AR_OTHER_TARGETS,
     build_cached,

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from inference import InvalidInputError, ModelPool, ModelUnavailableError, SentenceCache
-from inference.errors import LimitExceededError, TarjamaError
-from summarize import (
+from tarjama.inference import InvalidInputError, ModelPool, ModelUnavailableError, SentenceCache
+from tarjama.inference.errors import LimitExceededError, TarjamaError
+from tarjama.summarize import (
     AbstractiveResult,
     AbstractiveSummarizer,
     Summarizer,
@@ -23,8 +23,8 @@ from summarize import (
     pack_chunks,
     sentence_chunks,
 )
-from summarize import abstractive as abstractive_module
-from summarize.abstractive import summary_settings
+from tarjama.summarize import abstractive as abstractive_module
+from tarjama.summarize.abstractive import summary_settings
 from tests.spies import record_batches
 
 DATA = Path(__file__).parent / "data" / "summarize"

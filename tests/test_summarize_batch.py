@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from inference.errors import InvalidInputError
-from inference.jobs import JobProgress, errors_path, read_records
-from summarize import Summarizer, SummarizerConfig, Summary, SummaryOptions, run_batch
+from tarjama.inference.errors import InvalidInputError
+from tarjama.inference.jobs import JobProgress, errors_path, read_records
+from tarjama.summarize import Summarizer, SummarizerConfig, Summary, SummaryOptions, run_batch
 from tests.batchrun import kill, lines, run, start, stop_after_lines, write_jsonl
 
 DATA = Path(__file__).parent / "data" / "summarize"

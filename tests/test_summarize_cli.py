@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cli import main
-from summarize import article_sentences
+from tarjama.cli import main
+from tarjama.summarize import article_sentences
 
 DATA = Path(__file__).parent / "data" / "summarize"
 ANT = [json.loads(line) for line in (DATA / "ant_one_sentence.jsonl").read_text("utf-8").splitlines()]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from eval.testsets import load_easc
-from inference.errors import InvalidInputError
-from summarize import (
+from tarjama.eval.testsets import load_easc
+from tarjama.inference.errors import InvalidInputError
+from tarjama.summarize import (
     ExtractiveOptions,
     Summarizer,
     article_sentences,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from inference.errors import InvalidInputError, LimitExceededError
-from inference.settings import MAX_INPUT_CHARS
-from inference.textio import decode_text, read_text, write_text
+from tarjama.inference.errors import InvalidInputError, LimitExceededError
+from tarjama.inference.settings import MAX_INPUT_CHARS
+from tarjama.inference.textio import decode_text, read_text, write_text
 
 
 @pytest.mark.parametrize(

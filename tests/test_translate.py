@@ -6,9 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from inference import GenerationSettings, InvalidInputError, LimitExceededError, ModelPool, SentenceCache
-from inference.settings import MAX_INPUT_CHARS
-from translate import Translator, split_long
+from tarjama.inference import (
+    GenerationSettings,
+    InvalidInputError,
+    LimitExceededError,
+    ModelPool,
+    SentenceCache,
+)
+from tarjama.inference.settings import MAX_INPUT_CHARS
+from tarjama.translate import Translator, split_long
 
 FURNITURE_TOP = "• Thursday, 23 January 2025\nlogo\n\n"
 FURNITURE_END = "\n\n \n\nTop"

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from inference.jobs import errors_path
+from tarjama.inference.jobs import errors_path
+from tarjama.translate import TranslationOptions, TranslatorConfig, run_translation_batch, worker_translator
 from tests.batchrun import kill, lines, run, start, stop_after_lines, write_jsonl
-from translate import TranslationOptions, TranslatorConfig, run_translation_batch, worker_translator
 
 KEYS = {
     "id",
@@ -138,9 +138,9 @@ def test_the_page_translates_a_batch_and_shows_an_empty_one_as_an_error(
     import csv
     import io
 
-    from web.handlers import Page
-    from web.service import TarjamaService
-    from web.uploads import UploadLedger
+    from tarjama.web.handlers import Page
+    from tarjama.web.service import TarjamaService
+    from tarjama.web.uploads import UploadLedger
 
     uploads = UploadLedger(tmp_path, keep_seconds=60)
     page = Page(TarjamaService(mt_model=str(memorised_ar_en)), tmp_path / "work", uploads)
@@ -170,7 +170,7 @@ def test_the_page_translates_a_batch_and_shows_an_empty_one_as_an_error(
     ],
 )
 def test_command_line_refusals(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
-    import cli
+    from tarjama import cli
 
     assert cli.main(args) == 1
     assert message in capsys.readouterr().err

@@ -12,11 +12,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from cli import main
-from summarize import Summarizer, SummarizerConfig, SummaryOptions, run_batch
+from tarjama.cli import main
+from tarjama.summarize import Summarizer, SummarizerConfig, SummaryOptions, run_batch
+from tarjama.web.api import add_api
+from tarjama.web.service import TarjamaService
 from tests.batchrun import lines
-from web.api import add_api
-from web.service import TarjamaService
 
 
 def article(pairs: list[tuple[str, str]], start: int = 0) -> str:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from inference.errors import InvalidInputError
-from web.uploads import UploadLedger
+from tarjama.inference.errors import InvalidInputError
+from tarjama.web.uploads import UploadLedger
 
 KEEP = 600.0
 

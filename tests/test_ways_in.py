@@ -20,11 +20,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.routing import BaseRoute, Mount
 
-from app import create_app
-from inference.settings import MAX_BODY_BYTES, MAX_UPLOAD_BYTES
-from web.limits import ApiAccess
-from web.security import DOWNLOAD_PATH, GRADIO_API, SELF_GATED_PATHS, UPLOAD_PATH, is_public
-from web.service import TarjamaService
+from tarjama.app import create_app
+from tarjama.inference.settings import MAX_BODY_BYTES, MAX_UPLOAD_BYTES
+from tarjama.web.limits import ApiAccess
+from tarjama.web.security import DOWNLOAD_PATH, GRADIO_API, SELF_GATED_PATHS, UPLOAD_PATH, is_public
+from tarjama.web.service import TarjamaService
 
 LIMITED, FREE = "tj-limited", "tj-free"
 NO_KEY = "Please contact the server operator to get an API key"

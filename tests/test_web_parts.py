@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from inference.errors import InvalidInputError, LimitExceededError
-from translate import Segment, Translation, TranslationStats
-from web import presenters
-from web.api import ApiAccess, ApiError, RateLimiter, load_api_keys
-from web.handlers import model_choices
-from web.jobs import evaluate_files, jsonl_to_csv, prepare_batch_input
-from web.service import Limits, TarjamaService, detect
+from tarjama.inference.errors import InvalidInputError, LimitExceededError
+from tarjama.translate import Segment, Translation, TranslationStats
+from tarjama.web import presenters
+from tarjama.web.api import ApiAccess, ApiError, RateLimiter, load_api_keys
+from tarjama.web.handlers import model_choices
+from tarjama.web.jobs import evaluate_files, jsonl_to_csv, prepare_batch_input
+from tarjama.web.service import Limits, TarjamaService, detect
 
 
 class FakeClock:

@@ -1,6 +1,6 @@
 """Arabic ↔ English translation: segmentation, the cached engine and its guards."""
 
-from translate.batch import (
+from tarjama.translate.batch import (
     CorpusTranslator,
     TranslationOptions,
     TranslationTask,
@@ -8,9 +8,9 @@ from translate.batch import (
     run_translation_batch,
     worker_translator,
 )
-from translate.detect import detect_language
-from translate.engine import LANGUAGES, Plan, Segment, Translation, TranslationStats, Translator
-from translate.segment import Paragraph, normalize_input, segment, split_long, split_sentences
+from tarjama.translate.detect import detect_language
+from tarjama.translate.engine import LANGUAGES, Plan, Segment, Translation, TranslationStats, Translator
+from tarjama.translate.segment import Paragraph, normalize_input, segment, split_long, split_sentences
 
 __all__ = [
     "LANGUAGES",

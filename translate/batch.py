@@ -16,12 +16,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
-from inference.cached import Generated
-from inference.errors import InvalidInputError, LimitExceededError, ModelUnavailableError, TarjamaError
-from inference.generation import GenerationSettings
-from inference.jobs import GroupResult, JobReport, Progress, Record, error_line, run_job
-from inference.pool import ModelPool
-from inference.settings import (
+from tarjama.inference.cached import Generated
+from tarjama.inference.errors import (
+    InvalidInputError,
+    LimitExceededError,
+    ModelUnavailableError,
+    TarjamaError,
+)
+from tarjama.inference.generation import GenerationSettings
+from tarjama.inference.jobs import GroupResult, JobReport, Progress, Record, error_line, run_job
+from tarjama.inference.pool import ModelPool
+from tarjama.inference.settings import (
     CORPUS_MEMO_SENTENCES,
     DEFAULT_BACKEND,
     DEFAULT_BEAM_SIZE,
@@ -29,9 +34,9 @@ from inference.settings import (
     DEFAULT_MAX_BATCH_TOKENS,
     TRANSLATION_GROUP_SIZE,
 )
-from translate import guards
-from translate.engine import TASK, Plan, Translation, Translator
-from translate.glossary import Glossary
+from tarjama.translate import guards
+from tarjama.translate.engine import TASK, Plan, Translation, Translator
+from tarjama.translate.glossary import Glossary
 
 COUNTS = ("sentences", "repeated", "cached", "translated")  # the tallies of a translation batch
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from inference.arabic import ARABIC_LETTERS, LATIN_LETTERS
-from translate.langid import CANDIDATES, Guess, default_identifier
+from tarjama.inference.arabic import ARABIC_LETTERS, LATIN_LETTERS
+from tarjama.translate.langid import CANDIDATES, Guess, default_identifier
 
 __all__ = [
     "detect_language",

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from inference.arabic import arabic_ratio
-from inference.cache import SentenceCache
-from inference.cached import CachedGenerator, Generated, Progress
-from inference.errors import InvalidInputError, LimitExceededError
-from inference.generation import GenerationSettings
-from inference.pool import ModelPool, ModelRef
-from inference.registry import DIALECTS, ModelSpec, check_direction, get_spec, supports
-from inference.settings import (
+from tarjama.inference.arabic import arabic_ratio
+from tarjama.inference.cache import SentenceCache
+from tarjama.inference.cached import CachedGenerator, Generated, Progress
+from tarjama.inference.errors import InvalidInputError, LimitExceededError
+from tarjama.inference.generation import GenerationSettings
+from tarjama.inference.pool import ModelPool, ModelRef
+from tarjama.inference.registry import DIALECTS, ModelSpec, check_direction, get_spec, supports
+from tarjama.inference.settings import (
     DEFAULT_BACKEND,
     DEFAULT_BEAM_SIZE,
     DEFAULT_DEVICE,
@@ -23,11 +23,11 @@ from inference.settings import (
     LANGID_REFUSE_CONFIDENCE,
     MAX_INPUT_CHARS,
 )
-from translate import guards
-from translate.detect import identify
-from translate.glossary import Glossary, TermTranslator
-from translate.langid import Guess
-from translate.routing import (
+from tarjama.translate import guards
+from tarjama.translate.detect import identify
+from tarjama.translate.glossary import Glossary, TermTranslator
+from tarjama.translate.langid import Guess
+from tarjama.translate.routing import (
     check_dialect,
     check_quality,
     route,
@@ -35,7 +35,7 @@ from translate.routing import (
     translation_languages,
     unsupported,
 )
-from translate.segment import Paragraph, normalize_input, segment, split_long
+from tarjama.translate.segment import Paragraph, normalize_input, segment, split_long
 
 LANGUAGES = translation_languages()  # ("ar", "en", "ckb")
 TASK = "translate"

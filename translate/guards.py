@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from inference.arabic import ARABIC_LETTERS, LATIN_LETTERS
+from tarjama.inference.arabic import ARABIC_LETTERS, LATIN_LETTERS
 
 UNTRANSLATED = "untranslated"  # the output is still (mostly) in the source script
 NUMBERS_MISSING = "numbers_missing"  # a number of the source is not in the output

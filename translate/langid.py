@@ -20,7 +20,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from inference.errors import InvalidInputError
+from tarjama.inference.errors import InvalidInputError
 
 __all__ = [
     "LANGUAGE_NAMES",

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inference.errors import InvalidInputError
-from inference.registry import DEFAULT_TRANSLATION_MODELS, MODELS, default_translation_model, supports
-from inference.settings import DEFAULT_CPU_QUALITY
-from translate.langid import Guess, language_name
+from tarjama.inference.errors import InvalidInputError
+from tarjama.inference.registry import DEFAULT_TRANSLATION_MODELS, MODELS, default_translation_model, supports
+from tarjama.inference.settings import DEFAULT_CPU_QUALITY
+from tarjama.translate.langid import Guess, language_name
 
 __all__ = [
     "DIALECT_MODEL",

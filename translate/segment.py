@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from inference.errors import InvalidInputError
-from translate import abbreviations as abbr
+from tarjama.inference.errors import InvalidInputError
+from tarjama.translate import abbreviations as abbr
 
 __all__ = ["Paragraph", "normalize_input", "segment", "split_long", "split_sentences"]
 

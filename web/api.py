@@ -23,14 +23,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
-from inference.errors import InvalidInputError, ModelUnavailableError, ServiceError, TarjamaError
-from inference.settings import MAX_ALTERNATIVES
-from translate import LANGUAGES
-from translate.engine import choose_source
-from translate.routing import translatable
-from web.limits import ApiAccess, ApiError, Gate, RateLimiter, load_api_keys
-from web.security import client_address, hide_paths, public_model_name, unicode_problem
-from web.service import (
+from tarjama.inference.errors import InvalidInputError, ModelUnavailableError, ServiceError, TarjamaError
+from tarjama.inference.settings import MAX_ALTERNATIVES
+from tarjama.translate import LANGUAGES
+from tarjama.translate.engine import choose_source
+from tarjama.translate.routing import translatable
+from tarjama.web.limits import ApiAccess, ApiError, Gate, RateLimiter, load_api_keys
+from tarjama.web.security import client_address, hide_paths, public_model_name, unicode_problem
+from tarjama.web.service import (
     LANGUAGE_NAMES,
     Detection,
     Routing,

@@ -13,8 +13,8 @@ import zlib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from inference.errors import InvalidInputError
-from web.service import Limits
+from tarjama.inference.errors import InvalidInputError
+from tarjama.web.service import Limits
 
 MAX_NAME_BYTES = 200  # a file name longer than this (UTF-8) is refused: file systems allow 255
 ENCRYPTED = 0x1  # bit 0 of a zip entry's flags

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from inference.jobs import JobProgress, JobReport
-from translate import TranslationOptions, TranslatorConfig, run_translation_batch
-from web.jobs import BatchOutcome, Progress, run_uploaded_batch
-from web.service import TarjamaService
+from tarjama.inference.jobs import JobProgress, JobReport
+from tarjama.translate import TranslationOptions, TranslatorConfig, run_translation_batch
+from tarjama.web.jobs import BatchOutcome, Progress, run_uploaded_batch
+from tarjama.web.service import TarjamaService
 
 TRANSLATION_CSV_COLUMNS = (
     "id", "translation", "source", "target", "model", "revision", "segments", "cached", "flags", "seconds",

@@ -8,12 +8,12 @@ from functools import partial
 from html import escape
 from pathlib import Path
 
-from inference.errors import InvalidInputError, TarjamaError
-from translate import Translation
-from translate.documents import SentenceTranslate, engine_sentences, translate_document
-from web import presenters
-from web.handlers import DIRECTIONS, Page
-from web.service import detect
+from tarjama.inference.errors import InvalidInputError, TarjamaError
+from tarjama.translate import Translation
+from tarjama.translate.documents import SentenceTranslate, engine_sentences, translate_document
+from tarjama.web import presenters
+from tarjama.web.handlers import DIRECTIONS, Page
+from tarjama.web.service import detect
 
 DocumentOutputs = tuple[str, str, str | None]
 

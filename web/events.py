@@ -20,8 +20,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from inference.errors import InvalidInputError
-from web.security import (
+from tarjama.inference.errors import InvalidInputError
+from tarjama.web.security import (
     GRADIO_API,
     UPLOAD_PATH,
     App,
@@ -32,7 +32,7 @@ from web.security import (
     client_address,
     send_error,
 )
-from web.uploads import UploadLedger
+from tarjama.web.uploads import UploadLedger
 
 # The routes that start an event, and where their event is named: in the path, or by ``fn_index``.
 _NAMED_ROUTES = ("call/v2/", "call/", "run/", "api/")

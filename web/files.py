@@ -21,15 +21,15 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from inference.settings import MAX_TRANSLATED_FILES_BYTES, TRANSLATED_FILE_TTL_S
-from translate import LANGUAGES
-from translate.documents import FORMATS, TranslatedDocument, translate_document
-from web.api import _JsonErrorRoute as JsonErrorRoute
-from web.api import _text_param as text_param
-from web.api import read_params
-from web.limits import ApiError, Gate
-from web.security import DOWNLOAD_PATH, client_address
-from web.service import LANGUAGE_NAMES, TarjamaService, check_language, detect
+from tarjama.inference.settings import MAX_TRANSLATED_FILES_BYTES, TRANSLATED_FILE_TTL_S
+from tarjama.translate import LANGUAGES
+from tarjama.translate.documents import FORMATS, TranslatedDocument, translate_document
+from tarjama.web.api import _JsonErrorRoute as JsonErrorRoute
+from tarjama.web.api import _text_param as text_param
+from tarjama.web.api import read_params
+from tarjama.web.limits import ApiError, Gate
+from tarjama.web.security import DOWNLOAD_PATH, client_address
+from tarjama.web.service import LANGUAGE_NAMES, TarjamaService, check_language, detect
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
-from inference.settings import MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_UPLOAD_REQUEST_BYTES
-from web.events import EventCheck, EventRules
-from web.limits import Gate
-from web.origins import OriginPolicy, parse_origin
-from web.security import BodyLimit, GradioGate
-from web.uploads import UploadLedger, UploadRecorder
+from tarjama.inference.settings import MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_UPLOAD_REQUEST_BYTES
+from tarjama.web.events import EventCheck, EventRules
+from tarjama.web.limits import Gate
+from tarjama.web.origins import OriginPolicy, parse_origin
+from tarjama.web.security import BodyLimit, GradioGate
+from tarjama.web.uploads import UploadLedger, UploadRecorder
 
 
 def guard(

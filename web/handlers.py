@@ -17,19 +17,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from inference.errors import InvalidInputError, ModelUnavailableError, TarjamaError
-from inference.state import model_state
-from summarize import Summary, SummaryOptions, article_sentences
-from translate import TranslationOptions
-from translate.glossary import Glossary, read_glossary
-from web import presenters
-from web.batches import translate_batch
-from web.jobs import EvalOutcome, evaluate_files, evaluate_testset, summarize_batch
-from web.routing_page import QUALITY_CHOICES, language_notice, page_request
-from web.security import public_model_name
-from web.service import TarjamaService
-from web.turns import OnePerVisitor
-from web.uploads import UploadLedger
+from tarjama.inference.errors import InvalidInputError, ModelUnavailableError, TarjamaError
+from tarjama.inference.state import model_state
+from tarjama.summarize import Summary, SummaryOptions, article_sentences
+from tarjama.translate import TranslationOptions
+from tarjama.translate.glossary import Glossary, read_glossary
+from tarjama.web import presenters
+from tarjama.web.batches import translate_batch
+from tarjama.web.jobs import EvalOutcome, evaluate_files, evaluate_testset, summarize_batch
+from tarjama.web.routing_page import QUALITY_CHOICES, language_notice, page_request
+from tarjama.web.security import public_model_name
+from tarjama.web.service import TarjamaService
+from tarjama.web.turns import OnePerVisitor
+from tarjama.web.uploads import UploadLedger
 
 Progress = Callable[[int, int], None]
 KEEP_SECONDS = 3600  # how long one request's download files stay in the work folder

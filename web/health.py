@@ -10,9 +10,9 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from web.readiness import readiness
-from web.security import public_model_name
-from web.service import TarjamaService
+from tarjama.web.readiness import readiness
+from tarjama.web.security import public_model_name
+from tarjama.web.service import TarjamaService
 
 CACHE_HEADER = "X-Tarjama-Cache"  # "degraded" while the sentence cache is not read or written
 CACHE_REASON_HEADER = "X-Tarjama-Cache-Reason"

@@ -15,22 +15,22 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from eval.io import read_systems
-from eval.mt import score_translations
-from eval.report import Report, write_report
-from eval.rouge import score_summaries
-from eval.run import REFERENCE_LENGTH_RULE, reference_length, run_summaries, run_translation
-from eval.scores import Evaluation
-from eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS, load_mt_testset, load_summary_testset
-from inference.arabic import arabic_ratio
-from inference.errors import InvalidInputError, LimitExceededError
-from inference.jobs import JobProgress, JobReport, errors_path, read_records
-from inference.settings import UPLOAD_SUFFIXES
-from summarize import SummaryOptions, run_batch
-from web.archives import unique_name, unpack_zip
-from web.downloads import display_names, public_line, rewrite_jsonl, show_bidi, spreadsheet_cell
-from web.security import public_model_name
-from web.service import Limits, TarjamaService, check_language
+from tarjama.eval.io import read_systems
+from tarjama.eval.mt import score_translations
+from tarjama.eval.report import Report, write_report
+from tarjama.eval.rouge import score_summaries
+from tarjama.eval.run import REFERENCE_LENGTH_RULE, reference_length, run_summaries, run_translation
+from tarjama.eval.scores import Evaluation
+from tarjama.eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS, load_mt_testset, load_summary_testset
+from tarjama.inference.arabic import arabic_ratio
+from tarjama.inference.errors import InvalidInputError, LimitExceededError
+from tarjama.inference.jobs import JobProgress, JobReport, errors_path, read_records
+from tarjama.inference.settings import UPLOAD_SUFFIXES
+from tarjama.summarize import SummaryOptions, run_batch
+from tarjama.web.archives import unique_name, unpack_zip
+from tarjama.web.downloads import display_names, public_line, rewrite_jsonl, show_bidi, spreadsheet_cell
+from tarjama.web.security import public_model_name
+from tarjama.web.service import Limits, TarjamaService, check_language
 
 Progress = Callable[[int, int], None]
 Kind = Literal["mt", "summary"]

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from inference.errors import InvalidInputError
-from inference.settings import DEFAULT_REQ_LIMIT
+from tarjama.inference.errors import InvalidInputError
+from tarjama.inference.settings import DEFAULT_REQ_LIMIT
 
 Clock = Callable[[], float]
 MEMORY_STORAGE = "memory://"
@@ -66,7 +66,7 @@ def open_rate_store(url: str) -> RateStore:
     if url == MEMORY_STORAGE:
         return MemoryRateStore()
     if url.startswith(("redis://", "rediss://", "unix://")):
-        from web.limits_redis import RedisRateLimits  # redis-py only where it is asked for
+        from tarjama.web.limits_redis import RedisRateLimits  # redis-py only where it is asked for
 
         return RedisRateLimits(url)
     raise InvalidInputError(f"unknown limits storage {url!r}; use {MEMORY_STORAGE} or redis://HOST:PORT/DB")

@@ -14,8 +14,8 @@ import uuid
 
 import redis
 
-from inference.cache_redis import redact
-from inference.settings import CACHE_CONNECT_SECONDS, CACHE_IO_SECONDS
+from tarjama.inference.cache_redis import redact
+from tarjama.inference.settings import CACHE_CONNECT_SECONDS, CACHE_IO_SECONDS
 
 logger = logging.getLogger(__name__)
 PREFIX = "tarjama:limit:"

@@ -23,10 +23,10 @@ from prometheus_client import (
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from inference.errors import InvalidInputError
-from inference.scheduler import BatchEvent
-from translate import Translation
-from web.service import TarjamaService
+from tarjama.inference.errors import InvalidInputError
+from tarjama.inference.scheduler import BatchEvent
+from tarjama.translate import Translation
+from tarjama.web.service import TarjamaService
 
 API_ROUTES = frozenset({"/translate", "/detect", "/languages", "/summarize", "/health", "/metrics"})
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from inference.errors import InvalidInputError
-from web.security import App, Receive, Scope, Send, send_error
+from tarjama.inference.errors import InvalidInputError
+from tarjama.web.security import App, Receive, Scope, Send, send_error
 
 
 def parse_origin(value: str) -> str:

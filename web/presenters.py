@@ -9,18 +9,18 @@ import html
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from eval.scores import SIGNIFICANCE_NOTE, Evaluation
-from inference.cache import CacheStatus
-from inference.hub import split_direction
-from inference.jobs import JobReport
-from inference.registry import ModelSpec, describe_directions
-from inference.state import ModelState
-from summarize import Summary
-from translate import Segment, Translation
-from translate.guards import missing_numbers
-from web.downloads import show_bidi
-from web.security import hide_paths
-from web.service import LANGUAGE_NAMES
+from tarjama.eval.scores import SIGNIFICANCE_NOTE, Evaluation
+from tarjama.inference.cache import CacheStatus
+from tarjama.inference.hub import split_direction
+from tarjama.inference.jobs import JobReport
+from tarjama.inference.registry import ModelSpec, describe_directions
+from tarjama.inference.state import ModelState
+from tarjama.summarize import Summary
+from tarjama.translate import Segment, Translation
+from tarjama.translate.guards import missing_numbers
+from tarjama.web.downloads import show_bidi
+from tarjama.web.security import hide_paths
+from tarjama.web.service import LANGUAGE_NAMES
 
 FLAG_TEXT = {
     "untranslated": "not translated",

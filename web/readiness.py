@@ -7,13 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from inference.errors import ModelUnavailableError
-from inference.hub import resolve_model, split_direction
-from inference.registry import ModelSpec, default_translation_model, get_spec, supports
-from inference.settings import DEFAULT_DIRECTION
-from inference.state import model_state
-from web.security import public_model_name
-from web.service import TarjamaService
+from tarjama.inference.errors import ModelUnavailableError
+from tarjama.inference.hub import resolve_model, split_direction
+from tarjama.inference.registry import ModelSpec, default_translation_model, get_spec, supports
+from tarjama.inference.settings import DEFAULT_DIRECTION
+from tarjama.inference.state import model_state
+from tarjama.web.security import public_model_name
+from tarjama.web.service import TarjamaService
 
 State = Literal["loaded", "loading", "present", "missing"]
 DIRECTIONS = (("ar", "en"), ("en", "ar"))

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import html
 
-from translate import Translation
-from translate.guards import OTHER_LANGUAGE
-from translate.langid import language_name
-from translate.routing import DIALECT_MODEL, DIALECT_NAMES
-from web.service import Routing
+from tarjama.translate import Translation
+from tarjama.translate.guards import OTHER_LANGUAGE
+from tarjama.translate.langid import language_name
+from tarjama.translate.routing import DIALECT_MODEL, DIALECT_NAMES
+from tarjama.web.service import Routing
 
 QUALITY_PREFIX = "quality:"
 TRANSLATE_DIRECTIONS: dict[str, tuple[str, str, str | None]] = {  # value → (source, target, dialect)

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from inference.hub import split_direction
-from web.limits import ApiError, Gate
+from tarjama.inference.hub import split_direction
+from tarjama.web.limits import ApiError, Gate
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

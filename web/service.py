@@ -16,12 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 
-from inference.cache import SentenceCache
-from inference.errors import InvalidInputError, LimitExceededError
-from inference.pool import ModelPool
-from inference.registry import DIALECTS, MODELS, ModelSpec, get_spec
-from inference.scheduler import BatchScheduler
-from inference.settings import (
+from tarjama.inference.cache import SentenceCache
+from tarjama.inference.errors import InvalidInputError, LimitExceededError
+from tarjama.inference.pool import ModelPool
+from tarjama.inference.registry import DIALECTS, MODELS, ModelSpec, get_spec
+from tarjama.inference.scheduler import BatchScheduler
+from tarjama.inference.settings import (
     DEFAULT_BACKEND,
     DEFAULT_BATCH_WINDOW_MS,
     DEFAULT_BEAM_SIZE,
@@ -35,15 +35,15 @@ from inference.settings import (
     MAX_REQUEST_ITEMS,
     MAX_UPLOAD_BYTES,
 )
-from summarize import Summarizer, SummarizerConfig, Summary
-from translate import LANGUAGES, Translation, Translator
-from translate.detect import identify
-from translate.documents import HtmlDocument, translate_units
-from translate.engine import choose_source
-from translate.glossary import Glossary, GlossaryShelf, glossary_from_pairs
-from translate.langid import language_name
-from translate.routing import check_dialect, check_quality
-from web.security import public_model_name
+from tarjama.summarize import Summarizer, SummarizerConfig, Summary
+from tarjama.translate import LANGUAGES, Translation, Translator
+from tarjama.translate.detect import identify
+from tarjama.translate.documents import HtmlDocument, translate_units
+from tarjama.translate.engine import choose_source
+from tarjama.translate.glossary import Glossary, GlossaryShelf, glossary_from_pairs
+from tarjama.translate.langid import language_name
+from tarjama.translate.routing import check_dialect, check_quality
+from tarjama.web.security import public_model_name
 
 LANGUAGE_NAMES = {code: language_name(code) for code in (*LANGUAGES, *DIALECTS)}
 Progress = Callable[[int, int], None]

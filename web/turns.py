@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from inference.errors import LimitExceededError
+from tarjama.inference.errors import LimitExceededError
 
 
 class OnePerVisitor:

@@ -19,8 +19,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from inference.errors import InvalidInputError
-from web.security import UPLOAD_PATH, App, Message, Receive, Scope, Send, client_address, send_error
+from tarjama.inference.errors import InvalidInputError
+from tarjama.web.security import UPLOAD_PATH, App, Message, Receive, Scope, Send, client_address, send_error
 
 MAX_ANSWER_BYTES = 1024 * 1024  # an upload answer is a list of paths; more is not one
 MAX_FILES = 100_000  # uploads remembered at once, oldest forgotten first

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from safetensors import SafetensorError
 
-from inference.backends.base import Seq2SeqBackend, resolve_device
-from inference.errors import InvalidInputError, ModelUnavailableError
-from inference.hub import ResolvedModel
-from inference.settings import DEFAULT_CT2_QUANTIZATION_CPU, default_threads
+from tarjama.inference.backends.base import Seq2SeqBackend, resolve_device
+from tarjama.inference.errors import InvalidInputError, ModelUnavailableError
+from tarjama.inference.hub import ResolvedModel
+from tarjama.inference.settings import DEFAULT_CT2_QUANTIZATION_CPU, default_threads
 
 BACKENDS = ("auto", "transformers", "ctranslate2")
 
@@ -41,7 +41,7 @@ def ctranslate2_available(device: str = "cpu") -> bool:
         return False
     if device == "cpu":  # CTranslate2 always runs on the CPU; importing it to ask costs an all-cached run
         return True
-    from inference.backends.ctranslate2_backend import supported_quantizations
+    from tarjama.inference.backends.ctranslate2_backend import supported_quantizations
 
     return bool(supported_quantizations(device))
 
@@ -67,7 +67,7 @@ def choose_backend(backend: str, device: str, quantization: str | None = None) -
         raise InvalidInputError(f"the ctranslate2 backend is not installed or cannot use {device} here")
     if quantization is None and device == "cpu":
         return BackendChoice("ctranslate2", device, DEFAULT_CT2_QUANTIZATION_CPU)  # int8 runs on every CPU
-    from inference.backends.ctranslate2_backend import default_quantization, supported_quantizations
+    from tarjama.inference.backends.ctranslate2_backend import default_quantization, supported_quantizations
 
     quantization = quantization or default_quantization(device)
     supported = supported_quantizations(device)
@@ -100,12 +100,12 @@ def load_backend(
     count = resolve_threads(threads)
     try:
         if choice.name == "ctranslate2":
-            from inference.backends.ctranslate2_backend import CTranslate2Backend
+            from tarjama.inference.backends.ctranslate2_backend import CTranslate2Backend
 
             return CTranslate2Backend(
                 resolved, device=choice.device, quantization=choice.quantization, threads=count
             )
-        from inference.backends.transformers_backend import TransformersBackend
+        from tarjama.inference.backends.transformers_backend import TransformersBackend
 
         if choice.device == "cpu":
             import torch

@@ -8,9 +8,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
-from inference.errors import InvalidInputError
-from inference.generation import GenerationSettings
-from inference.registry import ModelSpec
+from tarjama.inference.errors import InvalidInputError
+from tarjama.inference.generation import GenerationSettings
+from tarjama.inference.registry import ModelSpec
 
 _GPU_DEVICE_FILES = ("/dev/nvidiactl", "/dev/nvidia0", "/proc/driver/nvidia/version", "/dev/kfd")
 

@@ -13,24 +13,24 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from inference.backends.base import (
+from tarjama.inference.backends.base import (
     HFTokenized,
     Hypothesis,
     forced_bos_token,
     resolve_device,
     without_forced_start,
 )
-from inference.batching import even_runs
-from inference.errors import InvalidInputError, ModelUnavailableError
-from inference.generation import GenerationSettings
-from inference.hub import ResolvedModel
-from inference.settings import (
+from tarjama.inference.batching import even_runs
+from tarjama.inference.errors import InvalidInputError, ModelUnavailableError
+from tarjama.inference.generation import GenerationSettings
+from tarjama.inference.hub import ResolvedModel
+from tarjama.inference.settings import (
     DEFAULT_CT2_QUANTIZATION_CPU,
     DEFAULT_CT2_QUANTIZATION_CUDA,
     default_threads,
     models_dir,
 )
-from inference.state import MANIFEST
+from tarjama.inference.state import MANIFEST
 
 
 def supported_quantizations(device: str) -> set[str]:

@@ -6,16 +6,16 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from inference.backends.base import (
+from tarjama.inference.backends.base import (
     HFTokenized,
     Hypothesis,
     forced_bos_token,
     resolve_device,
     without_forced_start,
 )
-from inference.errors import InvalidInputError, ModelUnavailableError
-from inference.generation import GenerationSettings
-from inference.hub import ResolvedModel
+from tarjama.inference.errors import InvalidInputError, ModelUnavailableError
+from tarjama.inference.generation import GenerationSettings
+from tarjama.inference.hub import ResolvedModel
 
 
 class TransformersBackend(HFTokenized):

@@ -18,14 +18,14 @@ from logging.handlers import QueueHandler, QueueListener
 from multiprocessing import get_context
 from multiprocessing.queues import Queue
 
-from inference.errors import TarjamaError
-from inference.jobs.records import Record
-from inference.jobs.task import GroupResult, JobTask
+from tarjama.inference.errors import TarjamaError
+from tarjama.inference.jobs.records import Record
+from tarjama.inference.jobs.task import GroupResult, JobTask
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 WATCH_SECONDS = 0.5  # how often a worker checks that its parent is alive
 IN_FLIGHT_PER_WORKER = 4  # groups queued per worker: enough to keep it busy, little lost to a kill
-LIBRARY_LOGGER = "inference"  # the workers' notices (a failing cache) go to the parent's logger
+LIBRARY_LOGGER = "tarjama.inference"  # the workers' notices (a failing cache) go to the parent's logger
 
 
 def groups(records: Sequence[Record], size: int) -> Iterator[list[Record]]:

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from inference.errors import OutputError
+from tarjama.inference.errors import OutputError
 
 FSYNC_EVERY = 32  # lines between fsyncs (a flush after every line is enough against a killed process)
 _LINE_START = b'{"id": '  # how every line this module writes begins

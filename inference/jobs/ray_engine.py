@@ -13,9 +13,9 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from inference.errors import TarjamaError
-from inference.jobs.records import Record
-from inference.jobs.task import GroupResult, JobTask
+from tarjama.inference.errors import TarjamaError
+from tarjama.inference.jobs.records import Record
+from tarjama.inference.jobs.task import GroupResult, JobTask
 
 
 class RunGroups:

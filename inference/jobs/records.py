@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from inference.errors import InvalidInputError, LimitExceededError
-from inference.settings import MAX_INPUT_CHARS
-from inference.textio import decode_text
+from tarjama.inference.errors import InvalidInputError, LimitExceededError
+from tarjama.inference.settings import MAX_INPUT_CHARS
+from tarjama.inference.textio import decode_text
 
 FORMATS = ("folder", "jsonl", "csv")
 _ESCAPED = re.compile("[\udc80-\udcff]")

@@ -16,11 +16,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from inference.errors import InvalidInputError, OutputError
-from inference.jobs.engines import local_results
-from inference.jobs.output import JsonlOutput, OutputLock, first_of_each
-from inference.jobs.records import BadRecord, Record, read_records
-from inference.jobs.task import GroupResult, JobTask
+from tarjama.inference.errors import InvalidInputError, OutputError
+from tarjama.inference.jobs.engines import local_results
+from tarjama.inference.jobs.output import JsonlOutput, OutputLock, first_of_each
+from tarjama.inference.jobs.records import BadRecord, Record, read_records
+from tarjama.inference.jobs.task import GroupResult, JobTask
 
 ENGINES = ("local", "ray")
 ERROR_KEYS = ("id", "where", "reason")
@@ -209,7 +209,7 @@ def _results(todo: Sequence[Record], task: JobTask, workers: int, engine: str) -
     if not todo:
         return iter(())
     if engine == "ray":
-        from inference.jobs.ray_engine import ray_results
+        from tarjama.inference.jobs.ray_engine import ray_results
 
         return ray_results(todo, task, workers)
     return local_results(todo, task, workers)

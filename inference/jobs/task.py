@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from inference.jobs.records import Record
+from tarjama.inference.jobs.records import Record
 
 
 @dataclass(frozen=True)

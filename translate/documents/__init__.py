@@ -6,7 +6,7 @@ the writer puts each translation back at its anchor, turns direction and languag
 keeps everything else.
 """
 
-from translate.documents.formats import (
+from tarjama.translate.documents.formats import (
     FORMATS,
     MEDIA_TYPES,
     DirectionTranslate,
@@ -18,8 +18,14 @@ from translate.documents.formats import (
     read_document,
     translate_document,
 )
-from translate.documents.html import HtmlDocument
-from translate.documents.units import SentencePair, SentenceTranslate, Unit, UnitsResult, translate_units
+from tarjama.translate.documents.html import HtmlDocument
+from tarjama.translate.documents.units import (
+    SentencePair,
+    SentenceTranslate,
+    Unit,
+    UnitsResult,
+    translate_units,
+)
 
 __all__ = [
     "FORMATS",

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from inference.errors import InvalidInputError, TarjamaError
-from inference.jobs import BadRecord, GroupResult, JobReport, Progress, Record, error_line, run_job
-from inference.textio import write_bytes
-from translate.batch import TranslationOptions, TranslatorConfig, worker_translator
-from translate.detect import detect_language
-from translate.documents.formats import FORMATS, engine_sentences, translate_document
+from tarjama.inference.errors import InvalidInputError, TarjamaError
+from tarjama.inference.jobs import BadRecord, GroupResult, JobReport, Progress, Record, error_line, run_job
+from tarjama.inference.textio import write_bytes
+from tarjama.translate.batch import TranslationOptions, TranslatorConfig, worker_translator
+from tarjama.translate.detect import detect_language
+from tarjama.translate.documents.formats import FORMATS, engine_sentences, translate_document
 
 
 def is_document_folder(path: str | Path) -> bool:

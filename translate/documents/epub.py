@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from inference.errors import InvalidInputError
-from translate.documents.html import html_units, set_direction
-from translate.documents.safety import SafeZip, XmlParts
+from tarjama.inference.errors import InvalidInputError
+from tarjama.translate.documents.html import html_units, set_direction
+from tarjama.translate.documents.safety import SafeZip, XmlParts
 
 _CHAPTERS = (".xhtml", ".html", ".htm")
 

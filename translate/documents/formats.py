@@ -7,18 +7,18 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Protocol
 
-from inference.errors import InvalidInputError
-from inference.generation import GenerationSettings
-from inference.settings import DEFAULT_BEAM_SIZE
-from translate.documents.epub import EpubDocument
-from translate.documents.html import HtmlDocument
-from translate.documents.office import OfficeDocument
-from translate.documents.opendoc import OpenDocument
-from translate.documents.pdf import PdfDocument
-from translate.documents.safety import decode_text
-from translate.documents.text import LineDocument
-from translate.documents.units import SentencePair, SentenceTranslate, Unit, translate_units
-from translate.engine import Translation, Translator
+from tarjama.inference.errors import InvalidInputError
+from tarjama.inference.generation import GenerationSettings
+from tarjama.inference.settings import DEFAULT_BEAM_SIZE
+from tarjama.translate.documents.epub import EpubDocument
+from tarjama.translate.documents.html import HtmlDocument
+from tarjama.translate.documents.office import OfficeDocument
+from tarjama.translate.documents.opendoc import OpenDocument
+from tarjama.translate.documents.pdf import PdfDocument
+from tarjama.translate.documents.safety import decode_text
+from tarjama.translate.documents.text import LineDocument
+from tarjama.translate.documents.units import SentencePair, SentenceTranslate, Unit, translate_units
+from tarjama.translate.engine import Translation, Translator
 
 MEDIA_TYPES = {
     "txt": "text/plain; charset=utf-8",

@@ -7,10 +7,10 @@ from __future__ import annotations
 import lxml.html
 from lxml import etree
 
-from inference.errors import InvalidInputError
-from translate.documents.mixed import local, mixed_units
-from translate.documents.safety import parse_xml, serialize_xml
-from translate.documents.units import Unit
+from tarjama.inference.errors import InvalidInputError
+from tarjama.translate.documents.mixed import local, mixed_units
+from tarjama.translate.documents.safety import parse_xml, serialize_xml
+from tarjama.translate.documents.units import Unit
 
 INLINE = frozenset(
     [

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from translate.documents.units import Unit
+from tarjama.translate.documents.units import Unit
 
 Test = Callable[[etree._Element], bool]
 

@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from inference.errors import InvalidInputError
-from translate.documents.safety import SafeZip, XmlParts
-from translate.documents.units import Unit
+from tarjama.inference.errors import InvalidInputError
+from tarjama.translate.documents.safety import SafeZip, XmlParts
+from tarjama.translate.documents.units import Unit
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from lxml import etree
 
-from inference.errors import InvalidInputError
-from translate.documents.mixed import local, mixed_units
-from translate.documents.safety import SafeZip, XmlParts
-from translate.documents.units import Unit
+from tarjama.inference.errors import InvalidInputError
+from tarjama.translate.documents.mixed import local, mixed_units
+from tarjama.translate.documents.safety import SafeZip, XmlParts
+from tarjama.translate.documents.units import Unit
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"

@@ -8,8 +8,8 @@ import re
 import zipfile
 from xml.sax.saxutils import escape
 
-from inference.errors import InvalidInputError
-from translate.documents.units import Unit
+from tarjama.inference.errors import InvalidInputError
+from tarjama.translate.documents.units import Unit
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 

@@ -12,9 +12,9 @@ import zipfile
 
 from lxml import etree
 
-from inference import textio
-from inference.errors import InvalidInputError, LimitExceededError
-from inference.settings import MAX_DOCUMENT_MEMBERS, MAX_DOCUMENT_RATIO, MAX_DOCUMENT_UNPACKED_BYTES
+from tarjama.inference import textio
+from tarjama.inference.errors import InvalidInputError, LimitExceededError
+from tarjama.inference.settings import MAX_DOCUMENT_MEMBERS, MAX_DOCUMENT_RATIO, MAX_DOCUMENT_UNPACKED_BYTES
 
 _RATIO_FLOOR = 1024 * 1024  # members this small may compress as well as they like
 

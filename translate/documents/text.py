@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from translate.documents.units import Unit
+from tarjama.translate.documents.units import Unit
 
 _MD_PREFIX = re.compile(r"^(\s*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,9}[.)]\s+|>\s?)*)")
 _FENCE = re.compile(r"^\s*(```|~~~)")

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from translate.segment import normalize_input, split_sentences
+from tarjama.translate.segment import normalize_input, split_sentences
 
 SentenceTranslate = Callable[[Sequence[str]], list[str]]
 """Translates sentences, one output per input, in order (the service's ``translate_lines``)."""

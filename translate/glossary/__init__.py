@@ -1,7 +1,7 @@
 """Glossaries: files and request pairs, term matching that survives Arabic spelling, and enforcement."""
 
-from translate.glossary.apply import PROTECTED, Termed, TermTranslator
-from translate.glossary.files import (
+from tarjama.translate.glossary.apply import PROTECTED, Termed, TermTranslator
+from tarjama.translate.glossary.files import (
     Glossary,
     GlossaryError,
     build_glossary,
@@ -9,8 +9,8 @@ from translate.glossary.files import (
     parse_glossary,
     read_glossary,
 )
-from translate.glossary.shelf import GlossaryShelf, sample_glossary
-from translate.glossary.terms import Match, TermFinder
+from tarjama.translate.glossary.shelf import GlossaryShelf, sample_glossary
+from tarjama.translate.glossary.terms import Match, TermFinder
 
 __all__ = [
     "PROTECTED",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from inference.backends.base import Hypothesis
+from tarjama.inference.backends.base import Hypothesis
 
 _SPECIAL = re.compile(r"<[^<>\s]*>|>>[^<>\s]*<<|__[a-z]{2,3}__|[a-z]{3}_[A-Z][a-z]{3}")
 _WORD_START = "▁"

@@ -13,16 +13,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from inference.backends import Seq2SeqBackend
-from inference.backends.base import Hypothesis
-from inference.batching import batches_by_tokens
-from inference.cache import CacheEntry, SentenceCache, cache_key
-from inference.cached import CachedGenerator, Generated, Progress
-from inference.generation import GenerationSettings
-from inference.settings import GLOSSARY_HYPOTHESES
-from translate.glossary.align import aligned_run, replace_words, word_alignment
-from translate.glossary.files import Glossary
-from translate.glossary.terms import Match, TermFinder
+from tarjama.inference.backends import Seq2SeqBackend
+from tarjama.inference.backends.base import Hypothesis
+from tarjama.inference.batching import batches_by_tokens
+from tarjama.inference.cache import CacheEntry, SentenceCache, cache_key
+from tarjama.inference.cached import CachedGenerator, Generated, Progress
+from tarjama.inference.generation import GenerationSettings
+from tarjama.inference.settings import GLOSSARY_HYPOTHESES
+from tarjama.translate.glossary.align import aligned_run, replace_words, word_alignment
+from tarjama.translate.glossary.files import Glossary
+from tarjama.translate.glossary.terms import Match, TermFinder
 
 PROTECTED = re.compile(r"\{\{([^{}]*)\}\}")
 _COPYABLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,:/\-'&_%?=#+]*")

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from inference.arabic import ARABIC_LETTERS, LATIN_LETTERS
-from inference.errors import InvalidInputError, LimitExceededError
-from inference.settings import MAX_GLOSSARY_BYTES, MAX_GLOSSARY_ENTRY_BYTES
+from tarjama.inference.arabic import ARABIC_LETTERS, LATIN_LETTERS
+from tarjama.inference.errors import InvalidInputError, LimitExceededError
+from tarjama.inference.settings import MAX_GLOSSARY_BYTES, MAX_GLOSSARY_ENTRY_BYTES
 
 LANGUAGES = ("ar", "en")
 _HEADER_WORDS = {("source", "target"), ("source_term", "target_term"), ("term", "translation")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from translate.glossary.files import Glossary, GlossaryError, read_glossary
+from tarjama.translate.glossary.files import Glossary, GlossaryError, read_glossary
 
 SAMPLE = Path(__file__).parent / "data" / "kurdistan-ar-en.tsv"
 

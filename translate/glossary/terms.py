@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from inference.arabic import normalize_arabic
+from tarjama.inference.arabic import normalize_arabic
 
 _WORD = re.compile(r"[\w\u0610-\u061A\u064B-\u065F\u0670\u0640]+")
 _CONJUNCTIONS = ("و", "ف")

@@ -21,8 +21,8 @@ import gradio as gr
 import uvicorn
 from fastapi import FastAPI
 
-from inference.errors import TarjamaError
-from inference.settings import (
+from tarjama.inference.errors import TarjamaError
+from tarjama.inference.settings import (
     BODY_IDLE_SECONDS,
     DEFAULT_BACKEND,
     DEFAULT_BATCH_WINDOW_MS,
@@ -33,22 +33,22 @@ from inference.settings import (
     DEFAULT_QUEUE_SIZE,
     DEFAULT_REQ_LIMIT,
 )
-from translate.glossary import GlossaryShelf
-from ui import build_demo
-from ui_events import event_rules
-from ui_firstrun import PAGE_EXTRA_CSS
-from web import presenters
-from web.api import add_api
-from web.disconnect import QuietDisconnects
-from web.files import add_files
-from web.guard import guard
-from web.handlers import KEEP_SECONDS, Page, model_line
-from web.health import add_health
-from web.limits import MEMORY_STORAGE, ApiAccess, Gate, RateLimiter, load_api_keys, open_rate_store
-from web.metrics import Network, add_metrics, parse_networks
-from web.origins import parse_origin
-from web.service import TarjamaService
-from web.uploads import UploadLedger
+from tarjama.translate.glossary import GlossaryShelf
+from tarjama.ui import build_demo
+from tarjama.ui_events import event_rules
+from tarjama.ui_firstrun import PAGE_EXTRA_CSS
+from tarjama.web import presenters
+from tarjama.web.api import add_api
+from tarjama.web.disconnect import QuietDisconnects
+from tarjama.web.files import add_files
+from tarjama.web.guard import guard
+from tarjama.web.handlers import KEEP_SECONDS, Page, model_line
+from tarjama.web.health import add_health
+from tarjama.web.limits import MEMORY_STORAGE, ApiAccess, Gate, RateLimiter, load_api_keys, open_rate_store
+from tarjama.web.metrics import Network, add_metrics, parse_networks
+from tarjama.web.origins import parse_origin
+from tarjama.web.service import TarjamaService
+from tarjama.web.uploads import UploadLedger
 
 
 def create_app(
@@ -146,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Serve until interrupted; returns the exit status."""
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="tarjama: %(levelname)s: %(message)s")
-    logging.getLogger("inference").setLevel(logging.INFO)  # the cache failing and working again
+    logging.getLogger("tarjama.inference").setLevel(logging.INFO)  # the cache failing and working again
     try:
         keys = load_api_keys(args.api_keys, args.req_limit) if args.api_keys else {}
         open_rate_store(args.limits_storage)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from web.events import EventRules, Input, Kind, events_of
+from tarjama.web.events import EventRules, Input, Kind, events_of
 
 
 def _kind(component: object) -> Kind:

@@ -8,8 +8,8 @@ from typing import Any
 
 import gradio as gr
 
-from web.handlers import GlossaryChoice, Page
-from web.security import client_address
+from tarjama.web.handlers import GlossaryChoice, Page
+from tarjama.web.security import client_address
 
 GLOSSARY_SUFFIXES = [".tsv", ".csv", ".txt"]
 Reporter = Callable[[gr.Progress, str, str], Callable[[int, int], None]]

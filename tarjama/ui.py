@@ -9,14 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import gradio as gr
-
 import ui_firstrun
-from eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS
-from ui_glossary import glossary_controls, wire_glossary
-from web import presenters
-from web.handlers import KEEP_SECONDS, Page, model_choices
-from web.routing_page import TRANSLATE_DIRECTION_CHOICES
-from web.security import client_address
+
+from tarjama.eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS
+from tarjama.ui_glossary import glossary_controls, wire_glossary
+from tarjama.web import presenters
+from tarjama.web.handlers import KEEP_SECONDS, Page, model_choices
+from tarjama.web.routing_page import TRANSLATE_DIRECTION_CHOICES
+from tarjama.web.security import client_address
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
 EXAMPLE_ARTICLES = (
@@ -348,7 +348,7 @@ def build_demo(page: Page) -> gr.Blocks:
             with gr.Tab("Translate", id="translate"):
                 _translate_tab(page)
             with gr.Tab("Documents", id="documents"):
-                from ui_documents import documents_tab  # it imports this module's helpers
+                from tarjama.ui_documents import documents_tab  # it imports this module's helpers
 
                 documents_tab(page)
             with gr.Tab("Summarise", id="summarize"):

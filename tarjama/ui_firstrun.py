@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import gradio as gr
 
-from web.handlers import Page, model_choices
-from web.service import detect
+from tarjama.web.handlers import Page, model_choices
+from tarjama.web.service import detect
 
 PHONE_WIDTH_PX = 700  # below this the sentence table stacks each pair and the rows wrap
 
@@ -123,7 +123,7 @@ def batch_job_controls(page: Page, job: gr.Radio) -> tuple[gr.Radio, gr.Slider, 
     """The Batch tab's options, each shown only for the job it belongs to: method and length for
     summaries, the model for translations; the language dropdown says what it sets ("Summary language" or
     "Translate into"). Returns ``(method, sentences, to, model)``."""
-    from ui import SUMMARY_METHODS
+    from tarjama.ui import SUMMARY_METHODS
 
     with gr.Row():
         with gr.Row(elem_id="tj-batch-summary-options") as summary_row:

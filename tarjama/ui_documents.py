@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import gradio as gr
 
-from translate.documents import FORMATS
-from ui import DIRECTION_CHOICES, SHARED_BATCHES, _after, _visitor
-from web.documents import DocumentOutputs, translate_upload
-from web.handlers import Page, model_choices
+from tarjama.translate.documents import FORMATS
+from tarjama.ui import DIRECTION_CHOICES, SHARED_BATCHES, _after, _visitor
+from tarjama.web.documents import DocumentOutputs, translate_upload
+from tarjama.web.handlers import Page, model_choices
 
 
 def documents_tab(page: Page) -> None:
