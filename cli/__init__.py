@@ -6,7 +6,8 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from tarjama.cli import cache, evaluation, summaries, translation
+from tarjama import __version__
+from tarjama.cli import cache, evaluation, serve, summaries, translation
 from tarjama.cli.common import warnings_on_stderr
 from tarjama.inference.errors import TarjamaError
 
@@ -20,11 +21,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tarjama", description="Arabic <-> English news translation, summaries and evaluation."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     translation.add_commands(sub)
     summaries.add_commands(sub)
     evaluation.add_commands(sub)
     cache.add_commands(sub)
+    serve.add_commands(sub)
     return parser
 
 

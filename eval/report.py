@@ -7,10 +7,10 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from tarjama import __version__
 from tarjama.eval.plots import write_plots
 from tarjama.eval.run import RunResult
 from tarjama.eval.scores import Evaluation
@@ -22,13 +22,6 @@ _PLOT_CAPTIONS = {
     "segment_scores.png": "Distribution of item-level scores",
     "length_ratio.png": "Output/reference length ratio",
 }
-
-
-def _tarjama_version() -> str:
-    try:
-        return version("tarjama")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 def _now() -> str:
@@ -61,7 +54,7 @@ class Report:
         per-item figures the plots are drawn from."""
         return {
             "format": REPORT_FORMAT,
-            "tarjama_version": _tarjama_version(),
+            "tarjama_version": __version__,
             "created": self.created,
             "testset": self.testset,
             "model": self.model,

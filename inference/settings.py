@@ -80,6 +80,9 @@ DEFAULT_CONCURRENCY = 1  # model calls running at once, page and API together
 DEFAULT_BATCH_WINDOW_MS = 20.0  # concurrent requests' sentences gathered this long into one batch (bench/)
 DEFAULT_QUEUE_SIZE = 32  # page events waiting; beyond this the page says the queue is full
 DEFAULT_REQ_LIMIT = 0  # API requests per minute per client (or per key); 0 = no limit
+MEMORY_STORAGE = (
+    "memory://"  # rate limits counted in this process (--limits-storage; or redis://HOST:PORT/DB)
+)
 MAX_BODY_BYTES = 2 * 1024 * 1024  # one request body (room for MAX_REQUEST_CHARS as JSON escapes)
 MAX_UPLOAD_REQUEST_BYTES = 4 * MAX_UPLOAD_BYTES  # one upload request to the page (several files)
 MAX_HEADER_BYTES = 64 * 1024  # all headers of one request together

@@ -21,18 +21,9 @@ import gradio as gr
 import uvicorn
 from fastapi import FastAPI
 
+from tarjama.cli.serve import SERVE_DESCRIPTION, add_server_arguments, check_server_arguments
 from tarjama.inference.errors import TarjamaError
-from tarjama.inference.settings import (
-    BODY_IDLE_SECONDS,
-    DEFAULT_BACKEND,
-    DEFAULT_BATCH_WINDOW_MS,
-    DEFAULT_CONCURRENCY,
-    DEFAULT_DEVICE,
-    DEFAULT_HOST,
-    DEFAULT_PORT,
-    DEFAULT_QUEUE_SIZE,
-    DEFAULT_REQ_LIMIT,
-)
+from tarjama.inference.settings import BODY_IDLE_SECONDS, DEFAULT_CONCURRENCY, DEFAULT_QUEUE_SIZE
 from tarjama.translate.glossary import GlossaryShelf
 from tarjama.ui import build_demo
 from tarjama.ui_events import event_rules
@@ -101,50 +92,20 @@ def create_app(
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """The command line of ``python app.py``."""
-    parser = argparse.ArgumentParser(description="Serve the tarjama web page and its HTTP API.")
-    add = parser.add_argument
-    add("--host", default=DEFAULT_HOST, help="address to bind (default %(default)s: this machine only)")
-    add("--port", type=int, default=DEFAULT_PORT, help="port (default %(default)s)")
-    add(
-        "--mt-model",
-        action="append",
-        metavar="NAME_OR_DIR",
-        help="translation model: short name, Hub id or local folder, ar-en=DIR / en-ar=DIR to state a "
-        "folder's direction; repeat for one model per direction (default: per direction)",
-    )
-    add("--sum-model", help="abstractive summary model: short name, Hub id or local folder")
-    add("--glossary", action="append", default=[], metavar="NAME=FILE",
-        help="a glossary (TSV/CSV, one direction) requests may name as glossary_id (repeatable)")  # fmt: skip
-    add("--backend", default=DEFAULT_BACKEND, choices=["auto", "ctranslate2", "transformers"])
-    add("--device", default=DEFAULT_DEVICE, choices=["auto", "cpu", "cuda"])
-    add("--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="model calls at once (%(default)s)")
-    add("--batch-window-ms", type=float, default=DEFAULT_BATCH_WINDOW_MS,
-        help="gather concurrent requests' sentences this long per model call (%(default)s ms)")  # fmt: skip
-    add("--no-metrics", action="store_true", help="do not serve GET /metrics")
-    add("--metrics-allow", action="append", default=[], metavar="NETWORK",
-        help="also serve /metrics to this address or network (repeatable; default: loopback)")  # fmt: skip
-    add("--queue-size", type=int, default=DEFAULT_QUEUE_SIZE, help="page requests waiting (%(default)s)")
-    add("--req-limit", type=int, default=DEFAULT_REQ_LIMIT, help="API requests/minute per client; 0 = none")
-    add("--api-keys", metavar="FILE", help="API keys file, one 'KEY [REQUESTS_PER_MINUTE]' a line")
-    add("--require-api-key", action="store_true", help="refuse API requests without a key")
-    add("--limits-storage", default=MEMORY_STORAGE, help="where rate limits are counted (%(default)s)")
-    add("--cors-origin", action="append", default=[], metavar="ORIGIN",
-        help="also serve web pages of this origin (https://host[:port]), with the key cookie; repeatable "
-        "(default: this server's own page only)")  # fmt: skip
-    add("--forwarded-allow-ips", default="", metavar="IPS", help="proxies whose X-Forwarded-For is trusted")
-    add(
-        "--body-timeout", type=float, default=BODY_IDLE_SECONDS, help="seconds a body may stall (%(default)s)"
-    )
-    args = parser.parse_args(argv)
-    if args.batch_window_ms < 0:
-        parser.error("--batch-window-ms must not be negative")
-    return args
+    """The command line of ``python app.py`` (the same as ``tarjama serve``)."""
+    parser = argparse.ArgumentParser(description=SERVE_DESCRIPTION)
+    add_server_arguments(parser)
+    return check_server_arguments(parser, parser.parse_args(argv))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Serve until interrupted; returns the exit status."""
-    args = parse_args(argv)
+    """``python app.py``: serve until interrupted; returns the exit status."""
+    return serve(parse_args(argv))
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Serve the page and the API with the options of :func:`web.serving.add_server_arguments` until
+    interrupted; returns the exit status."""
     logging.basicConfig(level=logging.WARNING, format="tarjama: %(levelname)s: %(message)s")
     logging.getLogger("tarjama.inference").setLevel(logging.INFO)  # the cache failing and working again
     try:

@@ -6,19 +6,18 @@ wired to a :class:`web.handlers.Page` call. ``app.py`` serves it beside the HTTP
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import gradio as gr
 import ui_firstrun
 
 from tarjama.eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS
+from tarjama.seeds import seed_text
 from tarjama.ui_glossary import glossary_controls, wire_glossary
 from tarjama.web import presenters
 from tarjama.web.handlers import KEEP_SECONDS, Page, model_choices
 from tarjama.web.routing_page import TRANSLATE_DIRECTION_CHOICES
 from tarjama.web.security import client_address
 
-SEEDS = Path(__file__).resolve().parent / "seeds"
 EXAMPLE_ARTICLES = (
     "000_ac9cc5f60d3ec1c9.txt",
     "ant_CN-middleEast-259-20180313.txt",
@@ -70,9 +69,8 @@ def _add_examples(article: gr.Textbox, elem_id: str) -> None:
     """The seed articles (``seeds/``) as examples that fill ``article``; none when the folder is absent."""
     texts, labels = [], []
     for name in EXAMPLE_ARTICLES:
-        path = SEEDS / name
-        if path.is_file():
-            text = path.read_text(encoding="utf-8")
+        text = seed_text(name)
+        if text is not None:
             title = next((line.strip() for line in text.splitlines() if len(line.strip()) > 30), name)
             texts.append([text])
             labels.append(presenters.shorten(title, EXAMPLE_LABEL_CHARS))

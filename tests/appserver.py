@@ -43,8 +43,16 @@ def server_env(tmp: Path) -> dict[str, str]:
 
 
 @contextmanager
-def running_app(args: Sequence[str], tmp: Path, env: Mapping[str, str | None] | None = None) -> Iterator[str]:
-    """Run ``app.py ARGS --port P`` until the block ends; yields its base URL (log: ``tmp/server.log``).
+def running_app(
+    args: Sequence[str],
+    tmp: Path,
+    env: Mapping[str, str | None] | None = None,
+    *,
+    command: Sequence[str] = (sys.executable, "app.py"),
+    cwd: Path = ROOT,
+) -> Iterator[str]:
+    """Run ``app.py ARGS --port P`` (or ``command``: ``tarjama serve``) in ``cwd`` until the block ends;
+    yields its base URL (log: ``tmp/server.log``).
 
     ``env`` changes the server's environment after :func:`server_env` (``None`` removes a variable)."""
     environment = server_env(tmp)
@@ -57,8 +65,8 @@ def running_app(args: Sequence[str], tmp: Path, env: Mapping[str, str | None] | 
     log_path = tmp / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "app.py", "--port", str(port), *args],
-            cwd=ROOT,
+            [*command, "--port", str(port), *args],
+            cwd=cwd,
             env=environment,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tarjama import __version__
 from tarjama.inference.cache import CacheError
 from tarjama.inference.errors import (
     InvalidInputError,
@@ -41,7 +42,7 @@ def test_a_healthy_server(memorised_ar_en: Path, memorised_pairs: list, tmp_path
             "en-ar": {"model": "opus-mt-en-ar", "state": "missing"},
         }
         expected = {"status": "ok", "cache": cache, "models": models, "models_loaded": [], "queue_depth": 0}
-        assert answer.json() == expected
+        assert answer.json() == {**expected, "version": __version__}
         done = translate(client, [memorised_pairs[0][0]])
         assert done.status_code == 200 and "X-Tarjama-Cache" not in done.headers
         assert client.get("/health").json()["models_loaded"] == [memorised_ar_en.name]

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tarjama import __version__
 from tarjama.web.readiness import readiness
 from tarjama.web.security import public_model_name
 from tarjama.web.service import TarjamaService
@@ -28,6 +29,7 @@ def health(service: TarjamaService) -> tuple[int, dict[str, Any]]:
     ready, models = readiness(service)
     body = {
         "status": "unavailable" if not ready else "degraded" if degraded else "ok",
+        "version": __version__,
         "cache": cache,
         "models": models,
         "models_loaded": [public_model_name(name) for name in service.pool.loaded_models()],

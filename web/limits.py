@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Protocol
 
 from tarjama.inference.errors import InvalidInputError
-from tarjama.inference.settings import DEFAULT_REQ_LIMIT
+from tarjama.inference.settings import DEFAULT_REQ_LIMIT, MEMORY_STORAGE
 
 Clock = Callable[[], float]
-MEMORY_STORAGE = "memory://"
 
 
 class ApiError(Exception):
