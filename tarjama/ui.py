@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import gradio as gr
-import ui_firstrun
-
+from tarjama import ui_firstrun
 from tarjama.eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS
 from tarjama.seeds import seed_text
 from tarjama.ui_glossary import glossary_controls, wire_glossary
