@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import asdict
 
 from cli.batch import add_batch_options, run_batch_command
 from cli.common import add_engine_options, emit, print_json
-from inference import MODELS, InvalidInputError, ModelPool, get_spec, pull_model
-from inference.settings import DEFAULT_BEAM_SIZE
+from inference import MODELS, InvalidInputError, ModelPool, ModelUnavailableError, get_spec, pull_model
+from inference.hub import ResolvedModel
+from inference.settings import DEFAULT_BACKEND, DEFAULT_BEAM_SIZE, DEFAULT_DEVICE
 from inference.textio import read_text
 
 # --- translate, segment ------------------------------------------------------------------------
@@ -132,7 +134,25 @@ def _models_pull(args: argparse.Namespace) -> int:
     spec = get_spec(args.name)
     resolved = pull_model(args.name, task=spec.task if spec else "translate", revision=args.revision)
     print(f"{args.name}: {resolved.path} (revision {resolved.revision})")
+    _convert_for_serving(resolved)
     return 0
+
+
+def _convert_for_serving(resolved: ResolvedModel) -> None:
+    """Convert a pulled model for CTranslate2 now (in a process of its own) when this machine would serve
+    it with CTranslate2, so no server or command converts it on first use."""
+    from inference.backends import choose_backend
+    from inference.backends.ctranslate2_backend import converted_model
+
+    choice = choose_backend(DEFAULT_BACKEND, DEFAULT_DEVICE)
+    if choice.name != "ctranslate2":
+        return
+    try:
+        path = converted_model(resolved, choice.quantization)
+    except ModelUnavailableError as exc:
+        print(f"{resolved.name}: not converted to CTranslate2: {exc.reason}", file=sys.stderr)
+        return
+    print(f"{resolved.name}: converted to CTranslate2 {choice.quantization} ({path})")
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:

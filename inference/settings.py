@@ -20,6 +20,7 @@ DEFAULT_BACKEND = "auto"  # auto | transformers | ctranslate2
 DEFAULT_DEVICE = "auto"  # auto | cpu | cuda
 DEFAULT_CT2_QUANTIZATION_CPU = "int8"  # CTranslate2 compute type (and conversion quantisation) on CPU
 DEFAULT_CT2_QUANTIZATION_CUDA = "int8_float16"  # ... and on CUDA
+DEFAULT_CT2_SHARE_TOKENS = 1536  # CPU: a CTranslate2 sub-batch's work (source + beam × output tokens); bench/
 
 # --- models from the Hub ------------------------------------------------------------------------
 HUB_TIMEOUT_SECONDS = 10.0  # wait this long for the Hub (or HF_ENDPOINT's mirror), then use the local copy
@@ -73,6 +74,7 @@ ENV_CACHE = "TARJAMA_CACHE"
 ENV_CACHE_TTL = "TARJAMA_CACHE_TTL"
 ENV_MODELS_DIR = "TARJAMA_MODELS_DIR"
 ENV_THREADS = "TARJAMA_THREADS"
+ENV_CT2_SHARE_TOKENS = "TARJAMA_CT2_SHARE_TOKENS"
 
 
 def cache_location() -> str:
@@ -121,3 +123,14 @@ def default_threads() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def ct2_share_tokens() -> int:
+    """The work of one CTranslate2 sub-batch on CPU: ``$TARJAMA_CT2_SHARE_TOKENS`` (the best measured on this
+    machine with ``bench.translate_speed --share-tokens``) or ``DEFAULT_CT2_SHARE_TOKENS``."""
+    env = os.environ.get(ENV_CT2_SHARE_TOKENS, "").strip()
+    if not env:
+        return DEFAULT_CT2_SHARE_TOKENS
+    if not env.isdigit() or int(env) < 1:
+        raise InvalidInputError(f"{ENV_CT2_SHARE_TOKENS} must be a whole number above 0, not {env!r}")
+    return int(env)
