@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         "--raw-batch-size", type=int, default=16, help="(e)'s max_batch_size (default %(default)s)"
     )
     parser.add_argument(
-        "--share-tokens", type=int, help="tarjama's CT2 sub-batch work (default: $TARJAMA_CT2_SHARE_TOKENS)"
+        "--share-tokens", type=int, help="tarjama's CT2 sub-batch tokens (default: $TARJAMA_CT2_SHARE_TOKENS)"
     )
     parser.add_argument("--rounds", type=int, default=5, help="rounds over all systems (default %(default)s)")
     parser.add_argument("--repeat", type=int, default=1, help="timed runs per system and round")
@@ -353,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     converted_model(resolve_model(str(model_dir), task="translate"), "int8")  # first use, not timed below
     print(f"model {model_dir}\nint8 conversion (or reuse) {time.perf_counter() - started:.1f} s")
     print(f"{len(texts)} sentences x {args.tokens} tokens, {args.threads} threads, {os.cpu_count()} CPUs")
-    print(f"tarjama's CT2 sub-batches: {ct2_share_tokens()} tokens of work; raw: {args.raw_batch_size}")
+    print(f"tarjama's CT2 sub-batches: {ct2_share_tokens()} tokens in and out; raw: {args.raw_batch_size}")
     with tempfile.TemporaryDirectory(prefix="tarjama-bench-") as tmp:
         inputs = Path(tmp) / "inputs.json"
         inputs.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")

@@ -20,7 +20,7 @@ DEFAULT_BACKEND = "auto"  # auto | transformers | ctranslate2
 DEFAULT_DEVICE = "auto"  # auto | cpu | cuda
 DEFAULT_CT2_QUANTIZATION_CPU = "int8"  # CTranslate2 compute type (and conversion quantisation) on CPU
 DEFAULT_CT2_QUANTIZATION_CUDA = "int8_float16"  # ... and on CUDA
-DEFAULT_CT2_SHARE_TOKENS = 1536  # CPU: a CTranslate2 sub-batch's work (source + beam × output tokens); bench/
+DEFAULT_CT2_SHARE_TOKENS = 1536  # CPU: source + output tokens of one CTranslate2 sub-batch (bench/README.md)
 
 # --- models from the Hub ------------------------------------------------------------------------
 HUB_TIMEOUT_SECONDS = 10.0  # wait this long for the Hub (or HF_ENDPOINT's mirror), then use the local copy
@@ -126,8 +126,8 @@ def default_threads() -> int:
 
 
 def ct2_share_tokens() -> int:
-    """The work of one CTranslate2 sub-batch on CPU: ``$TARJAMA_CT2_SHARE_TOKENS`` (the best measured on this
-    machine with ``bench.translate_speed --share-tokens``) or ``DEFAULT_CT2_SHARE_TOKENS``."""
+    """Source and output tokens of one CTranslate2 sub-batch on CPU: ``$TARJAMA_CT2_SHARE_TOKENS`` (the best
+    measured here with ``bench.translate_speed --share-tokens``) or ``DEFAULT_CT2_SHARE_TOKENS``."""
     env = os.environ.get(ENV_CT2_SHARE_TOKENS, "").strip()
     if not env:
         return DEFAULT_CT2_SHARE_TOKENS

@@ -77,8 +77,9 @@ def test_work_shares(
 def test_work_shares_within_a_budget(
     lengths: list[int], share_tokens: int, expected: list[list[int]]
 ) -> None:
-    settings = GenerationSettings(beam_size=1, min_new_tokens=48)
-    assert ct2_module.work_shares(lengths, settings, 48, 2, share_tokens) == expected
+    for beam in (1, 4):  # the budget counts each output token once, whatever the beam
+        settings = GenerationSettings(beam_size=beam, min_new_tokens=48)
+        assert ct2_module.work_shares(lengths, settings, 48, 2, share_tokens) == expected
 
 
 def test_sub_batches_queue_for_the_workers_longest_first(

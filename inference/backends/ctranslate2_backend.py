@@ -127,15 +127,17 @@ def work_shares(
     Each sub-batch holds sources of neighbouring lengths (little padding) and about the same work: a
     source costs its length (encoder, cross-attention) plus ``beam_size`` times its expected output, its
     own length bounded by the decoding limits (the decoder). There is one sub-batch per worker, or more
-    when the batch's work is over ``share_tokens`` per sub-batch: CTranslate2's workers then take them
-    from its queue as each finishes, so none idles while another works through an overlong share, and a
-    sub-batch stays the size the CPU decodes fastest (``DEFAULT_CT2_SHARE_TOKENS``, measured in bench/).
+    when the batch holds over ``share_tokens`` source and output tokens per sub-batch (counted once
+    whatever the beam: a sub-batch of 16 sentences was the fastest greedy and with beam 4 alike, see
+    bench/): CTranslate2's workers then take them from its queue as each finishes, so none idles while
+    another works through an overlong share, and a sub-batch stays the size the CPU decodes fastest.
     """
     low = min(settings.min_new_tokens, steps)
-    costs = [n + settings.beam_size * min(max(n, low), steps) for n in lengths]
+    outputs = [min(max(n, low), steps) for n in lengths]
+    costs = [n + settings.beam_size * out for n, out in zip(lengths, outputs, strict=True)]
     parts = workers
     if share_tokens:
-        parts = max(workers, -(-sum(costs) // share_tokens))
+        parts = max(workers, -(-(sum(lengths) + sum(outputs)) // share_tokens))
     return even_runs(lengths, costs, parts)
 
 
