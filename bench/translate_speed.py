@@ -13,9 +13,9 @@ checks that before it prints anything. Each system runs in a fresh subprocess, s
 Systems: (a) transformers, one sentence per ``generate`` call; (b) transformers, ``generate`` on batches of
 ``--batch-size`` sentences in input order; (c) tarjama, transformers backend; (d) tarjama, CTranslate2
 int8; (e) raw CTranslate2 ``translate_batch`` on the same tokens and the same converted model, one call
-with tarjama's thread settings (one single-threaded worker per thread), ``max_batch_size`` cutting the call
-into one sub-batch per worker as CT2 documents (tarjama instead cuts each batch into shares of equal work);
-(f) tarjama, CTranslate2, every sentence already in the cache.
+with tarjama's thread settings (one single-threaded worker per thread) and ``max_batch_size``
+``--raw-batch-size`` (16: the fastest raw layout measured; tarjama instead cuts each batch into sub-batches
+of equal work, ``--share-tokens`` each); (f) tarjama, CTranslate2, every sentence already in the cache.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bench.speed_inputs import REPO, prepare_model, sentences
-from tarjama.inference.settings import DEFAULT_MAX_BATCH_TOKENS
+from tarjama.inference.settings import DEFAULT_MAX_BATCH_TOKENS, ENV_CT2_SHARE_TOKENS, ct2_share_tokens
 
 SYSTEMS = {
     "a": "transformers, 1 sentence/call",
@@ -46,7 +46,7 @@ SYSTEMS = {
     "f": "tarjama, warm cache",
 }
 T = TypeVar("T")
-WORKER_OPTIONS = ("tokens", "threads", "batch_size", "repeat", "max_batch_tokens")
+WORKER_OPTIONS = ("tokens", "threads", "batch_size", "repeat", "max_batch_tokens", "raw_batch_size")
 WARMUP = "الطقس جميل اليوم في المدينة."
 
 
@@ -62,6 +62,7 @@ class Job:
     batch_size: int
     repeat: int
     max_batch_tokens: int  # tarjama's token budget per generate call
+    raw_batch_size: int  # (e)'s max_batch_size
 
 
 def best_of(job: Job, run: Callable[[], T]) -> tuple[float, T]:
@@ -170,7 +171,7 @@ def run_raw_ct2(job: Job) -> dict[str, Any]:
             max_decoding_length=job.tokens,
             min_decoding_length=job.tokens,
             max_input_length=0,
-            max_batch_size=-(-len(source) // workers),  # CT2 sorts and cuts: one sub-batch per worker
+            max_batch_size=job.raw_batch_size,  # CT2 sorts, cuts and queues the sub-batches for its workers
         )
         return [r.hypotheses[0] for r in results]
 
@@ -316,6 +317,12 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_MAX_BATCH_TOKENS,
         help="tarjama's budget (default %(default)s)",
     )
+    parser.add_argument(
+        "--raw-batch-size", type=int, default=16, help="(e)'s max_batch_size (default %(default)s)"
+    )
+    parser.add_argument(
+        "--share-tokens", type=int, help="tarjama's CT2 sub-batch tokens (default: $TARJAMA_CT2_SHARE_TOKENS)"
+    )
     parser.add_argument("--rounds", type=int, default=5, help="rounds over all systems (default %(default)s)")
     parser.add_argument("--repeat", type=int, default=1, help="timed runs per system and round")
     parser.add_argument("--systems", default="abcdef", help="which systems to run (default %(default)s)")
@@ -328,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--inputs", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     os.environ.setdefault("TARJAMA_MODELS_DIR", str(args.work.resolve() / "ct2"))
+    if args.share_tokens:
+        os.environ[ENV_CT2_SHARE_TOKENS] = str(args.share_tokens)  # the workers inherit it
     if args.worker:
         worker(args)
         return 0
@@ -344,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     converted_model(resolve_model(str(model_dir), task="translate"), "int8")  # first use, not timed below
     print(f"model {model_dir}\nint8 conversion (or reuse) {time.perf_counter() - started:.1f} s")
     print(f"{len(texts)} sentences x {args.tokens} tokens, {args.threads} threads, {os.cpu_count()} CPUs")
+    print(f"tarjama's CT2 sub-batches: {ct2_share_tokens()} tokens in and out; raw: {args.raw_batch_size}")
     with tempfile.TemporaryDirectory(prefix="tarjama-bench-") as tmp:
         inputs = Path(tmp) / "inputs.json"
         inputs.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")

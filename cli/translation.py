@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
 from tarjama.cli.batch import add_batch_options, run_batch_command
 from tarjama.cli.common import add_engine_options, emit, print_json
 from tarjama.cli.documents import is_document, is_document_folder, translate_document_command
-from tarjama.inference import MODELS, InvalidInputError, ModelPool, get_spec, pull_model
-from tarjama.inference.settings import DEFAULT_BEAM_SIZE
+from tarjama.inference import (
+    MODELS,
+    InvalidInputError,
+    ModelPool,
+    ModelUnavailableError,
+    get_spec,
+    pull_model,
+)
+from tarjama.inference.hub import ResolvedModel
+from tarjama.inference.settings import DEFAULT_BACKEND, DEFAULT_BEAM_SIZE, DEFAULT_DEVICE
 from tarjama.inference.textio import read_text
 from tarjama.translate.routing import DIALECT_NAMES, QUALITIES, translation_languages
 
@@ -199,6 +208,7 @@ def _models_pull(args: argparse.Namespace) -> int:
     spec = get_spec(args.name)
     resolved = pull_model(args.name, task=spec.task if spec else "translate", revision=args.revision)
     print(f"{args.name}: {resolved.path} (revision {resolved.revision})")
+    _convert_for_serving(resolved)
     return 0
 
 
@@ -232,6 +242,23 @@ def _models_import(args: argparse.Namespace) -> int:
     print(f"{imported.name}: imported as {imported.repo_id} (revision {imported.revision}); it now works "
           "without the Hub")  # fmt: skip
     return 0
+
+
+def _convert_for_serving(resolved: ResolvedModel) -> None:
+    """Convert a pulled model for CTranslate2 now (in a process of its own) when this machine would serve
+    it with CTranslate2, so no server or command converts it on first use."""
+    from tarjama.inference.backends import choose_backend
+    from tarjama.inference.backends.ctranslate2_backend import converted_model
+
+    choice = choose_backend(DEFAULT_BACKEND, DEFAULT_DEVICE)
+    if choice.name != "ctranslate2":
+        return
+    try:
+        path = converted_model(resolved, choice.quantization)
+    except ModelUnavailableError as exc:
+        print(f"{resolved.name}: not converted to CTranslate2: {exc.reason}", file=sys.stderr)
+        return
+    print(f"{resolved.name}: converted to CTranslate2 {choice.quantization} ({path})")
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:

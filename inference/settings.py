@@ -25,6 +25,7 @@ DEFAULT_CT2_QUANTIZATION_CUDA = "int8_float16"  # ... and on CUDA
 DEFAULT_CPU_QUALITY = "fast"
 LANGID_REFUSE_CONFIDENCE = 0.5  # source=auto: a language no model translates, this sure, is refused (400)
 LANGID_FLAG_CONFIDENCE = 0.9  # a text (or paragraph) this sure of another language than its source is flagged
+DEFAULT_CT2_SHARE_TOKENS = 1536  # CPU: source + output tokens of one CTranslate2 sub-batch (bench/README.md)
 
 # --- models from the Hub ------------------------------------------------------------------------
 DEFAULT_DIRECTION = ("ar", "en")  # the service's own direction: /health is 503 while it cannot be served
@@ -97,6 +98,7 @@ ENV_CACHE = "TARJAMA_CACHE"
 ENV_CACHE_TTL = "TARJAMA_CACHE_TTL"
 ENV_MODELS_DIR = "TARJAMA_MODELS_DIR"
 ENV_THREADS = "TARJAMA_THREADS"
+ENV_CT2_SHARE_TOKENS = "TARJAMA_CT2_SHARE_TOKENS"
 
 
 def cache_location() -> str:
@@ -145,3 +147,14 @@ def default_threads() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def ct2_share_tokens() -> int:
+    """Source and output tokens of one CTranslate2 sub-batch on CPU: ``$TARJAMA_CT2_SHARE_TOKENS`` (the best
+    measured here with ``bench.translate_speed --share-tokens``) or ``DEFAULT_CT2_SHARE_TOKENS``."""
+    env = os.environ.get(ENV_CT2_SHARE_TOKENS, "").strip()
+    if not env:
+        return DEFAULT_CT2_SHARE_TOKENS
+    if not env.isdigit() or int(env) < 1:
+        raise InvalidInputError(f"{ENV_CT2_SHARE_TOKENS} must be a whole number above 0, not {env!r}")
+    return int(env)

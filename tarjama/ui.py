@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import gradio as gr
+
 from tarjama import ui_firstrun
 from tarjama.eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS
 from tarjama.seeds import seed_text

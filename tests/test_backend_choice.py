@@ -6,6 +6,8 @@ import json
 import os
 import random
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,7 @@ from tarjama.inference.hub import ResolvedModel, resolve_model
 from tarjama.inference.pool import ModelRef
 from tarjama.inference.settings import ENV_THREADS, default_threads
 from tarjama.translate import Translator
+from tests.appserver import ROOT
 from tests.spies import record_batches
 
 
@@ -67,6 +70,48 @@ def test_work_shares(
     assert ct2_module.work_shares(lengths, settings, steps, workers) == shares
 
 
+@pytest.mark.parametrize(
+    ("lengths", "share_tokens", "expected"),
+    [
+        ([10] * 8, 10_000, [[0, 1, 2, 3], [4, 5, 6, 7]]),  # within the budget: one share per worker
+        ([10] * 8, 116, [[0, 1], [2, 3], [4, 5], [6, 7]]),  # 8 x (10 + 48) = 464 of work: 4 shares of 116
+        ([10] * 8, 117, [[0, 1], [2, 3], [4, 5], [6, 7]]),  # ceil(464 / 117) = 4 as well
+        ([10] * 8, 1, [[i] for i in range(8)]),  # never more shares than sources
+        ([40, 10, 10, 10, 10], 100, [[1, 2], [3, 4], [0]]),  # 88 + 4 x 58: the least cap for 4 cuts into 3
+    ],
+)
+def test_work_shares_within_a_budget(
+    lengths: list[int], share_tokens: int, expected: list[list[int]]
+) -> None:
+    for beam in (1, 4):  # the budget counts each output token once, whatever the beam
+        settings = GenerationSettings(beam_size=beam, min_new_tokens=48)
+        assert ct2_module.work_shares(lengths, settings, 48, 2, share_tokens) == expected
+
+
+def test_sub_batches_queue_for_the_workers_longest_first(
+    memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a small budget a batch reaches CTranslate2 as many sub-batches, the longest first, and the
+    outputs are still the memorised ones in input order."""
+    monkeypatch.setenv("TARJAMA_CT2_SHARE_TOKENS", "60")
+    backend = CTranslate2Backend(resolved(memorised_ar_en), device="cpu", quantization="float32", threads=2)
+    calls: list[list[list[str]]] = []
+    real = backend.translator
+
+    class Recording:
+        def translate_batch(self, source: list[list[str]], **options: Any) -> Any:
+            calls.append(source)
+            return real.translate_batch(source, **options)
+
+    monkeypatch.setattr(backend, "translator", Recording())
+    texts = [a for a, _ in memorised_pairs]
+    settings = GenerationSettings(beam_size=1)
+    assert backend.generate(texts, settings, source="ar", target="en") == [e for _, e in memorised_pairs]
+    assert len(calls) > 2
+    longest = [max(len(row) for row in call) for call in calls]
+    assert longest == sorted(longest, reverse=True)
+
+
 # --- conversions -----------------------------------------------------------------------------------
 def test_conversion_is_kept_keyed_and_reused(
     memorised_ar_en: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -80,10 +125,10 @@ def test_conversion_is_kept_keyed_and_reused(
     assert json.loads((first / "tarjama.json").read_text())["revision"] == model.revision
     assert sorted(p.name for p in root.iterdir()) == [first.name]  # no temporary folder left behind
 
-    def no_conversion(path: Path) -> Any:
+    def no_conversion(*args: Any) -> None:
         raise AssertionError("converted again")
 
-    monkeypatch.setattr(ct2_module, "_converter", no_conversion)
+    monkeypatch.setattr(ct2_module, "_convert", no_conversion)
     assert converted_model(model, "int8", root=root) == first
     backend = CTranslate2Backend(model, device="cpu", quantization="int8", models_root=root)
     assert backend.path == first
@@ -99,19 +144,47 @@ def test_a_changed_model_gets_its_own_conversion(memorised_ar_en: Path, tmp_path
     assert conversion_key(resolved(copy), "int8") != conversion_key(resolved(memorised_ar_en), "int8")
 
 
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        ("truncate-weights", "cannot be converted to CTranslate2"),
+        ("no-weights", "cannot be converted to CTranslate2"),
+    ],
+)
 def test_failed_conversion_names_the_model_and_leaves_nothing(
-    memorised_ar_en: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    memorised_ar_en: Path, tmp_path: Path, damage: str, reason: str
 ) -> None:
-    class Unsupported:
-        def convert(self, output_dir: str, quantization: str | None = None) -> str:
-            Path(output_dir).mkdir(parents=True)
-            raise NotImplementedError("no loader for this architecture")
-
-    monkeypatch.setattr(ct2_module, "_converter", lambda path: Unsupported())
+    copy = Path(shutil.copytree(memorised_ar_en, tmp_path / "copy"))
+    if damage == "truncate-weights":
+        weights = copy / "model.safetensors"
+        weights.write_bytes(weights.read_bytes()[:1000])
+    else:
+        (copy / "model.safetensors").unlink()
     root = tmp_path / "models"
-    with pytest.raises(ModelUnavailableError, match="cannot be converted to CTranslate2"):
-        converted_model(resolved(memorised_ar_en), "int8", root=root)
+    with pytest.raises(ModelUnavailableError, match=reason) as caught:
+        converted_model(resolved(copy), "int8", root=root)
+    assert str(copy) in str(caught.value)
     assert list(root.iterdir()) == []
+
+
+def test_conversion_runs_in_another_process(memorised_ar_en: Path, tmp_path: Path) -> None:
+    """The converter (transformers, torch, the original weights) never runs in the asking process."""
+    probe = (
+        "import json, sys; from pathlib import Path; "
+        "from inference.backends.ctranslate2_backend import converted_model; "
+        "from inference.hub import resolve_model; "
+        "model = resolve_model(sys.argv[1], task='translate'); "
+        "path = converted_model(model, 'int8', root=Path(sys.argv[2])); "
+        "print(json.dumps([path.name, [m for m in ('torch', 'transformers') if m in sys.modules]]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(memorised_ar_en), str(tmp_path / "models")],
+        capture_output=True, text=True, cwd=ROOT, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    name, imported = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (tmp_path / "models" / name / "model.bin").is_file()
+    assert imported == []
 
 
 # --- choosing a backend, cache keys ----------------------------------------------------------------

@@ -96,6 +96,7 @@ def test_pull_then_offline_everything_works(
         done = run_cli(["models", "pull", layout.name], online)
         assert done.returncode == 0, done.stderr
         assert hub_mirror.commits[layout.name] in done.stdout
+        assert f"{layout.name}: converted to CTranslate2 int8" in done.stdout  # not on first use
         files = {p.name for p in snapshot(layout.name, hub_mirror.commits[layout.name]).iterdir()}
         assert "config.json" in files and not files & set(layout.other_frameworks)
         weights = "pytorch_model.bin" if layout.weights == "bin" else "model.safetensors"

@@ -7,19 +7,18 @@ agree token for token where the weights agree (float32, or int8 on a model with 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from tarjama.inference.backends.base import (
-    HFTokenized,
-    Hypothesis,
-    forced_bos_token,
-    resolve_device,
-    without_forced_start,
-)
+from tarjama.inference.backends import ct2_convert
+from tarjama.inference.backends.base import Hypothesis, resolve_device
+from tarjama.inference.backends.pieces import PieceTokenizer, piece_tokenizer
 from tarjama.inference.batching import even_runs
 from tarjama.inference.errors import InvalidInputError, ModelUnavailableError
 from tarjama.inference.generation import GenerationSettings
@@ -27,6 +26,7 @@ from tarjama.inference.hub import ResolvedModel
 from tarjama.inference.settings import (
     DEFAULT_CT2_QUANTIZATION_CPU,
     DEFAULT_CT2_QUANTIZATION_CUDA,
+    ct2_share_tokens,
     default_threads,
     models_dir,
 )
@@ -74,15 +74,7 @@ def converted_model(resolved: ResolvedModel, quantization: str, *, root: Path | 
     work = Path(tempfile.mkdtemp(prefix=".converting-", dir=root))
     try:
         out = work / "model"
-        try:
-            _converter(resolved.path).convert(str(out), quantization=quantization)
-        except (NotImplementedError, ValueError, OSError, RuntimeError) as exc:
-            raise ModelUnavailableError(
-                resolved.name,
-                "it cannot be converted to CTranslate2 (its files are damaged or its architecture is not "
-                "supported by the converter)",
-                "use `--backend transformers`, or give a complete model folder",
-            ) from exc
+        _convert(resolved, out, quantization)
         manifest = {"model": resolved.name, "revision": resolved.revision, "quantization": quantization}
         (out / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         try:
@@ -93,6 +85,23 @@ def converted_model(resolved: ResolvedModel, quantization: str, *, root: Path | 
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return final
+
+
+def _convert(resolved: ResolvedModel, out: Path, quantization: str) -> None:
+    """Run the converter in a process of its own (:mod:`ct2_convert`): this one never imports torch."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    command = [sys.executable, "-m", ct2_convert.__name__, str(resolved.path), str(out), quantization]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode == ct2_convert.UNCONVERTIBLE:
+        raise ModelUnavailableError(
+            resolved.name,
+            "it cannot be converted to CTranslate2 (its files are damaged or its architecture is not "
+            "supported by the converter)",
+            "use `--backend transformers`, or give a complete model folder",
+        )
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise ModelUnavailableError(resolved.name, f"its conversion to CTranslate2 failed ({last})")
 
 
 def thread_split(device: str, threads: int) -> tuple[int, int]:
@@ -107,60 +116,37 @@ def thread_split(device: str, threads: int) -> tuple[int, int]:
 
 
 def work_shares(
-    lengths: Sequence[int], settings: GenerationSettings, steps: int, workers: int
+    lengths: Sequence[int],
+    settings: GenerationSettings,
+    steps: int,
+    workers: int,
+    share_tokens: int | None = None,
 ) -> list[list[int]]:
-    """The indices of a batch of sources with ``lengths`` tokens, cut into one sub-batch per worker.
+    """The indices of a batch of sources with ``lengths`` tokens, cut into sub-batches for the workers.
 
     Each sub-batch holds sources of neighbouring lengths (little padding) and about the same work: a
     source costs its length (encoder, cross-attention) plus ``beam_size`` times its expected output, its
-    own length bounded by the decoding limits (the decoder). On the speed bench this finished about 10 %
-    sooner than equal numbers of sentences per worker, where the worker with the long half finished last.
+    own length bounded by the decoding limits (the decoder). There is one sub-batch per worker, or more
+    when the batch holds over ``share_tokens`` source and output tokens per sub-batch (counted once
+    whatever the beam: a sub-batch of 16 sentences was the fastest greedy and with beam 4 alike, see
+    bench/): CTranslate2's workers then take them from its queue as each finishes, so none idles while
+    another works through an overlong share, and a sub-batch stays the size the CPU decodes fastest.
     """
     low = min(settings.min_new_tokens, steps)
-    costs = [n + settings.beam_size * min(max(n, low), steps) for n in lengths]
-    return even_runs(lengths, costs, workers)
+    outputs = [min(max(n, low), steps) for n in lengths]
+    costs = [n + settings.beam_size * out for n, out in zip(lengths, outputs, strict=True)]
+    parts = workers
+    if share_tokens:
+        parts = max(workers, -(-(sum(lengths) + sum(outputs)) // share_tokens))
+    return even_runs(lengths, costs, parts)
 
 
-class _LanguageTokensListed:
-    """An M2M100 tokenizer as CTranslate2's converter reads it from transformers 4: with its language tokens
-    under ``additional_special_tokens`` (transformers 5 no longer lists them there, and the converted
-    vocabulary would miss them)."""
+class CTranslate2Backend:
+    """A model converted to CTranslate2 and loaded with ``ctranslate2.Translator``; one per model and type.
 
-    def __init__(self, tokenizer: Any) -> None:
-        self._tokenizer = tokenizer
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._tokenizer, name)
-
-    @property
-    def special_tokens_map(self) -> dict[str, Any]:
-        mapping = dict(self._tokenizer.special_tokens_map)
-        if not mapping.get("additional_special_tokens"):
-            languages = sorted(self._tokenizer.lang_token_to_id.items(), key=lambda item: item[1])
-            mapping["additional_special_tokens"] = [token for token, _ in languages]
-        return mapping
-
-
-def _converter(path: Path) -> Any:
-    """CTranslate2's converter, told what transformers 5 no longer spells out for BART and M2M100."""
-    from ctranslate2.converters import TransformersConverter
-
-    class Converter(TransformersConverter):  # type: ignore[misc]
-        def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
-            model = super().load_model(model_class, model_name_or_path, **kwargs)
-            if model.config.model_type == "bart" and not hasattr(model.config, "normalize_before"):
-                model.config.normalize_before = False  # transformers' BART layers are post-norm
-            return model
-
-        def load_tokenizer(self, tokenizer_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
-            tokenizer = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
-            return _LanguageTokensListed(tokenizer) if hasattr(tokenizer, "lang_token_to_id") else tokenizer
-
-    return Converter(str(path), low_cpu_mem_usage=True)
-
-
-class CTranslate2Backend(HFTokenized):
-    """A model converted to CTranslate2 and loaded with ``ctranslate2.Translator``; one per model and type."""
+    A Marian model is tokenised with SentencePiece alone (:mod:`pieces`) and its configuration read as JSON,
+    so serving it imports neither transformers nor torch; the conversion runs in a process of its own.
+    """
 
     name = "ctranslate2"
 
@@ -174,7 +160,6 @@ class CTranslate2Backend(HFTokenized):
         models_root: Path | None = None,
     ) -> None:
         import ctranslate2
-        from transformers import AutoConfig, AutoTokenizer, GenerationConfig
 
         self.spec = resolved.spec
         self.model_id = resolved.name
@@ -187,17 +172,14 @@ class CTranslate2Backend(HFTokenized):
                 f"(supported: {', '.join(sorted(supported_quantizations(self.device))) or 'none'})"
             )
         self.threads = threads or default_threads()
+        self.share_tokens = ct2_share_tokens()
         try:
-            self.tokenizer: Any = AutoTokenizer.from_pretrained(resolved.path)
-            config = AutoConfig.from_pretrained(resolved.path)
-        except (OSError, ValueError, KeyError) as exc:
+            self.tokenizer: PieceTokenizer = piece_tokenizer(self.spec, resolved.path)
+            config, generation = _configs(resolved.path)
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:
             raise ModelUnavailableError(
                 resolved.name, f"its files in {resolved.path} cannot be loaded ({exc})"
             ) from exc
-        try:
-            generation: Any = GenerationConfig.from_pretrained(resolved.path)
-        except OSError:  # no generation_config.json: the model config carries the defaults
-            generation = GenerationConfig.from_model_config(config)
         self.path = converted_model(resolved, self.quantization, root=models_root)
         self.workers, intra_threads = thread_split(self.device, self.threads)
         self.translator: Any = ctranslate2.Translator(
@@ -207,21 +189,25 @@ class CTranslate2Backend(HFTokenized):
             intra_threads=intra_threads,
             inter_threads=self.workers,
         )
-        limit = getattr(config, "max_position_embeddings", None) or self.spec.max_input_tokens
+        limit = config.get("max_position_embeddings") or self.spec.max_input_tokens
         self.max_input_tokens = min(self.spec.max_input_tokens, int(limit))
         self.max_output_tokens = int(limit)
-        self._forced_eos = generation.forced_eos_token_id is not None
-        self._forced_bos = self._token(generation.forced_bos_token_id)
-        self._suppress = self._suppressed(generation.bad_words_ids or [])
+        self._forced_eos = generation.get("forced_eos_token_id") is not None
+        forced_bos = generation.get("forced_bos_token_id")
+        self._forced_bos = None if forced_bos is None else self.tokenizer.token(int(forced_bos))
+        self._suppress = self._suppressed(generation.get("bad_words_ids") or [], config.get("pad_token_id"))
 
-    def _token(self, token_id: int | None) -> str | None:
-        return None if token_id is None else str(self.tokenizer.convert_ids_to_tokens(int(token_id)))
-
-    def _suppressed(self, bad_words: list[list[int]]) -> list[list[str]]:
-        pad = self.tokenizer.pad_token
-        sequences = [list(self.tokenizer.convert_ids_to_tokens(ids)) for ids in bad_words]
+    def _suppressed(self, bad_words: list[list[int]], pad_id: int | None) -> list[list[str]]:
         # The Marian converter drops <pad> from the vocabulary, so CT2 cannot emit it anyway.
-        return [s for s in sequences if not (self.spec.family == "marian" and s == [pad])]
+        return [
+            [self.tokenizer.token(int(i)) for i in ids]
+            for ids in bad_words
+            if not (self.spec.family == "marian" and ids == [pad_id])
+        ]
+
+    def token_lengths(self, texts: Sequence[str], *, source: str, target: str | None = None) -> list[int]:
+        """Source length in tokens, special and language tokens included."""
+        return [len(row) for row in self.tokenizer.tokens(texts, source=source, target=target)]
 
     def generate(
         self, texts: Sequence[str], settings: GenerationSettings, *, source: str, target: str
@@ -272,12 +258,12 @@ class CTranslate2Backend(HFTokenized):
         count: int = 1,
         attention: bool = False,
     ) -> Callable[[], list[list[Hypothesis]]]:
-        """Hand ``texts`` to the workers, one share each; returns what waits for and decodes the outputs
-        (``count`` hypotheses of each, best first)."""
+        """Hand ``texts`` to the workers in shares; returns what waits for and decodes the outputs (``count``
+        hypotheses of each, best first)."""
         if not texts:
             return lambda: []
-        ids = self.tokenizer(self._prepare(texts, source, target), add_special_tokens=True)["input_ids"]
-        longest = max(len(row) for row in ids)
+        tokens = self.tokenizer.tokens(texts, source=source, target=target)
+        longest = max(len(row) for row in tokens)
         if longest > self.max_input_tokens:
             raise InvalidInputError(
                 f"a text of {longest} tokens is over {self.model_id}'s input limit of {self.max_input_tokens}"
@@ -287,8 +273,7 @@ class CTranslate2Backend(HFTokenized):
         steps = settings.max_tokens_for(longest, self.max_output_tokens) - int(self._forced_eos)
         if steps < 1:
             return lambda: [[Hypothesis("", 0.0)] for _ in texts]
-        bos = forced_bos_token(self.spec, self.tokenizer, target) or self._forced_bos
-        tokens = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
+        bos = self.tokenizer.start_token(target) or self._forced_bos
         options = {
             "beam_size": max(settings.beam_size, count),
             "max_decoding_length": steps,
@@ -300,11 +285,13 @@ class CTranslate2Backend(HFTokenized):
             "max_input_length": 0,  # never truncate: over-long input was refused above
             "return_end_token": False,
             "max_batch_size": 0,  # each share is one batch, already sorted and sized
-            "asynchronous": True,  # the shares run side by side, one per worker
+            "asynchronous": True,  # the shares queue for the workers, which run side by side
         }
         if count > 1 or attention:
             options.update(num_hypotheses=count, return_scores=True, return_attention=attention)
-        shares = work_shares([len(row) for row in ids], settings, steps, self.workers)
+        share_tokens = self.share_tokens if self.device == "cpu" else None
+        shares = work_shares([len(row) for row in tokens], settings, steps, self.workers, share_tokens)
+        shares.reverse()  # the longest first: the queue ends with the shortest, so the workers end together
         pending = [
             (
                 share,
@@ -316,28 +303,27 @@ class CTranslate2Backend(HFTokenized):
             )
             for share in shares
         ]
-        forced = self.tokenizer.convert_tokens_to_ids(bos) if bos else None
 
         def collect() -> list[list[Hypothesis]]:
             outputs: list[list[Hypothesis]] = [[] for _ in texts]
             for share, results in pending:
                 for index, result in zip(share, results, strict=True):
                     found = result.result()
-                    outputs[index] = self._hypotheses(found, tokens[index], forced, count, attention)
+                    outputs[index] = self._hypotheses(found, tokens[index], bos, count, attention)
             return outputs
 
         return collect
 
     def _hypotheses(
-        self, result: Any, source: list[str], forced: int | None, count: int, attention: bool
+        self, result: Any, source: list[str], start: str | None, count: int, attention: bool
     ) -> list[Hypothesis]:
         if count == 1 and not attention:
-            return [Hypothesis(self._decode(result.hypotheses[0], forced), 0.0)]
+            return [Hypothesis(self.tokenizer.text(result.hypotheses[0], start), 0.0)]
         scores = result.scores or [0.0] * len(result.hypotheses)
         weights = result.attention if attention else [[] for _ in result.hypotheses]
         return [
             Hypothesis(
-                self._decode(pieces, forced),
+                self.tokenizer.text(pieces, start),
                 float(score),
                 tuple(source) if attention else (),
                 tuple(pieces) if attention else (),
@@ -346,6 +332,12 @@ class CTranslate2Backend(HFTokenized):
             for pieces, score, rows in zip(result.hypotheses, scores, weights, strict=True)
         ]
 
-    def _decode(self, tokens: list[str], forced: int | None) -> str:
-        ids = without_forced_start(self.tokenizer.convert_tokens_to_ids(tokens), forced, self.special_ids)
-        return str(self.tokenizer.decode(ids, skip_special_tokens=True)).strip()
+
+def _configs(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The model's ``config.json`` and its generation settings (``generation_config.json``, else the
+    model config, as ``GenerationConfig.from_model_config`` reads them), as JSON: no transformers."""
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    generation_file = folder / "generation_config.json"
+    if generation_file.is_file():
+        return config, json.loads(generation_file.read_text(encoding="utf-8"))
+    return config, config
