@@ -148,7 +148,7 @@ def _translate_batch(args: argparse.Namespace) -> int:
 
 def _segment(args: argparse.Namespace) -> int:
     from tarjama.translate import detect_language, normalize_input, segment
-    from tarjama.translate.engine import script_language
+    from tarjama.translate.sources import script_language
 
     text = normalize_input(read_text(args.file))
     lang = script_language(detect_language(text)) if args.lang == "auto" else args.lang

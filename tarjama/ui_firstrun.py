@@ -9,7 +9,7 @@ from __future__ import annotations
 import gradio as gr
 
 from tarjama.web.handlers import Page, model_choices
-from tarjama.web.service import detect
+from tarjama.web.languages import detect
 
 PHONE_WIDTH_PX = 700  # below this the sentence table stacks each pair and the rows wrap
 

@@ -14,7 +14,8 @@ from tarjama.web import presenters
 from tarjama.web.api import ApiAccess, ApiError, RateLimiter, load_api_keys
 from tarjama.web.handlers import model_choices
 from tarjama.web.jobs import evaluate_files, jsonl_to_csv, prepare_batch_input
-from tarjama.web.service import Limits, TarjamaService, detect
+from tarjama.web.languages import detect
+from tarjama.web.service import Limits, TarjamaService
 
 
 class FakeClock:

@@ -7,49 +7,39 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from tarjama.inference.arabic import arabic_ratio
 from tarjama.inference.cache import SentenceCache
 from tarjama.inference.cached import CachedGenerator, Generated, Progress
 from tarjama.inference.errors import InvalidInputError, LimitExceededError
 from tarjama.inference.generation import GenerationSettings
 from tarjama.inference.pool import ModelPool, ModelRef
-from tarjama.inference.registry import DIALECTS, ModelSpec, check_direction, get_spec, supports
+from tarjama.inference.registry import ModelSpec, check_direction, get_spec, supports
 from tarjama.inference.settings import (
     DEFAULT_BACKEND,
     DEFAULT_BEAM_SIZE,
     DEFAULT_DEVICE,
     DEFAULT_MAX_BATCH_TOKENS,
     LANGID_FLAG_CONFIDENCE,
-    LANGID_REFUSE_CONFIDENCE,
     MAX_INPUT_CHARS,
 )
 from tarjama.translate import guards
-from tarjama.translate.detect import identify
 from tarjama.translate.glossary import Glossary, TermTranslator
 from tarjama.translate.langid import Guess
 from tarjama.translate.routing import (
     check_dialect,
     check_quality,
     route,
-    translatable,
     translation_languages,
-    unsupported,
 )
 from tarjama.translate.segment import Paragraph, normalize_input, segment, split_long
+from tarjama.translate.sources import (
+    foreign_paragraphs,
+    identify_or_none,
+    script_language,
+    source_and_target,
+)
 
 LANGUAGES = translation_languages()  # ("ar", "en", "ckb")
 TASK = "translate"
-
-
-def script_language(code: str) -> str:
-    """``en`` for a language in the Latin script, ``ar`` for one in the Arabic script (segmentation and
-    checks go by script)."""
-    return "en" if code in ("en", "ku") else "ar"
-
-
-def language_of(code: str) -> str:
-    """The language a source code belongs to: an Arabic dialect is ``ar``."""
-    return "ar" if code in DIALECTS else code
 
 
 @dataclass(frozen=True)
@@ -121,16 +111,6 @@ class Translation:
             "detected": _guess_dict(self.detected),
             "wrong_language": self.wrong_language,
         }
-
-
-def _direction(text: str, source: str, target: str | None, guess: Guess | None) -> tuple[str, str]:
-    if source == "auto":
-        source = choose_source(text, target, guess)  # no letters: identify() says so
-    target = target or ("ar" if source == "en" else "en")
-    if source not in LANGUAGES or target not in LANGUAGES or source == target:
-        pairs = ", ".join(f"{s}→{t}" for s in LANGUAGES for t in LANGUAGES if translatable(s, t))
-        raise InvalidInputError(f"cannot translate {source}→{target}; use one of {pairs}")
-    return source, target
 
 
 class Translator:
@@ -287,12 +267,12 @@ class Translator:
         text = normalize_input(text)
         if not text.strip():
             raise InvalidInputError("there is no text to translate")
-        guess = _identify(text)
-        source, target = _direction(text, source, target, guess)
+        guess = identify_or_none(text)
+        source, target = source_and_target(text, source, target, guess)
         ref, model_source = self.route(source, target)
         wrong = guess is not None and guess.language != source and guess.confidence >= LANGID_FLAG_CONFIDENCE
         paragraphs = segment(text, script_language(source))
-        foreign = {} if wrong else _foreign_paragraphs(paragraphs, source)
+        foreign = {} if wrong else foreign_paragraphs(paragraphs, source)
         indexed = [(i, s) for i, p in enumerate(paragraphs) if i not in foreign for s in p.sentences]
         return Plan(
             ref.resolved.name,
@@ -311,7 +291,7 @@ class Translator:
         """``(source, target)`` of ``text`` as :meth:`plan` takes them (``auto`` detected, the target by
         default the other language), without picking a model; :class:`InvalidInputError` when not ar↔en."""
         text = normalize_input(text) if source == "auto" else text
-        return _direction(text, source, target, _identify(text))
+        return source_and_target(text, source, target, identify_or_none(text))
 
     def generator(self, plan: Plan) -> CachedGenerator:
         """The cached generator for ``plan``'s model and source language."""
@@ -390,48 +370,6 @@ class Translator:
             plan.guess,
             plan.wrong_language,
         )
-
-
-def choose_source(text: str, target: str | None, guess: Guess | None = None) -> str:
-    """The source language of ``text`` for ``source=auto``: the identified language when a model
-    translates it into ``target``; :class:`~translate.routing.UnsupportedLanguageError` naming it when it
-    clearly is one no model translates; else, when unsure, the language of its script (``ar`` or ``en``)."""
-    guess = guess or identify(text)
-    language = guess.language
-    wanted = target or ("ar" if language == "en" else "en")
-    if language == wanted or translatable(language, wanted):
-        return language
-    if guess.confidence >= LANGID_REFUSE_CONFIDENCE:
-        raise unsupported(guess, wanted)
-    return "ar" if arabic_ratio(text) >= 0.5 else "en"
-
-
-def _identify(text: str) -> Guess | None:
-    """The language of ``text``, ``None`` when it has no letters to tell it by."""
-    try:
-        return identify(text)
-    except InvalidInputError:
-        return None
-
-
-def _foreign_paragraphs(paragraphs: Sequence[Paragraph], source: str) -> dict[int, str]:
-    """The paragraphs of a text of several that are clearly in another language than ``source`` written in
-    the same script (a Sorani paragraph in an Arabic article): the model would read them as its own. A
-    paragraph in the other script (an English quotation in an Arabic article) has nothing for the model to
-    translate and is copied anyway."""
-    if len(paragraphs) < 2:
-        return {}
-    foreign: dict[int, str] = {}
-    for index, paragraph in enumerate(paragraphs):
-        guess = _identify(" ".join(paragraph.sentences))
-        if (
-            guess
-            and language_of(guess.language) != language_of(source)
-            and script_language(guess.language) == script_language(source)
-            and guess.confidence >= LANGID_FLAG_CONFIDENCE
-        ):
-            foreign[index] = guess.language
-    return foreign
 
 
 def _guess_dict(guess: Guess | None) -> dict[str, Any] | None:

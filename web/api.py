@@ -26,19 +26,12 @@ from starlette.formparsers import MultiPartException
 from tarjama.inference.errors import InvalidInputError, ModelUnavailableError, ServiceError, TarjamaError
 from tarjama.inference.settings import MAX_ALTERNATIVES
 from tarjama.translate import LANGUAGES
-from tarjama.translate.engine import choose_source
 from tarjama.translate.routing import translatable
+from tarjama.translate.sources import choose_source
+from tarjama.web.languages import LANGUAGE_NAMES, Detection, check_language, detect, other_language
 from tarjama.web.limits import ApiAccess, ApiError, Gate, RateLimiter, load_api_keys
 from tarjama.web.security import client_address, hide_paths, public_model_name, unicode_problem
-from tarjama.web.service import (
-    LANGUAGE_NAMES,
-    Detection,
-    Routing,
-    TarjamaService,
-    check_language,
-    detect,
-    other_language,
-)
+from tarjama.web.service import Routing, TarjamaService
 
 MAX_NUMBER = 1_000_000  # the largest number any parameter takes
 

@@ -13,7 +13,7 @@ from tarjama.translate import Translation
 from tarjama.translate.documents import SentenceTranslate, engine_sentences, translate_document
 from tarjama.web import presenters
 from tarjama.web.handlers import DIRECTIONS, Page
-from tarjama.web.service import detect
+from tarjama.web.languages import detect
 
 DocumentOutputs = tuple[str, str, str | None]
 

@@ -27,9 +27,10 @@ from tarjama.translate.documents import FORMATS, TranslatedDocument, translate_d
 from tarjama.web.api import _JsonErrorRoute as JsonErrorRoute
 from tarjama.web.api import _text_param as text_param
 from tarjama.web.api import read_params
+from tarjama.web.languages import LANGUAGE_NAMES, check_language, detect
 from tarjama.web.limits import ApiError, Gate
 from tarjama.web.security import DOWNLOAD_PATH, client_address
-from tarjama.web.service import LANGUAGE_NAMES, TarjamaService, check_language, detect
+from tarjama.web.service import TarjamaService
 
 
 @dataclass(frozen=True)

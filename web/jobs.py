@@ -29,8 +29,9 @@ from tarjama.inference.settings import UPLOAD_SUFFIXES
 from tarjama.summarize import SummaryOptions, run_batch
 from tarjama.web.archives import unique_name, unpack_zip
 from tarjama.web.downloads import display_names, public_line, rewrite_jsonl, show_bidi, spreadsheet_cell
+from tarjama.web.languages import check_language
 from tarjama.web.security import public_model_name
-from tarjama.web.service import Limits, TarjamaService, check_language
+from tarjama.web.service import Limits, TarjamaService
 
 Progress = Callable[[int, int], None]
 Kind = Literal["mt", "summary"]

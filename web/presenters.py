@@ -19,8 +19,8 @@ from tarjama.summarize import Summary
 from tarjama.translate import Segment, Translation
 from tarjama.translate.guards import missing_numbers
 from tarjama.web.downloads import show_bidi
+from tarjama.web.languages import LANGUAGE_NAMES
 from tarjama.web.security import hide_paths
-from tarjama.web.service import LANGUAGE_NAMES
 
 FLAG_TEXT = {
     "untranslated": "not translated",

@@ -19,7 +19,7 @@ from functools import partial
 from tarjama.inference.cache import SentenceCache
 from tarjama.inference.errors import InvalidInputError, LimitExceededError
 from tarjama.inference.pool import ModelPool
-from tarjama.inference.registry import DIALECTS, MODELS, ModelSpec, get_spec
+from tarjama.inference.registry import MODELS, ModelSpec, get_spec
 from tarjama.inference.scheduler import BatchScheduler
 from tarjama.inference.settings import (
     DEFAULT_BACKEND,
@@ -36,16 +36,14 @@ from tarjama.inference.settings import (
     MAX_UPLOAD_BYTES,
 )
 from tarjama.summarize import Summarizer, SummarizerConfig, Summary
-from tarjama.translate import LANGUAGES, Translation, Translator
-from tarjama.translate.detect import identify
+from tarjama.translate import Translation, Translator
 from tarjama.translate.documents import HtmlDocument, translate_units
-from tarjama.translate.engine import choose_source
 from tarjama.translate.glossary import Glossary, GlossaryShelf, glossary_from_pairs
-from tarjama.translate.langid import language_name
 from tarjama.translate.routing import check_dialect, check_quality
+from tarjama.translate.sources import choose_source
+from tarjama.web.languages import LANGUAGE_NAMES, Detection, check_language, detect, other_language
 from tarjama.web.security import public_model_name
 
-LANGUAGE_NAMES = {code: language_name(code) for code in (*LANGUAGES, *DIALECTS)}
 Progress = Callable[[int, int], None]
 TranslationListener = Callable[[Translation], None]
 
@@ -103,43 +101,6 @@ class Routing:
     def __post_init__(self) -> None:
         object.__setattr__(self, "quality", check_quality(self.quality))
         object.__setattr__(self, "dialect", check_dialect(self.dialect))
-
-
-@dataclass(frozen=True)
-class Detection:
-    """A detected language, LibreTranslate's confidence figure (0–100) and the likeliest candidates."""
-
-    language: str
-    confidence: float
-    candidates: tuple[tuple[str, float], ...] = ()
-
-    def as_dict(self) -> dict[str, float | str]:
-        """The LibreTranslate shape: ``{"confidence": 97.0, "language": "ar"}``."""
-        return {"confidence": self.confidence, "language": self.language}
-
-    def candidate_dicts(self) -> list[dict[str, float | str]]:
-        """Up to three candidates, likeliest first, in LibreTranslate's ``/detect`` shape."""
-        return [{"confidence": confidence, "language": code} for code, confidence in self.candidates]
-
-
-def detect(text: str) -> Detection:
-    """The language of ``text`` with its probability in % (see :func:`translate.detect.identify`)."""
-    guess = identify(text)
-    candidates = tuple((code, round(100.0 * p, 1)) for code, p in guess.candidates)
-    return Detection(guess.language, round(100.0 * guess.confidence, 1), candidates)
-
-
-def check_language(code: str, what: str) -> str:
-    """``code`` if tarjama translates it, else :class:`InvalidInputError` naming the parameter."""
-    if code not in LANGUAGES:
-        supported = ", ".join(f"{c} ({LANGUAGE_NAMES[c]})" for c in LANGUAGES)
-        raise InvalidInputError(f"{what} language {code!r} is not supported; use one of {supported}")
-    return code
-
-
-def other_language(code: str) -> str:
-    """The default target: English, or Arabic for English."""
-    return "ar" if code == "en" else "en"
 
 
 def translation_models() -> list[str]:
