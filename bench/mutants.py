@@ -167,11 +167,11 @@ MUTANTS = [
     ),
     # --- translate ---------------------------------------------------------------------------------------
     Mutant(
-        "a tie in detection goes to English",
+        "an article's language is its least likely paragraph mixture",
         "translate/detect.py",
-        'return ("ar", ratio) if ratio >= 0.5',
-        'return ("ar", ratio) if ratio > 0.5',
-        ("tests/test_detect.py",),
+        "key=lambda item: -item[1])",
+        "key=lambda item: item[1])",
+        ("tests/test_detect.py", "tests/test_langid_routes.py"),
     ),
     Mutant(
         "«...» قال no longer keeps the quote",

@@ -233,6 +233,7 @@ def _glossary_list(args: argparse.Namespace) -> int:
         return 0
     for row in rows:
         print(f"{row['name']:<24} {row['source']}-{row['target']}  {row['entries']:>6} entries")
+    return 0
 
 
 def _models_import(args: argparse.Namespace) -> int:

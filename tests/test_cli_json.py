@@ -106,6 +106,11 @@ def _compare(new: list[str]) -> Callable[[Place], list[str]]:
     return lambda p: ["eval", "compare", p.report("new", new), "--baseline", p.report("old", EN_HYP)]
 
 
+def _glossary(place: Place, second: str) -> list[str]:
+    """``glossary list`` of a file whose second line is ``second`` (after أربيل → Erbil)."""
+    return ["glossary", "list", place.write("g.tsv", ["أربيل\tErbil", second])]
+
+
 def _cache(action: str, broken: bool) -> Callable[[Place], list[str]]:
     return lambda p: ["cache", action, "--cache", p.broken_cache() if broken else str(p.folder / "c.sqlite3")]
 
@@ -121,6 +126,8 @@ SITUATIONS = [
     Situation(("summarize",), "empty article", lambda p: ["summarize", p.write("a.txt", [" "])], 1),
     Situation(("summarize",), "batch", _summarize_batch, 0),
     Situation(("models", "list"), "listed", lambda p: ["models", "list"], 0),
+    Situation(("glossary", "list"), "listed", lambda p: ["glossary", "list"], 0),
+    Situation(("glossary", "list"), "a term with two targets", lambda p: _glossary(p, "أربيل\tHawler"), 1),
     Situation(("eval", "mt"), "scored", _scored("mt", EN_HYP), 0),
     Situation(("eval", "mt"), "lines differ", _scored("mt", EN_HYP[:2]), 1),
     Situation(("eval", "summary"), "scored", _scored("summary", EN_HYP, "--lang", "en"), 0),

@@ -67,17 +67,17 @@ def test_health_says_whether_the_default_direction_can_be_served(
 def test_loaded_and_loading(memorised_ar_en: Path, memorised_pairs: list, monkeypatch: Any) -> None:
     """While the first request loads the weights /health says ``loading`` (and is 200: the model is here),
     then ``loaded``."""
-    import inference.pool
+    from tarjama.inference import pool
 
     started, release = threading.Event(), threading.Event()
-    real_load = inference.pool.load_backend
+    real_load = pool.load_backend
 
     def slow_load(*args: Any, **kwargs: Any) -> Any:
         started.set()
         assert release.wait(60)
         return real_load(*args, **kwargs)
 
-    monkeypatch.setattr(inference.pool, "load_backend", slow_load)
+    monkeypatch.setattr(pool, "load_backend", slow_load)
     service = TarjamaService(mt_model=f"ar-en={memorised_ar_en}", use_cache=False)
     text = memorised_pairs[0][0]
     worker = threading.Thread(target=lambda: service.translate(text, source="ar", target="en"))

@@ -135,7 +135,7 @@ def test_swap_turns_the_direction_and_the_text_round(
         expect(page.locator("#tj-translation textarea")).to_have_value("")
         expect(page.locator("#tj-direction input")).to_have_value("English → Arabic")
         page.locator("#tj-swap").click()  # no translation yet: only the direction turns
-        expect(page.locator("#tj-direction input")).to_have_value("Arabic → English")
+        expect(page.locator("#tj-direction input")).to_have_value("Arabic (Modern Standard) → English")
         expect(page.locator("#tj-article textarea")).to_have_value(english)
 
 
