@@ -9,6 +9,7 @@ importable from here; they load lazily, so ``import tarjama`` stays cheap (no to
 from __future__ import annotations
 
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 __version__ = "0.2.0"  # the one place: pyproject.toml, `tarjama --version`, /health and reports read it
@@ -29,6 +30,12 @@ _EXPORTS = {
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
+
+# In a checkout the subpackages are the folders beside this one (an install maps the same folders, see
+# pyproject.toml): found from here, a copy of the checkout imports its own code, not the installed one's.
+_CHECKOUT = Path(__file__).resolve().parent.parent
+if (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "inference" / "__init__.py").is_file():
+    __path__.append(str(_CHECKOUT))
 
 
 def __getattr__(name: str) -> Any:

@@ -89,6 +89,19 @@ def test_paragraphs_are_identified_one_by_one() -> None:
     assert [g.language if g else None for g in guesses] == ["ar", None, "ckb", None, "en"]
 
 
+def test_an_article_is_the_mixture_of_its_paragraphs_weighed_by_letters() -> None:
+    """A long Arabic article with a short Sorani paragraph and an English quotation is Arabic, and its
+    candidates come likeliest first."""
+    arabic = "أعلنت وزارة البيشمركة في حكومة إقليم كوردستان عن وصول وفد عسكري إلى بغداد للمشاركة في الحوار."
+    text = "\n".join(
+        [arabic, "حکومەتی هەرێمی کوردستان ڕایگەیاند.", arabic, '"We will not accept this," he said.', arabic]
+    )
+    guess = identify(text)
+    assert guess.language == "ar" and guess.candidates[0] == ("ar", guess.confidence)
+    probabilities = [p for _, p in guess.candidates]
+    assert probabilities == sorted(probabilities, reverse=True) and probabilities[0] > 0.5
+
+
 def test_language_names_are_words() -> None:
     assert language_name("ckb") == "Central Kurdish (Sorani)"
     assert language_name("fa") == "Persian (Farsi, Dari)"
