@@ -77,6 +77,22 @@ def test_a_bad_glossary_is_a_400(client: httpx.Client, extra: dict, message: str
     assert message in answer.json()["error"]
 
 
+@pytest.mark.parametrize("extra", [{"glossary_id": "names"}, {"glossary": '[["سامي", "Samir"]]'}])
+def test_a_translated_file_holds_the_glossary_term(client: httpx.Client, extra: dict) -> None:
+    files = {"file": ("statement.txt", f"{SAMI}\n".encode(), "text/plain")}
+    answer = client.post("/translate_file", files=files, data={"source": "ar", "target": "en", **extra})
+    assert answer.status_code == 200, answer.text
+    download = client.get(answer.json()["translatedFileUrl"])
+    assert download.text.strip() == "Samir wanted to hear Layla's voice."
+
+
+def test_a_file_with_a_glossary_of_the_other_direction_is_a_400(client: httpx.Client) -> None:
+    files = {"file": ("statement.txt", f"{SAMI}\n".encode(), "text/plain")}
+    data = {"source": "ar", "target": "en", "glossary": '[["Sami", "سامي"]]'}
+    answer = client.post("/translate_file", files=files, data=data)
+    assert answer.status_code == 400 and "is for en-ar" in answer.json()["error"]
+
+
 def test_the_page_translates_with_a_server_glossary_and_flags_a_missing_term(client: httpx.Client) -> None:
     article = f"{SAMI}\n\nوضع توم السلاح على الأرض."
     translation, status, table, *_ = gradio_call(

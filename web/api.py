@@ -44,7 +44,7 @@ def status_for(exc: TarjamaError) -> int:
     return 400  # InvalidInputError, LimitExceededError and any other input problem
 
 
-class _JsonErrorRoute(APIRoute):
+class JsonErrorRoute(APIRoute):
     """Routes whose errors are ``{"error": ...}`` bodies, as LibreTranslate clients expect."""
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
@@ -118,7 +118,7 @@ def _texts(params: Mapping[str, Any]) -> tuple[list[str], bool]:
     raise ApiError(400, "Invalid request: q must be a string or a list of strings")
 
 
-def _text_param(
+def text_param(
     params: Mapping[str, Any], name: str, default: str | None = None, *, code: bool = True
 ) -> str | None:
     """A string parameter (language codes and formats in lower case), ``default`` when absent."""
@@ -180,7 +180,7 @@ def _detect_items(
     return detections, languages
 
 
-def _glossary_param(params: Mapping[str, Any]) -> object:
+def glossary_param(params: Mapping[str, Any]) -> object:
     """``glossary``: a list of ``[source, target]`` pairs (a form field holds it as JSON)."""
     value = params.get("glossary")
     if isinstance(value, str):
@@ -197,10 +197,10 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
     """The API's routes on ``service``; include them in the app before Gradio is mounted at ``/``.
     ``gate`` checks keys and limits (share it with every other way in)."""
     gate = gate or Gate()
-    router = APIRouter(route_class=_JsonErrorRoute, tags=["LibreTranslate-compatible API"])
+    router = APIRouter(route_class=JsonErrorRoute, tags=["LibreTranslate-compatible API"])
 
     def admit(request: Request, params: Mapping[str, Any]) -> None:
-        gate.admit(_text_param(params, "api_key", code=False), client_address(request.scope))
+        gate.admit(text_param(params, "api_key", code=False), client_address(request.scope))
 
     @router.get("/languages")
     def languages() -> list[dict[str, Any]]:
@@ -230,9 +230,9 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
         params = await read_params(request)
         admit(request, params)
         texts, is_list = _texts(params)
-        source = _text_param(params, "source")
-        target = _text_param(params, "target")
-        text_format = _text_param(params, "format", "text")
+        source = text_param(params, "source")
+        target = text_param(params, "target")
+        text_format = text_param(params, "format", "text")
         if not source:
             raise ApiError(400, "Invalid request: missing source parameter")
         if not target:
@@ -245,10 +245,10 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
         if source == target:
             raise InvalidInputError(f"the source and target language are both {LANGUAGE_NAMES[source]}")
         service.limits.check_texts(texts)
-        model = _text_param(params, "model", code=False)
+        model = text_param(params, "model", code=False)
         alternatives = _number_param(params, "alternatives", int)  # every parameter checked before model work
-        glossary = service.glossary(_glossary_param(params), _text_param(params, "glossary_id", code=False))
-        routing = Routing(_text_param(params, "quality"), _text_param(params, "dialect"))
+        glossary = service.glossary(glossary_param(params), text_param(params, "glossary_id", code=False))
+        routing = Routing(text_param(params, "quality"), text_param(params, "dialect"))
         detections, languages = (
             await run_in_threadpool(_detect_items, texts, target, is_list, text_format)
             if source == "auto"
@@ -297,9 +297,9 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
         admit(request, params)
         texts, is_list = _texts(params)
         service.limits.check_texts(texts)
-        source = _text_param(params, "source", "auto") or "auto"
-        target = _text_param(params, "target")
-        method = _text_param(params, "method")
+        source = text_param(params, "source", "auto") or "auto"
+        target = text_param(params, "target")
+        method = text_param(params, "method")
         sentences, ratio = _number_param(params, "sentences", int), _number_param(params, "ratio", float)
         results = []
         for text in texts:

@@ -24,9 +24,8 @@ from starlette.datastructures import UploadFile
 from tarjama.inference.settings import MAX_TRANSLATED_FILES_BYTES, TRANSLATED_FILE_TTL_S
 from tarjama.translate import LANGUAGES
 from tarjama.translate.documents import FORMATS, TranslatedDocument, translate_document
-from tarjama.web.api import _JsonErrorRoute as JsonErrorRoute
-from tarjama.web.api import _text_param as text_param
-from tarjama.web.api import read_params
+from tarjama.translate.glossary import Glossary
+from tarjama.web.api import JsonErrorRoute, glossary_param, read_params, text_param
 from tarjama.web.languages import LANGUAGE_NAMES, check_language, detect
 from tarjama.web.limits import ApiError, Gate
 from tarjama.web.security import DOWNLOAD_PATH, client_address
@@ -138,11 +137,12 @@ def create_files_router(
                 check_language(source, "source")
             check_language(target, "target")
             article_only = text_param(params, "article_only") in ("true", "1", "yes", "on")
+            glossary = service.glossary(glossary_param(params), text_param(params, "glossary_id", code=False))
             data = await upload.read(service.limits.upload_bytes + 1)
             service.limits.check_upload(len(data), upload.filename)
             document = await run_in_threadpool(
                 partial(
-                    translate_document, upload.filename, data, _sentences(service), source=source,
+                    translate_document, upload.filename, data, _sentences(service, glossary), source=source,
                     target=target, detect=lambda text: detect(text).language,
                     check=lambda text: service.limits.check_texts([text]), article_only=article_only,
                 )
@@ -163,9 +163,13 @@ def create_files_router(
     return router
 
 
-def _sentences(service: TarjamaService) -> Callable[[str, str], Callable[..., list[str]]]:
+def _sentences(
+    service: TarjamaService, glossary: Glossary | None = None
+) -> Callable[[str, str], Callable[..., list[str]]]:
     def for_direction(source: str, target: str) -> Callable[..., list[str]]:
-        return partial(service.translate_lines, source=source, target=target)
+        if glossary is not None:
+            glossary.check_direction(source, target)
+        return partial(service.translate_lines, source=source, target=target, glossary=glossary)
 
     return for_direction
 
