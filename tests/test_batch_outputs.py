@@ -154,7 +154,7 @@ def test_nothing_to_do_is_an_error(
     source = tmp_path / name
     if content is None:
         source.mkdir()
-        (source / "notes.md").write_text("not an article", encoding="utf-8")
+        (source / "notes.log").write_text("not an article", encoding="utf-8")  # .md is a document now
     else:
         source.write_bytes(content)
     out = tmp_path / "out.jsonl"
