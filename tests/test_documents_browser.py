@@ -9,14 +9,10 @@ import docx
 from playwright.sync_api import Browser, expect
 
 from tests import documents_samples as samples
-from tests import test_ui_browser
 from tests.appserver import running_app
 from tests.test_ui_browser import WAIT_MS, opened, uploaded
 
 Pairs = list[tuple[str, str]]
-
-
-browser = test_ui_browser.browser  # the same module-scoped Chromium fixture
 
 
 def test_upload_a_word_document_and_download_its_translation(

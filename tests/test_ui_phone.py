@@ -11,10 +11,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.appserver import running_app
-from tests.test_ui_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS
+from tests.test_ui_browser import WAIT_MS
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 900}
@@ -30,16 +30,6 @@ TABS = {  # tab → something only that tab shows
 def base(memorised_ar_en: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with running_app(["--mt-model", str(memorised_ar_en)], tmp_path_factory.mktemp("ui-phone")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @contextmanager
