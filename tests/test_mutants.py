@@ -1,4 +1,4 @@
-"""The mutation table of ``bench/mutants.py`` stays true to the code: each bug can still be planted."""
+"""The mutation table of ``bench/mutant_table.py`` stays true to the code: each bug can still be planted."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.mutants import MUTANTS, ROOT, Mutant
+from bench.mutant_table import MUTANTS, Mutant
+from bench.mutants import ROOT
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=[m.name for m in MUTANTS])
