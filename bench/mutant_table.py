@@ -65,7 +65,7 @@ MUTANTS = [
         "translate/abbreviations.py",
         r'NUMBER = re.compile(r"[0-9\u0660-\u0669\u06F0-\u06F9]+")',
         'NUMBER = re.compile(r"[0-9]+")',
-        ("tests/test_segment.py", "-k", "sentences"),
+        ("tests/test_segment_sentences.py",),
     ),
     Mutant(
         "ROUGE signature says porter for Arabic",
@@ -158,14 +158,14 @@ MUTANTS = [
         "translate/segment.py",
         'if closed_quote and word.rstrip("،,:.") in _ARABIC_ATTRIBUTION:',
         "if False:",
-        ("tests/test_segment.py", "-k", "sentences"),
+        ("tests/test_segment_sentences.py",),
     ),
     Mutant(
         "an initial after a full stop ends a sentence",
         "translate/segment.py",
         'return bool(before) and not (before[0].isupper() or before.endswith("."))',
         "return bool(before) and not before[0].isupper()",
-        ("tests/test_segment.py", "-k", "sentences"),
+        ("tests/test_segment_sentences.py",),
     ),
     Mutant(
         "Persian digits not folded when numbers are checked",
