@@ -35,7 +35,8 @@ def pytest_configure(config: pytest.Config) -> None:
 SLOW_MODULES = frozenset({
     "test_api", "test_batch_failure_files", "test_disconnects", "test_en_ar", "test_health",
     "test_hub_lifecycle", "test_hub_mirror", "test_limits_redis", "test_models_import", "test_packaging",
-    "test_readiness", "test_security", "test_serving", "test_ui_browser", "test_ui_phone",
+    "test_readiness", "test_security_files", "test_security_gates", "test_security_requests",
+    "test_security_resources", "test_serving", "test_ui_browser", "test_ui_phone",
 })  # fmt: skip
 
 

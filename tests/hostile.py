@@ -1,4 +1,4 @@
-"""Tools for the hostile requests of ``test_security.py``: raw HTTP, Gradio's API, crafted zips."""
+"""Tools for the hostile requests of ``test_security_*.py``: raw HTTP, Gradio's API, crafted zips."""
 
 from __future__ import annotations
 
