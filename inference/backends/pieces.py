@@ -83,29 +83,28 @@ class MarianPieces:
     def tokens(self, texts: Sequence[str], *, source: str, target: str | None) -> list[list[str]]:
         """Each text's tokens: a target-language token first where the model needs one, ``</s>`` last."""
         prefix = marian_prefix(self.spec, self.vocab, target) if target else ""
-        return [self._encode(f"{prefix} {text}" if prefix else text) for text in texts]
+        return [self._encode(f"{prefix} {text}" if prefix else text, self._spm) for text in texts]
 
-    def _encode(self, text: str) -> list[str]:
+    def _encode(self, text: str, spm: Any) -> list[str]:
         pieces: list[str] = []
         first = True
         for part in self._split.split(text):
             if part in self.specials:
                 pieces.append(part)
             elif part.strip():
-                pieces.extend(self._words(part.strip() if not first else part, first))
+                pieces.extend(self._words(part.strip() if not first else part, first, spm))
             first = False
         return [*(p if p in self.vocab else self.unk for p in pieces), self.eos]
 
-    def _words(self, text: str, first: bool) -> list[str]:
+    def _words(self, text: str, first: bool, spm: Any) -> list[str]:
         code: list[str] = []
         if first and text.startswith(">>") and (end := text.find("<<")) != -1:
             code, text = [text[: end + 2]], text[end + 2 :]
-        return [*code, *self._spm.encode(text, out_type=str)]
+        return [*code, *spm.encode(text, out_type=str)]
 
     def target_tokens(self, texts: Sequence[str], target: str) -> list[list[str]]:
         """Each text's pieces from the target SentencePiece model, as ``MarianTokenizer`` makes a label."""
-        encoded = [self._target_spm.encode(text, out_type=str) for text in texts]
-        return [[p if p in self.vocab else self.unk for p in pieces] for pieces in encoded]
+        return [self._encode(text, self._target_spm)[:-1] for text in texts]  # without its </s>
 
     def start_token(self, target: str) -> str | None:
         """Marian models start their output from the decoder start token alone."""
