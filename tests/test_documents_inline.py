@@ -169,7 +169,7 @@ def test_align_gives_the_attention_of_generation(
     assert [h.attention for h in too_long] == [(), ()]  # an empty output, an over-long source: nothing
 
 
-def _bold_word_document(arabic: str) -> bytes:
+def bold_word_document(arabic: str) -> bytes:
     words = arabic.split()
     document = docx.Document()
     paragraph = document.add_paragraph()
@@ -191,7 +191,7 @@ def _expected_bold(translator: Translator, arabic: str, english: str) -> str:
     return " ".join(words[mine[0] :])  # the bold run is last: its span runs to the end of the sentence
 
 
-def _check_bold(text: str, bold: str, english: str) -> None:
+def check_bold(text: str, bold: str, english: str) -> None:
     assert text == english  # the sentence is still exactly the memorised English
     assert bold and bold != english  # the bold run is not empty and not the whole sentence
     assert english.endswith(" " + bold)  # a proper span of whole words, at the end, one space before it
@@ -211,7 +211,7 @@ def test_a_bold_word_in_a_word_document(
         cache=SentenceCache(tmp_path / "cache.sqlite3"),
         pool=ModelPool(backend=backend_name),
     )
-    data = _bold_word_document(arabic)
+    data = bold_word_document(arabic)
 
     def run() -> list[tuple[str, bool | None]]:
         result = translate_document(
@@ -223,7 +223,7 @@ def test_a_bold_word_in_a_word_document(
 
     runs = run()
     bold = "".join(text for text, is_bold in runs if is_bold)
-    _check_bold("".join(text for text, _ in runs), bold, english)
+    check_bold("".join(text for text, _ in runs), bold, english)
     assert bold == _expected_bold(translator, arabic, english)
     assert runs == [(english[: -len(bold)], None), (bold, True)]
     backend = translator.model_for("ar", "en").load()  # a repeated document: no model call at all
@@ -252,7 +252,7 @@ def test_a_bold_word_in_html_through_the_service(
     markup = service.translate_html(f'<p>{" ".join(head)} <a href="/x"><b>{last}</b></a></p>', "ar", "en")
     paragraph = etree.fromstring(markup, etree.HTMLParser()).find(".//p")
     bold = paragraph.find("a/b").text or ""
-    _check_bold(paragraph.xpath("string()"), bold, english)
+    check_bold(paragraph.xpath("string()"), bold, english)
     assert paragraph.find("a").get("href") == "/x"
     translator = service.translator("ar", "en")
     assert bold == _expected_bold(translator, arabic, english)
