@@ -256,3 +256,22 @@ def test_a_bold_word_in_html_through_the_service(
     assert paragraph.find("a").get("href") == "/x"
     translator = service.translator("ar", "en")
     assert bold == _expected_bold(translator, arabic, english)
+
+
+def test_a_bold_word_through_the_documents_tab(
+    memorised_ar_en: Path, memorised_pairs: Pairs, tmp_path: Path
+) -> None:
+    from tarjama.web.documents import translate_upload
+    from tarjama.web.handlers import Page
+    from tarjama.web.uploads import UploadLedger
+
+    arabic, english = memorised_pairs[SENTENCE]
+    uploads = UploadLedger(tmp_path, keep_seconds=60)
+    page = Page(TarjamaService(mt_model=str(memorised_ar_en)), tmp_path / "work", uploads)
+    upload = tmp_path / "bold.docx"
+    upload.write_bytes(bold_word_document(arabic))
+    uploads.record("visitor", [str(upload)])
+    status, _, out = translate_upload(page, str(upload), "ar-en", "", False, "visitor")
+    assert out is not None, status
+    paragraph = docx.Document(out).paragraphs[0]
+    check_bold(paragraph.text, "".join(r.text for r in paragraph.runs if r.bold), english)
