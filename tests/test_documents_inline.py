@@ -18,7 +18,7 @@ import docx
 import pytest
 from lxml import etree
 
-from tarjama.inference import ModelPool, SentenceCache
+from tarjama.inference import ModelPool
 from tarjama.inference.alignment import hard_alignment
 from tarjama.inference.backends import choose_backend, load_backend
 from tarjama.inference.generation import GenerationSettings
@@ -144,13 +144,8 @@ def backend_name(request: pytest.FixtureRequest) -> str:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_align_gives_the_attention_of_generation(
-    backend: str,
-    memorised_ar_en: Path,
-    memorised_pairs: Pairs,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    backend: str, memorised_ar_en: Path, memorised_pairs: Pairs
 ) -> None:
-    monkeypatch.setenv("TARJAMA_MODELS_DIR", str(tmp_path / "models"))
     resolved = resolve_model(str(memorised_ar_en), task="translate", local_files_only=True)
     model = load_backend(resolved, choose_backend(backend, "cpu", None))
     sources = [ar for ar, _ in memorised_pairs[:4]]
@@ -198,19 +193,10 @@ def check_bold(text: str, bold: str, english: str) -> None:
 
 
 def test_a_bold_word_in_a_word_document(
-    backend_name: str,
-    memorised_ar_en: Path,
-    memorised_pairs: Pairs,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    backend_name: str, memorised_ar_en: Path, memorised_pairs: Pairs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("TARJAMA_MODELS_DIR", str(tmp_path / "models"))
     arabic, english = memorised_pairs[SENTENCE]
-    translator = Translator(
-        str(memorised_ar_en),
-        cache=SentenceCache(tmp_path / "cache.sqlite3"),
-        pool=ModelPool(backend=backend_name),
-    )
+    translator = Translator(str(memorised_ar_en), pool=ModelPool(backend=backend_name))
     data = bold_word_document(arabic)
 
     def run() -> list[tuple[str, bool | None]]:
@@ -237,18 +223,11 @@ def test_a_bold_word_in_a_word_document(
 
 
 def test_a_bold_word_in_html_through_the_service(
-    backend_name: str,
-    memorised_ar_en: Path,
-    memorised_pairs: Pairs,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    backend_name: str, memorised_ar_en: Path, memorised_pairs: Pairs
 ) -> None:
-    monkeypatch.setenv("TARJAMA_MODELS_DIR", str(tmp_path / "models"))
     arabic, english = memorised_pairs[SENTENCE]
     *head, last = arabic.split()
-    service = TarjamaService(
-        mt_model=str(memorised_ar_en), backend=backend_name, cache=SentenceCache(tmp_path / "cache.sqlite3")
-    )
+    service = TarjamaService(mt_model=str(memorised_ar_en), backend=backend_name)
     markup = service.translate_html(f'<p>{" ".join(head)} <a href="/x"><b>{last}</b></a></p>', "ar", "en")
     paragraph = etree.fromstring(markup, etree.HTMLParser()).find(".//p")
     bold = paragraph.find("a/b").text or ""
