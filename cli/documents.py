@@ -31,7 +31,7 @@ def is_document_folder(path: str) -> bool:
 def translate_document_command(args: argparse.Namespace) -> int:
     """Translate the document ``args.inputs[0]`` to ``args.output`` (or stdout for text formats)."""
     from tarjama.translate import Translator, detect_language
-    from tarjama.translate.documents import engine_sentences, translate_document
+    from tarjama.translate.documents import engine_aligner, engine_sentences, translate_document
 
     source_path = Path(args.inputs[0])
     if not args.output and source_path.suffix.lower() not in TEXT_OUT:
@@ -57,6 +57,7 @@ def translate_document_command(args: argparse.Namespace) -> int:
         detect=detect_language,
         article_only=args.article_only,
         pdf_as="txt" if args.output and args.output.lower().endswith(".txt") else "docx",
+        align=engine_aligner(translator),
     )
     if args.output:
         write_bytes(args.output, result.data)

@@ -88,6 +88,10 @@ def test_sentencepiece_tokens_are_marian_tokenizers(
         for t in texts
     ]
     assert pieces.tokens(texts, source=source, target=target) == expected
+    outputs = [*texts, *corpus_lines(target)[:200]]  # as a translation's label: the target model, no </s>
+    labels = reference(text_target=outputs, add_special_tokens=False)["input_ids"]
+    expected = [reference.convert_ids_to_tokens(ids) for ids in labels]
+    assert pieces.target_tokens(outputs, target) == expected
     rng = random.Random(0)
     vocabulary = list(reference.get_vocab())
     for _ in range(2000):

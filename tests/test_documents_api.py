@@ -16,6 +16,7 @@ from tarjama.web.files import TranslatedFiles
 from tests import documents_samples as samples
 from tests.appserver import running_app
 from tests.documents_hostile import hostile_word
+from tests.test_documents_inline import SENTENCE, bold_word_document, check_bold
 
 Pairs = list[tuple[str, str]]
 KEY = "tj-docs"
@@ -65,6 +66,15 @@ def test_a_word_document_in_and_out_for_its_uploader_only(
     assert client.get(url.rsplit("/", 2)[0] + "/nope/x.docx").json() == {
         "error": "No such translated file: it has expired or was never made"
     }
+
+
+def test_a_bold_word_inside_a_sentence_keeps_its_words(client: httpx.Client, memorised_pairs: Pairs) -> None:
+    arabic, english = memorised_pairs[SENTENCE]
+    answer = _upload(client, "bold.docx", bold_word_document(arabic), api_key=KEY)
+    assert answer.status_code == 200, answer.text
+    download = client.get(answer.json()["translatedFileUrl"], headers={"X-Forwarded-For": "10.0.0.1"})
+    paragraph = docx.Document(io.BytesIO(download.content)).paragraphs[0]
+    check_bold(paragraph.text, "".join(r.text for r in paragraph.runs if r.bold), english)
 
 
 def test_html_entities_are_decoded_before_detection(client: httpx.Client, memorised_pairs: Pairs) -> None:

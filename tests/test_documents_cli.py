@@ -12,6 +12,7 @@ import pytest
 from tests import documents_samples as samples
 from tests.documents_hostile import hostile_word
 from tests.test_cli_translate import run
+from tests.test_documents_inline import SENTENCE, bold_word_document, check_bold
 
 Pairs = list[tuple[str, str]]
 
@@ -79,3 +80,20 @@ def test_a_folder_of_documents_in_translate_batch_resumes(
     assert [e["id"] for e in errors] == ["c.pptx"] and "not a PowerPoint" in errors[0]["reason"]
     again = json.loads(run(*args, "--from", "ar", "--json").stdout)
     assert (again["written"], again["skipped"]) == (0, 2)
+
+
+def test_a_bold_word_inside_a_sentence_alone_and_in_a_batch(
+    memorised_ar_en: Path, memorised_pairs: Pairs, tmp_path: Path
+) -> None:
+    arabic, english = memorised_pairs[SENTENCE]
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "bold.docx").write_bytes(bold_word_document(arabic))
+    model = ["--model", str(memorised_ar_en), "--beam", "1", "--from", "ar"]
+    alone = run("translate", str(folder / "bold.docx"), "-o", str(tmp_path / "bold.en.docx"), *model)
+    assert alone.returncode == 0, alone.stderr
+    batch = run("translate", "batch", str(folder), "-o", str(tmp_path / "done.jsonl"), *model)
+    assert batch.returncode == 0, batch.stderr
+    for out in (tmp_path / "bold.en.docx", tmp_path / "done.files" / "bold.en.docx"):
+        paragraph = docx.Document(out).paragraphs[0]
+        check_bold(paragraph.text, "".join(r.text for r in paragraph.runs if r.bold), english)

@@ -10,7 +10,13 @@ from pathlib import Path
 
 from tarjama.inference.errors import InvalidInputError, TarjamaError
 from tarjama.translate import Translation
-from tarjama.translate.documents import SentenceTranslate, engine_sentences, translate_document
+from tarjama.translate.documents import (
+    SentenceAlign,
+    SentenceTranslate,
+    engine_aligner,
+    engine_sentences,
+    translate_document,
+)
 from tarjama.web import presenters
 from tarjama.web.handlers import DIRECTIONS, Page
 from tarjama.web.languages import detect
@@ -35,6 +41,10 @@ def _sentences(
     return engine_sentences(translator, heard=heard.append)(source, target)
 
 
+def _aligner(page: Page, model: str | None, source: str, target: str) -> SentenceAlign:
+    return engine_aligner(page.service.translator(source, target, model))(source, target)
+
+
 def translate_upload(
     page: Page, file: str | None, direction: str, model: str | None, article_only: bool, visitor: str
 ) -> DocumentOutputs:
@@ -52,6 +62,7 @@ def translate_upload(
             upload.name, upload.read_bytes(), partial(_sentences, page, model or None, heard),
             source=source, target=target, detect=lambda text: detect(text).language,
             check=lambda text: service.limits.check_texts([text]), article_only=article_only,
+            align=partial(_aligner, page, model or None),
         )  # fmt: skip
     except TarjamaError as exc:
         return presenters.error_box(str(exc), "Could not translate the document"), "", None

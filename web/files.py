@@ -23,7 +23,13 @@ from starlette.datastructures import UploadFile
 
 from tarjama.inference.settings import MAX_TRANSLATED_FILES_BYTES, TRANSLATED_FILE_TTL_S
 from tarjama.translate import LANGUAGES
-from tarjama.translate.documents import FORMATS, TranslatedDocument, translate_document
+from tarjama.translate.documents import (
+    FORMATS,
+    DirectionAlign,
+    SentenceAlign,
+    TranslatedDocument,
+    translate_document,
+)
 from tarjama.translate.glossary import Glossary
 from tarjama.web.api import JsonErrorRoute, glossary_param, read_params, text_param
 from tarjama.web.languages import LANGUAGE_NAMES, check_language, detect
@@ -145,6 +151,7 @@ def create_files_router(
                     translate_document, upload.filename, data, _sentences(service, glossary), source=source,
                     target=target, detect=lambda text: detect(text).language,
                     check=lambda text: service.limits.check_texts([text]), article_only=article_only,
+                    align=_aligner(service),
                 )
             )  # fmt: skip
         finally:
@@ -161,6 +168,13 @@ def create_files_router(
         return Response(kept.data, media_type=kept.media_type, headers={"Content-Disposition": disposition})
 
     return router
+
+
+def _aligner(service: TarjamaService) -> DirectionAlign:
+    def for_direction(source: str, target: str) -> SentenceAlign:
+        return partial(service.align_lines, source=source, target=target)
+
+    return for_direction
 
 
 def _sentences(

@@ -37,6 +37,7 @@ from tarjama.inference.settings import (
 )
 from tarjama.summarize import Summarizer, SummarizerConfig, Summary
 from tarjama.translate import Translation, Translator
+from tarjama.translate.aligner import Alignment, align_sentences
 from tarjama.translate.documents import HtmlDocument, translate_units
 from tarjama.translate.glossary import Glossary, GlossaryShelf, glossary_from_pairs
 from tarjama.translate.routing import check_dialect, check_quality
@@ -327,8 +328,23 @@ class TarjamaService:
             routing=routing,
             glossary=glossary,
         )
-        translate_units(document.units, lines, source)
+        align = partial(self.align_lines, source=source, target=target, model=model, routing=routing)
+        translate_units(document.units, lines, source, align)
         return document.text()
+
+    def align_lines(
+        self,
+        lines: Sequence[str],
+        translations: Sequence[str],
+        source: str,
+        target: str,
+        model: str | None = None,
+        routing: Routing | None = None,
+    ) -> list[Alignment | None]:
+        """The word alignment of each line and its translation (:func:`translate.aligner.align_sentences`),
+        for inline formatting in documents; cached like the translations."""
+        translator = self.translator(source, target, model, routing=routing)
+        return align_sentences(translator, lines, translations, source=source, target=target)
 
     # --- summaries ---------------------------------------------------------------------------------
     def summarize(

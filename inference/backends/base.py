@@ -72,6 +72,14 @@ class Seq2SeqBackend(Protocol):
         cross-attention of each when ``attention`` is set."""
         ...
 
+    def align(
+        self, texts: Sequence[str], outputs: Sequence[str], *, source: str, target: str
+    ) -> list[Hypothesis]:
+        """Each given output of each text, with the cross-attention the model has when it is forced to
+        produce that output (one teacher-forced pass, no search). A pair whose text or output is too long
+        for the model, or whose output is empty, comes back without attention."""
+        ...
+
 
 def gpu_driver_present() -> bool:
     """Whether this machine has a GPU driver at all (NVIDIA or ROCm device files); checked without torch."""
@@ -153,6 +161,18 @@ class HFTokenized:
             self.tokenizer.src_lang = language_code(self.spec, source)
         prefix = marian_prefix(self.spec, self.tokenizer.get_vocab(), target) if target else ""
         return [f"{prefix} {text}" if prefix else text for text in texts]
+
+    def target_ids(self, texts: Sequence[str], target: str) -> list[list[int]]:
+        """The token ids of texts in ``target``, without special tokens (Marian's target SentencePiece
+        model where it has its own)."""
+        if not texts:
+            return []
+        if self.spec.family in ("nllb", "m2m100"):
+            self.tokenizer.tgt_lang = language_code(self.spec, target)
+        return [
+            list(row)
+            for row in self.tokenizer(text_target=list(texts), add_special_tokens=False)["input_ids"]
+        ]
 
     def token_lengths(self, texts: Sequence[str], *, source: str, target: str | None = None) -> list[int]:
         """Source length in tokens, special and language tokens included."""

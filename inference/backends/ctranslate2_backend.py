@@ -229,6 +229,47 @@ class CTranslate2Backend:
         ``return_attention`` (the alignment head of the last decoder layer)."""
         return self._submit(texts, settings, source, target, count=count, attention=attention)()
 
+    def align(
+        self, texts: Sequence[str], outputs: Sequence[str], *, source: str, target: str
+    ) -> list[Hypothesis]:
+        """Each output of each text with its attention (the alignment head): the output is given to
+        ``translate_batch`` as the target prefix, so the model is forced through it in one pass."""
+        results = [Hypothesis(output, 0.0) for output in outputs]
+        if not texts:
+            return results
+        tokens = self.tokenizer.tokens(texts, source=source, target=target)
+        bos = self.tokenizer.start_token(target) or self._forced_bos
+        pieces = self.tokenizer.target_tokens(outputs, target)
+        prefixes = [[bos, *row] if bos else row for row in pieces]
+        todo = [
+            i
+            for i, (row, prefix) in enumerate(zip(tokens, prefixes, strict=True))
+            if len(prefix) > int(bool(bos))
+            and len(row) <= self.max_input_tokens
+            and len(prefix) <= self.max_output_tokens
+        ]
+        if not todo:
+            return results
+        found = self.translator.translate_batch(
+            [tokens[i] for i in todo],
+            target_prefix=[prefixes[i] for i in todo],
+            beam_size=1,
+            max_decoding_length=max(len(prefixes[i]) for i in todo),  # a longer prefix's pairs decode on
+            max_input_length=0,
+            return_end_token=False,
+            return_attention=True,
+        )
+        for i, result in zip(todo, found, strict=True):
+            rows = result.attention[0][: len(prefixes[i])]
+            results[i] = Hypothesis(
+                outputs[i],
+                0.0,
+                tuple(tokens[i]),
+                tuple(prefixes[i]),
+                tuple(tuple(float(w) for w in row) for row in rows),
+            )
+        return results
+
     def generate_batches(
         self, batches: Iterable[Sequence[str]], settings: GenerationSettings, *, source: str, target: str
     ) -> Iterator[list[str]]:

@@ -37,6 +37,10 @@ class PieceTokenizer(Protocol):
         """The token string of a vocabulary id (for ids read from the model's configuration)."""
         ...
 
+    def target_tokens(self, texts: Sequence[str], target: str) -> list[list[str]]:
+        """Each text's tokens as an output of the model in ``target`` (no special tokens)."""
+        ...
+
     def known(self, token: str) -> bool:
         """Whether ``token`` is in the vocabulary (not read as unknown)."""
         ...
@@ -71,6 +75,7 @@ class MarianPieces:
         self._ids = {index: token for token, index in self.vocab.items()}
         # transformers 5 also decodes a joint vocabulary with the source model (decoding only joins pieces)
         self._spm = sentencepiece.SentencePieceProcessor(model_file=str(folder / "source.spm"))
+        self._target_spm = sentencepiece.SentencePieceProcessor(model_file=str(folder / "target.spm"))
         self.specials = frozenset({self.unk, self.eos, self.pad})
         longest_first = sorted(self.specials, key=len, reverse=True)
         self._split = re.compile("(" + "|".join(re.escape(token) for token in longest_first) + ")")
@@ -78,24 +83,28 @@ class MarianPieces:
     def tokens(self, texts: Sequence[str], *, source: str, target: str | None) -> list[list[str]]:
         """Each text's tokens: a target-language token first where the model needs one, ``</s>`` last."""
         prefix = marian_prefix(self.spec, self.vocab, target) if target else ""
-        return [self._encode(f"{prefix} {text}" if prefix else text) for text in texts]
+        return [self._encode(f"{prefix} {text}" if prefix else text, self._spm) for text in texts]
 
-    def _encode(self, text: str) -> list[str]:
+    def _encode(self, text: str, spm: Any) -> list[str]:
         pieces: list[str] = []
         first = True
         for part in self._split.split(text):
             if part in self.specials:
                 pieces.append(part)
             elif part.strip():
-                pieces.extend(self._words(part.strip() if not first else part, first))
+                pieces.extend(self._words(part.strip() if not first else part, first, spm))
             first = False
         return [*(p if p in self.vocab else self.unk for p in pieces), self.eos]
 
-    def _words(self, text: str, first: bool) -> list[str]:
+    def _words(self, text: str, first: bool, spm: Any) -> list[str]:
         code: list[str] = []
         if first and text.startswith(">>") and (end := text.find("<<")) != -1:
             code, text = [text[: end + 2]], text[end + 2 :]
-        return [*code, *self._spm.encode(text, out_type=str)]
+        return [*code, *spm.encode(text, out_type=str)]
+
+    def target_tokens(self, texts: Sequence[str], target: str) -> list[list[str]]:
+        """Each text's pieces from the target SentencePiece model, as ``MarianTokenizer`` makes a label."""
+        return [self._encode(text, self._target_spm)[:-1] for text in texts]  # without its </s>
 
     def start_token(self, target: str) -> str | None:
         """Marian models start their output from the decoder start token alone."""
@@ -128,6 +137,10 @@ class HFPieces(HFTokenized):
         """Each text's tokens as the tokenizer gives them with its special tokens."""
         ids = self.tokenizer(self._prepare(texts, source, target), add_special_tokens=True)["input_ids"]
         return [list(self.tokenizer.convert_ids_to_tokens(row)) for row in ids]
+
+    def target_tokens(self, texts: Sequence[str], target: str) -> list[list[str]]:
+        """Each text's tokens as the tokenizer makes a label, without special tokens."""
+        return [list(self.tokenizer.convert_ids_to_tokens(row)) for row in self.target_ids(texts, target)]
 
     def start_token(self, target: str) -> str | None:
         """NLLB's and M2M100's target-language token."""

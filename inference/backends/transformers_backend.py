@@ -69,6 +69,41 @@ class TransformersBackend(HFTokenized):
         each output's cross-attention, averaged over layers and heads, from one teacher-forced pass."""
         return self._generate(texts, settings, source, target, count=count, attention=attention)
 
+    def align(
+        self, texts: Sequence[str], outputs: Sequence[str], *, source: str, target: str
+    ) -> list[Hypothesis]:
+        """Each output of each text with its cross-attention, averaged over layers and heads, from one
+        teacher-forced pass over the pairs that fit (the others come back without attention)."""
+        import torch
+
+        results = [Hypothesis(output, 0.0) for output in outputs]
+        if not texts:
+            return results
+        prepared = self._prepare(texts, source, target)
+        lengths = [len(ids) for ids in self.tokenizer(prepared, add_special_tokens=True)["input_ids"]]
+        bos = forced_bos_token(self.spec, self.tokenizer, target)
+        start = [self.model.config.decoder_start_token_id]
+        if bos is not None:
+            start.append(self.tokenizer.convert_tokens_to_ids(bos))
+        rows = [[*start, *ids, self.tokenizer.eos_token_id] for ids in self.target_ids(outputs, target)]
+        todo = [
+            i
+            for i, (n, row) in enumerate(zip(lengths, rows, strict=True))
+            if len(row) > len(start) + 1 and n <= self.max_input_tokens and len(row) <= self.max_output_tokens
+        ]
+        if not todo:
+            return results
+        inputs = self.tokenizer([prepared[i] for i in todo], return_tensors="pt", padding=True).to(
+            self.device
+        )
+        width = max(len(rows[i]) for i in todo)
+        padded = [rows[i] + [self.tokenizer.pad_token_id] * (width - len(rows[i])) for i in todo]
+        sequences = torch.tensor(padded, device=self.device)
+        weights = self._attention(inputs, sequences, 1)
+        for k, i in enumerate(todo):
+            results[i] = self._hypothesis(outputs[i], 0.0, inputs["input_ids"][k], sequences[k], weights[k])
+        return results
+
     def _generate(
         self,
         texts: Sequence[str],

@@ -1,7 +1,8 @@
 """Documents in, documents out: a reader and a writer per format, the path pasted text takes between.
 
 Each reader turns a file into :class:`Unit` s (a paragraph's runs with an anchor back into the file);
-:func:`translate_units` translates them sentence by sentence through any :data:`SentenceTranslate`;
+:func:`translate_units` translates them sentence by sentence through any :data:`SentenceTranslate`
+(and, given a :data:`SentenceAlign`, carries formatting inside a sentence to the aligned words);
 the writer puts each translation back at its anchor, turns direction and language tags to the target and
 keeps everything else.
 """
@@ -9,10 +10,12 @@ keeps everything else.
 from tarjama.translate.documents.formats import (
     FORMATS,
     MEDIA_TYPES,
+    DirectionAlign,
     DirectionTranslate,
     TranslatedDocument,
     article_html,
     document_text,
+    engine_aligner,
     engine_sentences,
     extension_of,
     read_document,
@@ -20,6 +23,7 @@ from tarjama.translate.documents.formats import (
 )
 from tarjama.translate.documents.html import HtmlDocument
 from tarjama.translate.documents.units import (
+    SentenceAlign,
     SentencePair,
     SentenceTranslate,
     Unit,
@@ -30,8 +34,10 @@ from tarjama.translate.documents.units import (
 __all__ = [
     "FORMATS",
     "MEDIA_TYPES",
+    "DirectionAlign",
     "DirectionTranslate",
     "HtmlDocument",
+    "SentenceAlign",
     "SentencePair",
     "SentenceTranslate",
     "TranslatedDocument",
@@ -39,6 +45,7 @@ __all__ = [
     "UnitsResult",
     "article_html",
     "document_text",
+    "engine_aligner",
     "engine_sentences",
     "extension_of",
     "read_document",

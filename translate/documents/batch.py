@@ -16,7 +16,12 @@ from tarjama.inference.jobs import BadRecord, GroupResult, JobReport, Progress, 
 from tarjama.inference.textio import write_bytes
 from tarjama.translate.batch import TranslationOptions, TranslatorConfig, worker_translator
 from tarjama.translate.detect import detect_language
-from tarjama.translate.documents.formats import FORMATS, engine_sentences, translate_document
+from tarjama.translate.documents.formats import (
+    FORMATS,
+    engine_aligner,
+    engine_sentences,
+    translate_document,
+)
 
 
 def is_document_folder(path: str | Path) -> bool:
@@ -63,7 +68,7 @@ class DocumentTask:
                 document = translate_document(
                     source.name, source.read_bytes(), engine_sentences(translator, self.options.beam_size),
                     source=self.options.source, target=self.options.target, detect=detect_language,
-                    article_only=self.article_only,
+                    article_only=self.article_only, align=engine_aligner(translator),
                 )  # fmt: skip
             except TarjamaError as exc:
                 lines.append(error_line(record, str(exc)))

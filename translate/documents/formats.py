@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePath
 from typing import Protocol
 
 from tarjama.inference.errors import InvalidInputError
 from tarjama.inference.generation import GenerationSettings
 from tarjama.inference.settings import DEFAULT_BEAM_SIZE
+from tarjama.translate.aligner import align_sentences
 from tarjama.translate.documents.epub import EpubDocument
 from tarjama.translate.documents.html import HtmlDocument
 from tarjama.translate.documents.office import OfficeDocument
@@ -17,7 +19,13 @@ from tarjama.translate.documents.opendoc import OpenDocument
 from tarjama.translate.documents.pdf import PdfDocument
 from tarjama.translate.documents.safety import decode_text
 from tarjama.translate.documents.text import LineDocument
-from tarjama.translate.documents.units import SentencePair, SentenceTranslate, Unit, translate_units
+from tarjama.translate.documents.units import (
+    SentenceAlign,
+    SentencePair,
+    SentenceTranslate,
+    Unit,
+    translate_units,
+)
 from tarjama.translate.engine import Translation, Translator
 
 MEDIA_TYPES = {
@@ -41,6 +49,9 @@ FORMATS = tuple(f".{extension}" for extension in MEDIA_TYPES)
 
 DirectionTranslate = Callable[[str, str], SentenceTranslate]
 """``(source, target)`` → the sentence translator for that direction."""
+
+DirectionAlign = Callable[[str, str], SentenceAlign]
+"""``(source, target)`` → the aligner of that direction's sentences and translations."""
 
 
 class _Document(Protocol):
@@ -118,6 +129,7 @@ def translate_document(
     check: Callable[[str], None] | None = None,
     article_only: bool = False,
     pdf_as: str = "docx",
+    align: DirectionAlign | None = None,
 ) -> TranslatedDocument:
     """Translate the file ``name`` (content ``data``) from ``source`` to ``target``.
 
@@ -125,7 +137,8 @@ def translate_document(
     ``detect`` finds the source language when ``source`` is ``auto`` (no ``target``: the other
     language); ``check`` sees the document's text
     first (the request limits). Text goes back at its anchors, direction and language tags turn to the
-    target, everything else is kept.
+    target, everything else is kept. ``align(source, target)``, when given, aligns the sentences whose
+    words cross runs, so that their formatting follows the aligned words (:mod:`.inline`).
     """
     kind, document = read_document(name, data, article_only=article_only)
     text = document_text(document)
@@ -140,7 +153,8 @@ def translate_document(
     target = target or ("en" if source == "ar" else "ar")
     if source == target:
         raise InvalidInputError(f"{PurePath(name).name} is already in the target language ({target})")
-    result = translate_units(document.units, translate(source, target), source)
+    aligner = align(source, target) if align is not None else None
+    result = translate_units(document.units, translate(source, target), source, aligner)
     stem = PurePath(name).stem or "document"
     out_kind = kind
     if isinstance(document, PdfDocument):
@@ -194,13 +208,25 @@ def engine_sentences(
     return for_direction
 
 
+def engine_aligner(translator: Translator) -> DirectionAlign:
+    """The aligner of a :class:`~translate.Translator` for each direction (its model's attention, cached:
+    :func:`translate.aligner.align_sentences`)."""
+
+    def for_direction(source: str, target: str) -> SentenceAlign:
+        return partial(align_sentences, translator, source=source, target=target)
+
+    return for_direction
+
+
 __all__ = [
     "FORMATS",
     "MEDIA_TYPES",
+    "DirectionAlign",
     "DirectionTranslate",
     "TranslatedDocument",
     "article_html",
     "document_text",
+    "engine_aligner",
     "engine_sentences",
     "extension_of",
     "read_document",

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tarjama.inference.alignment import word_alignment
 from tarjama.inference.backends import Seq2SeqBackend
 from tarjama.inference.backends.base import Hypothesis
 from tarjama.inference.batching import batches_by_tokens
@@ -20,7 +21,7 @@ from tarjama.inference.cache import CacheEntry, SentenceCache, cache_key
 from tarjama.inference.cached import CachedGenerator, Generated, Progress
 from tarjama.inference.generation import GenerationSettings
 from tarjama.inference.settings import GLOSSARY_HYPOTHESES
-from tarjama.translate.glossary.align import aligned_run, replace_words, word_alignment
+from tarjama.translate.glossary.align import aligned_run, replace_words
 from tarjama.translate.glossary.files import Glossary
 from tarjama.translate.glossary.terms import Match, TermFinder
 
