@@ -158,6 +158,9 @@ def describe(layout: Layout) -> str:
 
 def sizes(models: list[Model], rounds: int, tokens: int, article: str, settings: Any) -> None:
     """Every model with tarjama's own layout: median seconds, tokens/s and the ratio to base."""
+    backend = models[0].backend
+    print(f"tarjama's layout: {backend.workers} x 1 threads ({ENV_THREADS}), ", end="")
+    print(f"{backend.share_tokens} share tokens ({ENV_CT2_SHARE_TOKENS})")
     times, _ = interleaved(rounds, [(model, None) for model in models], article, settings)
     medians = {model.name: statistics.median(times[(model.name, None)]) for model in models}
     base = medians.get("base")
@@ -241,7 +244,6 @@ def main(argv: list[str] | None = None) -> int:
         print()
         grid = grid_of(args.layouts, args.share_tokens)
         layouts(compared, grid, args.rounds, article, settings)
-    print(f"tarjama's layout: {ENV_THREADS} workers of 1 thread, {ENV_CT2_SHARE_TOKENS} share tokens")
     return 0
 
 
