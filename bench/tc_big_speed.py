@@ -4,16 +4,19 @@ CTranslate2 int8, warm, interleaved; then CTranslate2's thread layouts and share
     .venv/bin/python -m bench.tc_big_speed [--rounds 3] [--tokens 48] [--beam 4]
         [--models base tc-big nllb-600m nllb-1.3b] [--layouts 2x1 1x2] [--share-tokens 1536 4096] [--work DIR]
 
-Every model is a random stand-in with the real model's dimensions: opus-mt-ar-en (``build_marian_real_dims``:
-6+6 layers, d_model 512, 77M parameters), opus-mt-tc-big-ar-en (``tests/standins/tc_big.py``: d_model 1024,
-feed-forward 4096, 16 heads, 61k vocabulary, 241M), nllb-200-distilled-600M and -1.3B
-(``tests/standins/nllb_dims.py``: d_model 1024, 16 heads, 256k vocabulary; 12+12 layers and feed-forward 4096,
-615M; 24+24 layers and 8192, 1.37B). Forced EOS removed and end of sentence suppressed, each emits exactly
-``--tokens`` tokens per segment with beam 4 (tarjama's default; for NLLB the first is the forced target
-language, as in transformers): all do the same decoding steps, so the ratios are the cost of the bigger
-models. The models are loaded in this process and translate the seed article in turn, warm, through tarjama's
-``Translator`` with the cache off, round after round (the order reversed every other round); per model the
-median of the rounds counts, and tokens/s is segments x ``--tokens`` over it.
+Every model is a random stand-in with the real model's dimensions and vocabulary size: opus-mt-ar-en and
+opus-mt-tc-big-ar-en (``tests/standins/tc_big.py``: 6+6 layers, d_model 512 and 1024, feed-forward 2048 and
+4096, 8 and 16 heads, 62,834 and 61,246 vocabulary rows; 77M and 240M parameters), nllb-200-distilled-600M and
+-1.3B (``tests/standins/nllb_dims.py``: d_model 1024, 16 heads, 256,206 rows; 12+12 layers and feed-forward
+4096, 615M; 24+24 layers and 8192, 1.37B). The rows past the stand-ins' SentencePiece pieces are tokens no
+input produces, there so the embedding and the output layer cost what the real ones do. Forced EOS removed
+and end of sentence suppressed, each emits exactly ``--tokens`` tokens per segment with beam 4 (tarjama's
+default; for NLLB the first is the forced target language, in CTranslate2 as in transformers): all do the
+same decoding steps, so the ratios are the cost of the bigger models. The models are loaded in this process
+and translate the seed article in turn, warm, through tarjama's ``Translator`` with the cache off, round after
+round (the order reversed every other round); per model the median of the rounds counts, and tokens/s is
+segments x ``--tokens`` over it. The first run builds the stand-ins into ``--work`` (9 GB; the 1.3B needs
+about 10 GB of memory for a minute) and converts them, once.
 
 Sizes: every ``--models`` model with tarjama's own CTranslate2 layout (one single-threaded worker per thread,
 ``TARJAMA_CT2_SHARE_TOKENS`` shares). Layouts: base and tc-big under every ``--layouts`` (``INTERxINTRA``:
