@@ -1,9 +1,14 @@
-"""A random Marian with opus-mt-tc-big-ar-en's dimensions, for benchmarks (241M parameters, 61k vocabulary).
+"""Random Marians with the real sizes of opus-mt-ar-en (77M parameters) and opus-mt-tc-big-ar-en (240M), their
+vocabularies included, for benchmarks.
 
-opus-mt-tc-big-ar-en (its ``config.json``): 6+6 layers, d_model 1024, feed-forward 4096, 16 heads, a joint
-vocabulary of 61,246 entries. The vendored text trains far fewer SentencePiece pieces, so the vocabulary is
-filled up with tokens no input produces (``<fill-N>``, before ``<pad>``, which stays the last id): the
-embedding matrix and the output layer, a large part of the decoder's cost, have the real model's size.
+From the real ``config.json`` files: opus-mt-ar-en 6+6 layers, d_model 512, feed-forward 2048 (swish), 8
+heads, 62,834 vocabulary rows (copies in fine-tunes that keep it, e.g. huggingface.co/Asia-N/
+opus-mt-ar-en-finetuned-ar-to-en); opus-mt-tc-big-ar-en 6+6 layers, d_model 1024, feed-forward 4096 (ReLU),
+16 heads, a joint vocabulary of 61,246 entries (its 1,024 sinusoidal positions cost nothing: 512 here). The
+vendored text trains far fewer SentencePiece pieces (about 13k together), so the vocabulary is filled up with
+tokens no input produces (``<fill-N>``, before ``<pad>``, which stays the last id): the embedding matrix and
+the output layer, a large part of the decoder's cost, have the real model's size. Both are tokenised by the
+same SentencePiece models.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from transformers import MarianTokenizer
+from transformers import MarianConfig, MarianTokenizer
 
 from tests.standins.marian import (
     INPUT_SENSITIVE_STD,
@@ -22,13 +27,33 @@ from tests.standins.marian import (
     write_marian_tokenizer,
 )
 
-TC_BIG_VOCAB = 61_246
+MARIAN_ACTIVATIONS = {"base": "swish", "tc-big": "relu"}
+MARIAN_SIZES: dict[str, dict[str, int]] = {
+    "base": {"vocab_size": 62_834, "d_model": 512, "layers": 6, "ffn": 2048, "heads": 8},
+    "tc-big": {"vocab_size": 61_246, "d_model": 1024, "layers": 6, "ffn": 4096, "heads": 16},
+}
 
 
-def build_marian_tc_big_dims(
-    out_dir: Path, *, src_lang: str = "ar", tgt_lang: str = "en", vocab_size: int = 16000, seed: int = 0
+def marian_real_config(size: str) -> MarianConfig:
+    """The ``MarianConfig`` of opus-mt-ar-en (``"base"``) or opus-mt-tc-big-ar-en (``"tc-big"``), but its init
+    scale."""
+    dims = dict(MARIAN_SIZES[size])
+    config = marian_config(dims.pop("vocab_size"), **dims, init_std=INPUT_SENSITIVE_STD)
+    config.activation_function = MARIAN_ACTIVATIONS[size]
+    return config
+
+
+def build_marian_filled(
+    out_dir: Path,
+    *,
+    size: str,
+    src_lang: str = "ar",
+    tgt_lang: str = "en",
+    vocab_size: int = 16000,
+    seed: int = 0,
 ) -> Path:
-    """Write the tc-big-sized random Marian and its tokenizer to ``out_dir`` (``from_pretrained`` loads)."""
+    """Write the random Marian of ``size`` (a key of :data:`MARIAN_SIZES`) and its tokenizer to ``out_dir``
+    (``from_pretrained`` loads them); ``vocab_size`` is each SentencePiece model's (at most)."""
     out_dir = Path(out_dir)
     write_marian_tokenizer(
         out_dir, src_lang=src_lang, tgt_lang=tgt_lang, vocab_size=vocab_size, hard_vocab_limit=False
@@ -36,7 +61,7 @@ def build_marian_tc_big_dims(
     vocab_file = out_dir / "vocab.json"
     vocab: dict[str, int] = json.loads(vocab_file.read_text(encoding="utf-8"))
     vocab.pop(PAD)
-    for index in range(len(vocab), TC_BIG_VOCAB - 1):
+    for index in range(len(vocab), MARIAN_SIZES[size]["vocab_size"] - 1):
         vocab[f"<fill-{index}>"] = index
     vocab[PAD] = len(vocab)
     vocab_file.write_text(json.dumps(vocab, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -49,8 +74,5 @@ def build_marian_tc_big_dims(
         target_lang=tgt_lang,
         model_max_length=MAX_POSITIONS,
     ).save_pretrained(str(out_dir))
-    config = marian_config(
-        len(vocab), d_model=1024, layers=6, ffn=4096, heads=16, init_std=INPUT_SENSITIVE_STD
-    )
-    init_marian(config, seed).save_pretrained(str(out_dir))
+    init_marian(marian_real_config(size), seed).save_pretrained(str(out_dir))
     return out_dir
