@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from tarjama.inference.cache import SentenceCache
@@ -27,6 +27,7 @@ from tarjama.translate.langid import Guess
 from tarjama.translate.plans import (
     ForeignParagraph,
     Part,
+    Plan,
     foreign_report,
     guess_dict,
     route_foreign,
@@ -39,7 +40,7 @@ from tarjama.translate.routing import (
     route,
     translation_languages,
 )
-from tarjama.translate.segment import Paragraph, normalize_input, segment, split_long
+from tarjama.translate.segment import normalize_input, segment, split_long
 from tarjama.translate.sources import (
     foreign_paragraphs,
     identify_or_none,
@@ -68,29 +69,6 @@ class TranslationStats:
     segments: int
     cached: int
     seconds: float
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A checked text on its way to a translation: direction, model, and sentences by paragraph."""
-
-    model: str
-    ref: ModelRef
-    source: str
-    target: str
-    paragraphs: list[Paragraph]
-    sentences: list[str]  # the sentences for the model
-    paragraph_of: list[int]  # the paragraph of each sentence
-    guess: Guess | None = None  # the language identified for the whole text (None: no letters)
-    foreign: dict[int, str] = field(default_factory=dict)  # paragraph → its other language
-    wrong_language: str = ""  # the text's clear language when it is not the source it was given as
-    routed: tuple[Part, ...] = ()  # the foreign paragraphs another model translates, by language
-    copied_because: dict[str, str] = field(default_factory=dict)  # why a foreign language is copied
-
-    @property
-    def size(self) -> int:
-        """How many sentences the models translate, all parts together."""
-        return len(self.sentences) + sum(len(part.sentences) for part in self.routed)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ kept). A glossary applies to the main direction only: the other languages' sente
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from tarjama.inference.cached import Generated
@@ -23,7 +23,7 @@ from tarjama.translate.routing import translatable
 from tarjama.translate.segment import Paragraph
 
 if TYPE_CHECKING:
-    from tarjama.translate.engine import Plan, Translator
+    from tarjama.translate.engine import Translator
 
 TASK = "translate"
 
@@ -39,6 +39,29 @@ class Part:
     language: str  # the paragraphs' language
     sentences: list[str]
     paragraph_of: list[int]  # the paragraph of each sentence
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A checked text on its way to a translation: direction, model, and sentences by paragraph."""
+
+    model: str
+    ref: ModelRef
+    source: str
+    target: str
+    paragraphs: list[Paragraph]
+    sentences: list[str]  # the sentences for the model
+    paragraph_of: list[int]  # the paragraph of each sentence
+    guess: Guess | None = None  # the language identified for the whole text (None: no letters)
+    foreign: dict[int, str] = field(default_factory=dict)  # paragraph → its other language
+    wrong_language: str = ""  # the text's clear language when it is not the source it was given as
+    routed: tuple[Part, ...] = ()  # the foreign paragraphs another model translates, by language
+    copied_because: dict[str, str] = field(default_factory=dict)  # why a foreign language is copied
+
+    @property
+    def size(self) -> int:
+        """How many sentences the models translate, all parts together."""
+        return len(self.sentences) + sum(len(part.sentences) for part in self.routed)
 
 
 @dataclass(frozen=True)
@@ -163,6 +186,7 @@ def guess_dict(guess: Guess | None) -> dict[str, Any] | None:
 __all__ = [
     "ForeignParagraph",
     "Part",
+    "Plan",
     "foreign_report",
     "guess_dict",
     "route_foreign",
