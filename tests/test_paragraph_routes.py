@@ -232,10 +232,12 @@ def test_api_says_nothing_more_for_a_plain_arabic_text(
 def test_api_warns_of_the_item_with_a_persian_paragraph(
     client: httpx.Client, memorised_pairs: list[tuple[str, str]]
 ) -> None:
-    text, _ = article(memorised_pairs, PERSIAN)
-    answer = client.post(
-        "/translate", json={"q": [memorised_pairs[7][0], text], "source": "ar", "target": "en"}
+    text, english = article(memorised_pairs, PERSIAN)
+    answer = client.post(  # auto: the Sorani item goes to NLLB, the Arabic one (item 1) to the Arabic model
+        "/translate", json={"q": [SORANI, text], "source": "auto", "target": "en"}
     )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["translatedText"][1].splitlines() == [english[0], PERSIAN, english[1]]
     [warning] = answer.json()["warnings"]
     assert (warning["item"], warning["paragraph"], warning["language"]) == (1, 1, "fa")
     assert warning["copied"] is True and warning["model"] is None
