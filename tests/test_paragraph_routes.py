@@ -272,6 +272,22 @@ def test_cli_sends_the_sorani_paragraph_to_nllb_from_the_hub(
     assert [s.get("model") for s in result["segments"]] == [None] * 3 + [NLLB_13B] + [None] * 3
 
 
+def test_cli_batch_sends_the_sorani_paragraph_to_nllb_from_the_hub(
+    hub_mirror: HubMirror, memorised_pairs: list[tuple[str, str]], tmp_path: Path
+) -> None:
+    text, english = article(memorised_pairs, SORANI)
+    source, output = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_text(json.dumps({"id": "mixed", "text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
+    args = ["translate", "batch", str(source), "-o", str(output), "--from", "ar", "--to", "en", "--sentences"]
+    done = run_cli(args, hub_env(hub_mirror.endpoint))
+    assert done.returncode == 0, done.stderr
+    [line] = [json.loads(row) for row in output.read_text(encoding="utf-8").splitlines()]
+    [expected] = local_translations(hub_mirror.standin(NLLB_13B), [SORANI], "ckb", "en")
+    assert line["translation"].splitlines() == [english[0], expected, english[1]]
+    assert [s.get("model") for s in line["sentences"]] == [None] * 3 + [NLLB_13B] + [None] * 3
+    assert "other_language" in line["flags"]
+
+
 def test_cli_offline_copies_and_flags_the_sorani_paragraph(
     memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]]
 ) -> None:
