@@ -240,7 +240,8 @@ class TranslationTask:
     A line is ``{"id", "translation", "source", "target", "model", "revision", "segments", "cached",
     "flags", "seconds"}``: ``segments`` sentences of which ``cached`` were not made by the model for this
     article (from the cache or an earlier article), ``flags`` the checks any sentence raised, and, with
-    ``options.sentences``, ``sentences``: each one's source, translation, paragraph, cached and flags.
+    ``options.sentences``, ``sentences``: each one's source, translation, paragraph, cached and flags (and
+    ``model`` where another model than the article's translated it: a paragraph in another language).
     """
 
     options: TranslationOptions = TranslationOptions()
@@ -275,6 +276,7 @@ class TranslationTask:
             line["sentences"] = [
                 {"source": s.source, "translation": s.translation, "paragraph": s.paragraph}
                 | {"cached": s.cached, "flags": list(s.flags)}
+                | ({"model": s.model} if s.model else {})
                 for s in outcome.segments
             ]
         return line
