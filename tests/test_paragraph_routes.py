@@ -117,11 +117,21 @@ def test_alternatives_keep_the_sorani_paragraph_translated(
 
 @pytest.mark.parametrize("several", [False, True])
 def test_without_nllb_offline_the_sorani_paragraph_is_copied_and_flagged(
-    memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]], several: bool
+    memorised_ar_en: Path,
+    memorised_pairs: list[tuple[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+    several: bool,
 ) -> None:
     model = (str(memorised_ar_en),) if several else str(memorised_ar_en)
     text, english = article(memorised_pairs, SORANI)
-    result = Translator(model, use_cache=False).translate(text, source="ar", target="en")
+    translator = Translator(model, use_cache=False)
+    asked: list[str] = []
+    get = translator.pool.get
+    monkeypatch.setattr(translator.pool, "get", lambda name, **kw: asked.append(name) or get(name, **kw))
+    result = translator.translate(text, source="ar", target="en")
+    again = translator.translate(text, source="ar", target="en")
+    assert (again.text, again.foreign) == (result.text, result.foreign)
+    assert asked.count(NLLB_13B) == 1  # a model that cannot be had is not waited for again
     assert result.text.splitlines() == [english[0], SORANI, english[1]]
     [sorani] = [s for s in result.segments if s.paragraph == 1]
     assert (sorani.flags, sorani.model) == (("copied", "other_language"), "")

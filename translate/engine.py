@@ -142,6 +142,7 @@ class Translator:
         self.max_batch_tokens = max_batch_tokens
         self.pool = pool or ModelPool(backend=backend, device=device, local_files_only=local_files_only)
         self.cache = (cache or SentenceCache.open_default()) if use_cache else None
+        self.unavailable: dict[tuple[str, str], str] = {}  # (language, target) → why its model is not here
 
     def model_for(self, source: str, target: str) -> ModelRef:
         """The model that translates ``source`` → ``target``; :class:`InvalidInputError` naming the model

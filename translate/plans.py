@@ -102,9 +102,15 @@ def route_foreign(
                 f"no model here translates {language_name(language)} into {language_name(target)}"
             )
             continue
+        if (language, target) in translator.unavailable:  # a Hub that does not answer is waited for once
+            copied[language] = translator.unavailable[(language, target)]
+            continue
         try:
             ref, code = translator.route_other(language, target)
-        except (ModelUnavailableError, InvalidInputError) as exc:  # not here offline, or cannot read it
+        except ModelUnavailableError as exc:  # not downloaded, and offline or no Hub
+            copied[language] = translator.unavailable[(language, target)] = str(exc)
+            continue
+        except InvalidInputError as exc:  # the model asked for cannot read it
             copied[language] = str(exc)
             continue
         indexed = [
@@ -136,6 +142,7 @@ def translate_parts(
                 part.sentences, settings, task=TASK, source=part.source, target=part.target
             )
         except ModelUnavailableError as exc:
+            translator.unavailable[(part.language, part.target)] = str(exc)
             plan = without(plan, part, str(exc))
             continue
         outputs.append(made)
