@@ -102,6 +102,21 @@ def test_a_glossary_applies_to_the_main_direction_only(
     assert result.text.splitlines()[1] == nllb_sorani  # Sorani never goes through the Arabic glossary
 
 
+def test_an_arabic_paragraph_in_a_sorani_text_goes_to_the_arabic_model(
+    recorded: tuple[Translator, RecordingTranslator],
+    memorised_ar_en: Path,
+    nllb_tiny: Path,
+    memorised_pairs: list[tuple[str, str]],
+) -> None:
+    translator, _ = recorded
+    arabic, english = zip(*memorised_pairs[:3], strict=True)
+    result = translator.translate(f"{SORANI}\n{' '.join(arabic)}\n{SORANI_TOO}", source="ckb", target="en")
+    assert (result.source, result.model) == ("ckb", str(nllb_tiny))
+    assert result.text.splitlines()[1] == " ".join(english)  # the memorised references, not NLLB's noise
+    assert {s.model for s in result.segments if s.paragraph == 1} == {str(memorised_ar_en)}
+    assert [p.as_dict()["model"] for p in result.foreign] == [str(memorised_ar_en)]
+
+
 @pytest.mark.parametrize("alternatives", [1, 2])
 def test_alternatives_keep_the_sorani_paragraph_translated(
     recorded: tuple[Translator, RecordingTranslator],
