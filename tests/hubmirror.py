@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -126,6 +127,18 @@ def session_standins(memorised_ar_en: Path, marian_en_ara: Path) -> dict[str, Pa
         "bart": build_cached(build_bart),
         "t5": build_cached(build_t5),
     }
+
+
+class RecordingTranslator:
+    """Wraps a ``ctranslate2.Translator``: records the source tokens and target prefixes it is handed."""
+
+    def __init__(self, translator: Any) -> None:
+        self.translator = translator
+        self.calls: list[tuple[list[list[str]], Any]] = []
+
+    def translate_batch(self, source: list[list[str]], *args: Any, **kwargs: Any) -> Any:
+        self.calls.append((source, kwargs.get("target_prefix")))
+        return self.translator.translate_batch(source, *args, **kwargs)
 
 
 def hub_env(endpoint: str | None, *, offline: bool = False) -> dict[str, str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -19,6 +18,7 @@ from tests.appserver import running_app
 from tests.hostile import gradio_call
 from tests.hubmirror import (
     HubMirror,
+    RecordingTranslator,
     hub_env,
     local_summary,
     local_translations,
@@ -117,18 +117,6 @@ def test_first_use_downloads_and_translates(
     else:
         expected = local_translations(hub_mirror.standin(used), texts, source, target)
     assert [segment["translation"] for segment in result["segments"]] == expected
-
-
-class RecordingTranslator:
-    """Wraps a ``ctranslate2.Translator``: records the source tokens and target prefixes it is handed."""
-
-    def __init__(self, translator: Any) -> None:
-        self.translator = translator
-        self.calls: list[tuple[list[list[str]], Any]] = []
-
-    def translate_batch(self, source: list[list[str]], *args: Any, **kwargs: Any) -> Any:
-        self.calls.append((source, kwargs.get("target_prefix")))
-        return self.translator.translate_batch(source, *args, **kwargs)
 
 
 @pytest.mark.parametrize(

@@ -9,12 +9,14 @@ from tarjama.translate.batch import (
     worker_translator,
 )
 from tarjama.translate.detect import detect_language
-from tarjama.translate.engine import LANGUAGES, Plan, Segment, Translation, TranslationStats, Translator
+from tarjama.translate.engine import LANGUAGES, Segment, Translation, TranslationStats, Translator
+from tarjama.translate.plans import ForeignParagraph, Plan
 from tarjama.translate.segment import Paragraph, normalize_input, segment, split_long, split_sentences
 
 __all__ = [
     "LANGUAGES",
     "CorpusTranslator",
+    "ForeignParagraph",
     "Paragraph",
     "Plan",
     "Segment",

@@ -3,7 +3,9 @@
 
 The articles of a group are translated together: their sentences share the model's batches, and a
 sentence repeated across the corpus (a byline, "Follow us on ...", a date line) is translated once per
-worker, whatever the cache says; the lines' tallies say how many sentences were repeats.
+worker, whatever the cache says; the lines' tallies say how many sentences were repeats. A paragraph in
+another language (a Sorani paragraph in an Arabic article) goes to the model that translates it, in that
+model's batches (:mod:`translate.plans`), or is copied and flagged.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from tarjama.inference.settings import (
 from tarjama.translate import guards
 from tarjama.translate.engine import TASK, Plan, Translation, Translator
 from tarjama.translate.glossary import Glossary
+from tarjama.translate.plans import Part, without
 
 COUNTS = ("sentences", "repeated", "cached", "translated")  # the tallies of a translation batch
 
@@ -101,31 +104,50 @@ class CorpusTranslator:
         unavailable: dict[tuple[str, str], TarjamaError] = {}
         plans = [self._plan(text, options, unavailable) for text in texts]
         settings = options.settings or GenerationSettings(beam_size=options.beam_size)
-        by_direction: dict[tuple[str, str, str], list[Plan]] = defaultdict(list)
-        for plan in plans:
+        by_model: dict[tuple[str, str, str, bool], list[Plan | Part]] = defaultdict(list)
+        for plan in plans:  # the articles' main sentences, and their other languages' (no glossary)
             if isinstance(plan, Plan):
-                by_direction[(plan.model, plan.source, plan.target)].append(plan)
+                by_model[(plan.model, plan.source, plan.target, True)].append(plan)
+                for part in plan.routed:
+                    by_model[(part.model, part.source, part.target, False)].append(part)
         counts = dict.fromkeys(COUNTS, 0)
         outputs: dict[int, list[Generated]] = {}
         failed: dict[int, TarjamaError] = {}
         flags: dict[int, list[tuple[str, ...]]] = {}
-        for group in by_direction.values():
+        for (*_, main), group in by_model.items():
             try:
-                made = self._generate(group, settings, counts, options.glossary)
-            except ModelUnavailableError as exc:  # its weights cannot be loaded: these articles only
-                failed |= {id(plan): exc for plan in group}
+                made = self._generate(group, settings, counts, options.glossary if main else None)
+            except ModelUnavailableError as exc:  # its weights cannot be loaded: these articles (or parts)
+                failed |= {id(unit): exc for unit in group}
                 continue
-            for plan, (generated, extra) in zip(group, made, strict=True):
-                outputs[id(plan)], flags[id(plan)] = generated, extra
+            for unit, (generated, extra) in zip(group, made, strict=True):
+                outputs[id(unit)], flags[id(unit)] = generated, extra
         seconds = time.perf_counter() - started
         total = max(1, counts["sentences"])
         results: list[Translation | TarjamaError] = [
             p if isinstance(p, TarjamaError)
             else failed[id(p)] if id(p) in failed
-            else self.translator.finish(p, outputs[id(p)], seconds * len(p.sentences) / total, flags[id(p)])
+            else self._finish(p, outputs, flags, failed, seconds * p.size / total)
             for p in plans
         ]  # fmt: skip
         return results, counts
+
+    def _finish(
+        self,
+        plan: Plan,
+        outputs: dict[int, list[Generated]],
+        flags: dict[int, list[tuple[str, ...]]],
+        failed: dict[int, TarjamaError],
+        seconds: float,
+    ) -> Translation:
+        """The translation of ``plan`` from the outputs of its units (by ``id``); a part whose model could
+        not be loaded is copied, the failure said."""
+        made, extra = outputs[id(plan)], flags[id(plan)]
+        for part in plan.routed:
+            if id(part) in failed:
+                plan = without(plan, part, str(failed[id(part)]))
+        others = [outputs[id(part)] for part in plan.routed]
+        return self.translator.finish(plan, made, seconds, extra, others)
 
     def _plan(
         self, text: str, options: TranslationOptions, unavailable: dict[tuple[str, str], TarjamaError]
@@ -152,13 +174,14 @@ class CorpusTranslator:
 
     def _generate(
         self,
-        plans: list[Plan],
+        plans: Sequence[Plan | Part],
         settings: GenerationSettings,
         counts: dict[str, int],
         glossary: Glossary | None = None,
     ) -> list[tuple[list[Generated], list[tuple[str, ...]]]]:
-        """Outputs (and extra flags) for the sentences of ``plans`` (one model and direction), each distinct
-        one made once; sentences with ``{{…}}`` spans or ``glossary`` terms go through the glossary path."""
+        """Outputs (and extra flags) for the sentences of ``plans`` (articles, or their parts in another
+        language: one model and direction), each distinct one made once; sentences with ``{{…}}`` spans or
+        ``glossary`` terms go through the glossary path."""
         first = plans[0]
         generator = self.translator.generator(first)
         terms = self.translator.term_translator(first, settings, glossary)
@@ -217,7 +240,8 @@ class TranslationTask:
     A line is ``{"id", "translation", "source", "target", "model", "revision", "segments", "cached",
     "flags", "seconds"}``: ``segments`` sentences of which ``cached`` were not made by the model for this
     article (from the cache or an earlier article), ``flags`` the checks any sentence raised, and, with
-    ``options.sentences``, ``sentences``: each one's source, translation, paragraph, cached and flags.
+    ``options.sentences``, ``sentences``: each one's source, translation, paragraph, cached and flags (and
+    ``model`` where another model than the article's translated it: a paragraph in another language).
     """
 
     options: TranslationOptions = TranslationOptions()
@@ -252,6 +276,7 @@ class TranslationTask:
             line["sentences"] = [
                 {"source": s.source, "translation": s.translation, "paragraph": s.paragraph}
                 | {"cached": s.cached, "flags": list(s.flags)}
+                | ({"model": s.model} if s.model else {})
                 for s in outcome.segments
             ]
         return line

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from tarjama.inference.cache import SentenceCache
@@ -24,13 +24,23 @@ from tarjama.inference.settings import (
 from tarjama.translate import guards
 from tarjama.translate.glossary import Glossary, TermTranslator
 from tarjama.translate.langid import Guess
+from tarjama.translate.plans import (
+    ForeignParagraph,
+    Part,
+    Plan,
+    foreign_report,
+    guess_dict,
+    route_foreign,
+    routed_outputs,
+    translate_parts,
+)
 from tarjama.translate.routing import (
     check_dialect,
     check_quality,
     route,
     translation_languages,
 )
-from tarjama.translate.segment import Paragraph, normalize_input, segment, split_long
+from tarjama.translate.segment import normalize_input, segment, split_long
 from tarjama.translate.sources import (
     foreign_paragraphs,
     identify_or_none,
@@ -51,6 +61,7 @@ class Segment:
     paragraph: int
     cached: bool
     flags: tuple[str, ...] = ()
+    model: str = ""  # the model that translated it when not the text's (a paragraph in another language)
 
 
 @dataclass(frozen=True)
@@ -58,22 +69,6 @@ class TranslationStats:
     segments: int
     cached: int
     seconds: float
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A checked text on its way to a translation: direction, model, and sentences by paragraph."""
-
-    model: str
-    ref: ModelRef
-    source: str
-    target: str
-    paragraphs: list[Paragraph]
-    sentences: list[str]  # the sentences for the model
-    paragraph_of: list[int]  # the paragraph of each sentence
-    guess: Guess | None = None  # the language identified for the whole text (None: no letters)
-    foreign: dict[int, str] = field(default_factory=dict)  # paragraph → its other language: copied
-    wrong_language: str = ""  # the text's clear language when it is not the source it was given as
 
 
 @dataclass(frozen=True)
@@ -92,6 +87,7 @@ class Translation:
     quantization: str = ""  # the backend's compute type: int8, float32, ...
     detected: Guess | None = None  # the language identified for the whole text
     wrong_language: str = ""  # set when the text is clearly not in the source language it was given as
+    foreign: tuple[ForeignParagraph, ...] = ()  # its paragraphs in another language: which model, or copied
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of ``tarjama translate --json`` and the API."""
@@ -99,6 +95,7 @@ class Translation:
             "text": self.text,
             "segments": [
                 {"source": s.source, "translation": s.translation, "cached": s.cached, "flags": list(s.flags)}
+                | ({"model": s.model} if s.model else {})
                 for s in self.segments
             ],
             "model": self.model,
@@ -108,8 +105,9 @@ class Translation:
             "source": self.source,
             "target": self.target,
             "stats": asdict(self.stats),
-            "detected": _guess_dict(self.detected),
+            "detected": guess_dict(self.detected),
             "wrong_language": self.wrong_language,
+            "other_languages": [paragraph.as_dict() for paragraph in self.foreign],
         }
 
 
@@ -144,6 +142,7 @@ class Translator:
         self.max_batch_tokens = max_batch_tokens
         self.pool = pool or ModelPool(backend=backend, device=device, local_files_only=local_files_only)
         self.cache = (cache or SentenceCache.open_default()) if use_cache else None
+        self.unavailable: dict[tuple[str, str], str] = {}  # (language, target) → why its model is not here
 
     def model_for(self, source: str, target: str) -> ModelRef:
         """The model that translates ``source`` → ``target``; :class:`InvalidInputError` naming the model
@@ -154,17 +153,20 @@ class Translator:
         """The model for ``source`` → ``target`` and the source code it reads (the dialect's, if one was
         chosen): the one asked for, else this translator's first that can, else the routed default
         (:func:`translate.routing.route`: quality, dialect, Sorani)."""
-        routed = route(
-            source, target, quality=self.quality, dialect=self.dialect, device=self.pool.choice.device
-        )
-        if isinstance(self.model, str):
+        return self._route(source, target, self.dialect, named=True)
+
+    def route_other(self, language: str, target: str) -> tuple[ModelRef, str]:
+        """Like :meth:`route`, for a paragraph in ``language`` inside a text in another: the first of this
+        translator's models that translates it into ``target``, else the routed default."""
+        return self._route(language, target, self.dialect if language == "ar" else None, named=False)
+
+    def _route(self, source: str, target: str, dialect: str | None, *, named: bool) -> tuple[ModelRef, str]:
+        routed = route(source, target, quality=self.quality, dialect=dialect, device=self.pool.choice.device)
+        own = (self.model,) if isinstance(self.model, str) else self.model or ()
+        if named and isinstance(self.model, str):
             name = self.model
-        else:  # several: the first that can, else the routed default (registered ones are known unresolved)
-            can = (
-                n
-                for n in self.model or ()
-                if routed.source == source and supports(self._spec(n), source, target)
-            )
+        else:  # the first that can, else the routed default (registered ones are known unresolved)
+            can = (n for n in own if routed.source == source and supports(self._spec(n), source, target))
             name = next(can, None) or routed.model
         spec = self._spec(name)
         check_direction(spec, source, target)
@@ -194,6 +196,8 @@ class Translator:
 
         ``glossary`` (for this direction) fixes the translation of its terms; a sentence whose output
         still lacks one is flagged ``glossary``. A ``{{span}}`` comes back as written, braces removed.
+        A paragraph in another language goes to the model that translates it, without the glossary
+        (:mod:`translate.plans`), or is copied.
         """
         started = time.perf_counter()
         plan = self.plan(text, source=source, target=target)
@@ -220,13 +224,15 @@ class Translator:
         for i, termed in zip(special, terms.translate([plan.sentences[i] for i in special]), strict=True):
             outputs[i] = Generated(termed.output, termed.cached)
             extra[i] = (guards.GLOSSARY,) if termed.missing else ()
-        return self.finish(plan, outputs, time.perf_counter() - started, extra)
+        plan, others = translate_parts(self, plan, settings)
+        return self.finish(plan, outputs, time.perf_counter() - started, extra, others)
 
     def alternatives(
         self, text: str, *, source: str = "auto", target: str | None = None, count: int = 3
     ) -> list[str]:
         """Up to ``count`` translations of ``text`` other than the best, from the model's n-best: the k-th
-        puts together each sentence's k-th hypothesis (its best where it has fewer). Not cached."""
+        puts together each sentence's k-th hypothesis (its best where it has fewer); paragraphs in another
+        language keep their best. Not cached."""
         plan = self.plan(text, source=source, target=target)
         backend = plan.ref.load()
         settings = GenerationSettings()
@@ -247,14 +253,15 @@ class Translator:
         best = self.generator(plan).generate(
             plan.sentences, settings, task=TASK, source=plan.source, target=plan.target
         )
+        plan, others = translate_parts(self, plan, settings)
         texts: list[str] = []
         for k in range(1, count + 1):
             outputs = [
                 Generated(hypotheses[i][min(k, len(hypotheses[i]) - 1)], False) if i in hypotheses else out
                 for i, out in enumerate(best)
             ]
-            texts.append(self.finish(plan, outputs, 0.0).text)
-        main = self.finish(plan, best, 0.0).text
+            texts.append(self.finish(plan, outputs, 0.0, others=others).text)
+        main = self.finish(plan, best, 0.0, others=others).text
         return [t for t in dict.fromkeys(texts) if t != main]
 
     def plan(self, text: str, *, source: str = "auto", target: str | None = None) -> Plan:
@@ -274,6 +281,7 @@ class Translator:
         paragraphs = segment(text, script_language(source))
         foreign = {} if wrong else foreign_paragraphs(paragraphs, source)
         indexed = [(i, s) for i, p in enumerate(paragraphs) if i not in foreign for s in p.sentences]
+        routed, copied_because = route_foreign(self, paragraphs, foreign, target)
         return Plan(
             ref.resolved.name,
             ref,
@@ -285,6 +293,8 @@ class Translator:
             guess,
             foreign,
             guess.language if wrong and guess else "",
+            routed,
+            copied_because,
         )
 
     def direction(self, text: str, *, source: str = "auto", target: str | None = None) -> tuple[str, str]:
@@ -293,8 +303,8 @@ class Translator:
         text = normalize_input(text) if source == "auto" else text
         return source_and_target(text, source, target, identify_or_none(text))
 
-    def generator(self, plan: Plan) -> CachedGenerator:
-        """The cached generator for ``plan``'s model and source language."""
+    def generator(self, plan: Plan | Part) -> CachedGenerator:
+        """The cached generator for ``plan``'s model and source language (or a part's of it)."""
         source = script_language(plan.source)
         return CachedGenerator(
             plan.ref,
@@ -305,7 +315,7 @@ class Translator:
         )
 
     def term_translator(
-        self, plan: Plan, settings: GenerationSettings, glossary: Glossary | None = None
+        self, plan: Plan | Part, settings: GenerationSettings, glossary: Glossary | None = None
     ) -> TermTranslator:
         """What translates ``plan``'s sentences that hold ``{{…}}`` spans or ``glossary`` terms."""
         return TermTranslator(
@@ -324,21 +334,28 @@ class Translator:
         outputs: Sequence[Generated],
         seconds: float,
         extra_flags: Sequence[tuple[str, ...]] | None = None,
+        others: Sequence[Sequence[Generated]] = (),
     ) -> Translation:
-        """The translation of ``plan`` from its sentences' ``outputs``: checked (``extra_flags`` added, one
-        tuple per sentence), reassembled by paragraph."""
+        """The translation of ``plan`` from its sentences' ``outputs`` (and ``others``, the outputs of each
+        of its other-language parts): checked (``extra_flags`` added, one tuple per sentence), reassembled
+        by paragraph. A paragraph in another language is flagged ``other_language``, and ``copied`` unless
+        a part translated it."""
         segments: list[Segment] = []
         by_paragraph: list[list[str]] = [[] for _ in plan.paragraphs]
         script = script_language(plan.source)
         wrong = (guards.WRONG_LANGUAGE,) if plan.wrong_language else ()
         extra = iter(extra_flags or [()] * len(plan.sentences))
         made = iter(zip(plan.paragraph_of, plan.sentences, outputs, strict=True))
+        routed = routed_outputs(plan, others)
         for index, paragraph in enumerate(plan.paragraphs):
-            if index in plan.foreign:
+            if index in routed:
                 done = [
-                    (s, Generated(s, False), (guards.COPIED, guards.OTHER_LANGUAGE))
-                    for s in paragraph.sentences
+                    (s, out, (*_checked(s, out, script), guards.OTHER_LANGUAGE), model)
+                    for s, out, model in routed[index]
                 ]
+            elif index in plan.foreign:
+                copied = (guards.COPIED, guards.OTHER_LANGUAGE)
+                done = [(s, Generated(s, False), copied, "") for s in paragraph.sentences]
             else:
                 done = []
                 for _, sentence, out in (next(made) for _ in paragraph.sentences):
@@ -347,9 +364,9 @@ class Translator:
                         flags = guards.check(sentence, out.output, source_lang=script) + wrong + more
                     else:
                         flags = (guards.COPIED, *more)
-                    done.append((sentence, out, flags))
-            for sentence, out, flags in done:
-                segments.append(Segment(sentence, out.output, index, out.cached, flags))
+                    done.append((sentence, out, flags, ""))
+            for sentence, out, flags, model in done:
+                segments.append(Segment(sentence, out.output, index, out.cached, flags, model))
                 by_paragraph[index].append(out.output)
         joined = "".join(
             " ".join(parts) + p.separator for parts, p in zip(by_paragraph, plan.paragraphs, strict=True)
@@ -369,16 +386,12 @@ class Translator:
             identity["quantization"],
             plan.guess,
             plan.wrong_language,
+            foreign_report(plan),
         )
 
 
-def _guess_dict(guess: Guess | None) -> dict[str, Any] | None:
-    """``{"language", "name", "confidence", "candidates"}`` (confidences 0–100), or None."""
-    if guess is None:
-        return None
-    return {
-        "language": guess.language,
-        "name": guess.name,
-        "confidence": round(100 * guess.confidence, 1),
-        "candidates": [{"language": code, "confidence": round(100 * p, 1)} for code, p in guess.candidates],
-    }
+def _checked(sentence: str, out: Generated, script: str) -> tuple[str, ...]:
+    """The checks' flags for one sentence of a text in ``script``; ``copied`` when it has no words."""
+    if guards.has_words(sentence, script):
+        return guards.check(sentence, out.output, source_lang=script)
+    return (guards.COPIED,)

@@ -254,7 +254,7 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
             if source == "auto"
             else ([], [source] * len(texts))
         )
-        outputs = list(texts)
+        outputs, warnings = list(texts), []
         for lang in sorted(set(languages)):  # one pass per source language
             indices = [i for i, found in enumerate(languages) if found == lang]
             group = [texts[i] for i in indices]
@@ -268,10 +268,13 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
                 if glossary is not None:
                     glossary.check_direction(lang, target)
                 translate = service.translate_texts
-                done = await run_in_threadpool(translate, group, lang, target, model, routing, glossary)
+                done, said = await run_in_threadpool(translate, group, lang, target, model, routing, glossary)
+                warnings += [warning | {"item": indices[warning["item"]]} for warning in said]
             for index, text in zip(indices, done, strict=True):
                 outputs[index] = text
         answer: dict[str, Any] = {"translatedText": outputs if is_list else outputs[0]}
+        if warnings:  # tarjama's own field (web.lines): the texts' languages; HTML says nothing here yet
+            answer["warnings"] = sorted(warnings, key=lambda warning: warning["item"])
         if detections:
             found = [d.as_dict() for d in detections]
             answer["detectedLanguage"] = found if is_list else found[0]

@@ -165,6 +165,8 @@ def _notes(segment: Segment) -> str:
         if flag == "numbers_missing":
             missing = missing_numbers(segment.source, segment.translation)
             text = f"missing number{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
+        if flag == "other_language" and segment.model:  # not copied: the model that reads it translated it
+            text = f"in another language: translated by {model_label(segment.model)}"
         badges.append(f'<span class="tj-badge {kind}">{_esc(text)}</span>')
     return "".join(badges)
 

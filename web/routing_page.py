@@ -9,11 +9,13 @@ so the ``translate`` event keeps its three inputs and Gradio API clients keep wo
 from __future__ import annotations
 
 import html
+from collections import Counter
 
 from tarjama.translate import Translation
 from tarjama.translate.guards import OTHER_LANGUAGE
 from tarjama.translate.langid import language_name
 from tarjama.translate.routing import DIALECT_MODEL, DIALECT_NAMES
+from tarjama.web.presenters import model_label
 from tarjama.web.service import Routing
 
 QUALITY_PREFIX = "quality:"
@@ -59,7 +61,8 @@ def page_request(direction: str, model: str | None) -> tuple[str, str | None, st
 
 def language_notice(result: Translation) -> str:
     """HTML: the language detected for the text (and how sure), a warning when it is not the source it was
-    translated as, and the paragraphs copied because they are in another language."""
+    translated as, the paragraphs in another language that another model translated (which), and those
+    copied because no model here could."""
     parts = []
     if result.detected is not None:
         found = result.detected
@@ -70,7 +73,12 @@ def language_notice(result: Translation) -> str:
             f"not {_esc(language_name(result.source))}</span>: translated as asked; choose the right "
             "direction (or Detect automatically) if it is not"
         )
-    copied = sorted({s.paragraph for s in result.segments if OTHER_LANGUAGE in s.flags})
+    for (language, model), count in Counter((p.language, p.model) for p in result.foreign if p.model).items():
+        parts.append(
+            f'<span class="tj-badge tj-copy">{count} paragraph{"s" if count > 1 else ""} in '
+            f"{_esc(language_name(language))} translated by {_esc(model_label(model))}</span>"
+        )
+    copied = sorted({s.paragraph for s in result.segments if OTHER_LANGUAGE in s.flags and not s.model})
     if copied:
         parts.append(
             f'<span class="tj-badge tj-copy">{len(copied)} paragraph{"s" if len(copied) > 1 else ""} in '

@@ -10,11 +10,11 @@ and cached sentences never wait for a model. No Gradio or FastAPI here.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from tarjama.inference.cache import SentenceCache
 from tarjama.inference.errors import InvalidInputError, LimitExceededError
@@ -43,12 +43,11 @@ from tarjama.translate.glossary import Glossary, GlossaryShelf, glossary_from_pa
 from tarjama.translate.routing import check_dialect, check_quality
 from tarjama.translate.sources import choose_source
 from tarjama.web.languages import LANGUAGE_NAMES, Detection, check_language, detect, other_language
+from tarjama.web.lines import LETTER, translate_lines, translate_texts
 from tarjama.web.security import public_model_name
 
 Progress = Callable[[int, int], None]
 TranslationListener = Callable[[Translation], None]
-
-_LETTER = re.compile(r"[^\W\d_]")
 
 
 @dataclass(frozen=True)
@@ -252,7 +251,7 @@ class TarjamaService:
         result = self.translator(source, target, model, routing=routing).translate(
             text, source=source, target=target, beam_size=beam_size, progress=progress, glossary=glossary
         )
-        return self._heard(result)
+        return self.heard(result)
 
     def translate_lines(
         self,
@@ -265,24 +264,7 @@ class TarjamaService:
     ) -> list[str]:
         """Translate each line (one paragraph each) in a single pass, so sentences of all lines share
         batches and the cache; a line with no letters comes back as it is."""
-        todo = [i for i, line in enumerate(lines) if _LETTER.search(line)]
-        outputs = list(lines)
-        if source == target or not todo:
-            return outputs
-        flat = [" ".join(lines[i].split()) for i in todo]
-        translator = self.translator(source, target, model, routing=routing)
-        result = self._heard(
-            translator.translate("\n".join(flat), source=source, target=target, glossary=glossary)
-        )
-        translated = _by_paragraph(result, len(flat))
-        if translated is None:  # the segmenter did not keep one paragraph per line
-            translated = [
-                self._heard(translator.translate(line, source=source, target=target, glossary=glossary)).text
-                for line in flat
-            ]
-        for index, text in zip(todo, translated, strict=True):
-            outputs[index] = text
-        return outputs
+        return translate_lines(self, lines, source, target, model, routing, glossary)[0]
 
     def translate_texts(
         self,
@@ -292,17 +274,10 @@ class TarjamaService:
         model: str | None = None,
         routing: Routing | None = None,
         glossary: Glossary | None = None,
-    ) -> list[str]:
-        """Translate several plain texts in one pass; each keeps its lines (blank ones included)."""
-        split = [text.split("\n") for text in texts]
-        lines = [line for lines in split for line in lines]
-        flat = self.translate_lines(lines, source, target, model, routing, glossary)
-        outputs, start = [], 0
-        for lines in split:
-            done = flat[start : start + len(lines)]
-            outputs.append("\n".join(_keep_space(old, new) for old, new in zip(lines, done, strict=True)))
-            start += len(lines)
-        return outputs
+    ) -> tuple[list[str], list[dict[str, Any]]]:
+        """Translate several plain texts in one pass (each keeps its lines, blank ones included), and say
+        what the API's ``warnings`` say of their languages (:mod:`web.lines`)."""
+        return translate_texts(self, texts, source, target, model, routing, glossary)
 
     def translate_html(
         self,
@@ -317,7 +292,7 @@ class TarjamaService:
         attributes and comments stay; ``title``, ``alt`` and ``placeholder`` are translated; ``script``,
         ``style``, ``code``, ``pre``, ``translate="no"`` and ``class="notranslate"`` are left alone.
         Entities are decoded before translation and the output is escaped again."""
-        if not _LETTER.search(html.unescape(markup)):
+        if not LETTER.search(html.unescape(markup)):
             return markup
         document = HtmlDocument(markup)
         lines = partial(
@@ -380,7 +355,8 @@ class TarjamaService:
             use_cache=self.cache is not None,
         )
 
-    def _heard(self, result: Translation) -> Translation:
+    def heard(self, result: Translation) -> Translation:
+        """``result``, once every translation listener has heard of it."""
         for listener in self.translation_listeners:
             listener(result)
         return result
@@ -388,23 +364,6 @@ class TarjamaService:
     def _crossing_model(self) -> tuple[str, ...] | None:
         """The models a summary crosses languages with: this server's own, each for its directions."""
         return self.mt_models or None
-
-
-def _keep_space(original: str, translated: str) -> str:
-    """``translated`` with the leading and trailing white space of ``original``."""
-    if original is translated or not original.strip():
-        return translated
-    lead = original[: len(original) - len(original.lstrip())]
-    return lead + translated.strip() + original[len(original.rstrip()) :]
-
-
-def _by_paragraph(result: Translation, paragraphs: int) -> list[str] | None:
-    if result.paragraphs != paragraphs:
-        return None
-    parts: list[list[str]] = [[] for _ in range(paragraphs)]
-    for segment in result.segments:
-        parts[segment.paragraph].append(segment.translation)
-    return [" ".join(p) for p in parts]
 
 
 __all__ = [
