@@ -89,6 +89,7 @@ def add_routing_options(p: argparse.ArgumentParser) -> None:
 def _translate(args: argparse.Namespace) -> int:
     from tarjama.translate import Translator
     from tarjama.translate.glossary import read_glossary
+    from tarjama.translate.plans import language_notes
 
     if args.inputs[:1] == ["batch"]:
         return _translate_batch(args)
@@ -116,6 +117,8 @@ def _translate(args: argparse.Namespace) -> int:
         emit(json.dumps(result.as_dict(), ensure_ascii=False, indent=2), args.output)
     else:
         emit(result.text, args.output)
+        for note in language_notes(result):
+            print(f"tarjama: note: {note}", file=sys.stderr)
     return 0
 
 

@@ -323,3 +323,29 @@ def test_cli_offline_copies_and_flags_the_sorani_paragraph(
     result = json.loads(done.stdout)
     assert result["text"].splitlines() == [english[0], SORANI, english[1]]
     assert result["segments"][3]["flags"] == ["copied", "other_language"]
+
+
+@pytest.mark.parametrize(
+    ("middle", "note"),
+    [
+        (SORANI, "paragraph 2 is in Central Kurdish (Sorani): copied, not translated: "),
+        (PERSIAN, "paragraph 2 is in Persian (Farsi, Dari): copied, not translated: no model here"),
+    ],
+)
+def test_cli_plain_output_says_what_happened_to_the_other_language_on_stderr(
+    memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]], middle: str, note: str
+) -> None:
+    text, english = article(memorised_pairs, middle)
+    args = ["translate", "--from", "ar", "--to", "en", "--model", str(memorised_ar_en)]
+    done = run_cli(args, hub_env(None, offline=True), stdin=text)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [english[0], middle, english[1]]
+    assert f"tarjama: note: {note}" in done.stderr
+
+
+def test_cli_plain_output_says_a_text_is_not_in_the_source_it_was_given_as(memorised_ar_en: Path) -> None:
+    args = ["translate", "--from", "ar", "--to", "en", "--model", str(memorised_ar_en)]
+    done = run_cli(args, hub_env(None, offline=True), stdin=f"{SORANI} {SORANI_TOO}")
+    assert done.returncode == 0, done.stderr
+    note = "tarjama: note: this looks like Central Kurdish (Sorani), not Arabic: translated as asked"
+    assert note in done.stderr

@@ -23,7 +23,7 @@ from tarjama.translate.routing import translatable
 from tarjama.translate.segment import Paragraph
 
 if TYPE_CHECKING:
-    from tarjama.translate.engine import Translator
+    from tarjama.translate.engine import Translation, Translator
 
 TASK = "translate"
 
@@ -64,6 +64,22 @@ class Plan:
         return len(self.sentences) + sum(len(part.sentences) for part in self.routed)
 
 
+def wrong_language_note(found: str, given: str) -> str:
+    """What a reader is told when a text given as ``given`` is clearly ``found``."""
+    return (
+        f"this looks like {language_name(found)}, not {language_name(given)}: translated as asked; give the "
+        "right source (or auto) if it is not"
+    )
+
+
+def language_notes(translation: Translation) -> list[str]:
+    """What a reader of ``translation`` should be told about its languages: the text is clearly not in the
+    source it was given as, a paragraph in another language was translated by another model or copied."""
+    wrong = translation.wrong_language
+    notes = [wrong_language_note(wrong, translation.source)] if wrong else []
+    return notes + [paragraph.describe() for paragraph in translation.foreign]
+
+
 @dataclass(frozen=True)
 class ForeignParagraph:
     """A paragraph in another language than the text's: the model that translated it, or ``""`` and why it
@@ -73,6 +89,13 @@ class ForeignParagraph:
     language: str
     model: str = ""
     reason: str = ""
+
+    def describe(self, model: str | None = None, reason: str | None = None) -> str:
+        """``paragraph N is in NAME: translated by MODEL`` or ``…: copied, not translated: REASON``
+        (``model`` and ``reason`` as the reader may see them, by default this paragraph's own)."""
+        model = self.model if model is None else model
+        done = f"translated by {model}" if model else f"copied, not translated: {reason or self.reason}"
+        return f"paragraph {self.paragraph + 1} is in {language_name(self.language)}: {done}"
 
     def as_dict(self) -> dict[str, Any]:
         """``{"paragraph", "language", "name", "model", "copied", "reason"}`` (``model`` null when copied)."""

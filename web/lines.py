@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from tarjama.translate import Translation
 from tarjama.translate.glossary import Glossary
 from tarjama.translate.langid import language_name
+from tarjama.translate.plans import wrong_language_note
 from tarjama.web.security import hide_paths, public_model_name
 
 if TYPE_CHECKING:
@@ -89,10 +91,7 @@ def language_warnings(done: Sequence[Done], place: Sequence[tuple[int, int]]) ->
     for lines, result in done:
         if result.wrong_language:
             name = language_name(result.wrong_language)
-            message = (
-                f"this looks like {name}, not {language_name(result.source)}: translated as asked; give the "
-                "right source (or auto) if it is not"
-            )
+            message = wrong_language_note(result.wrong_language, result.source)
             for item in sorted({place[line][0] for line in lines}):
                 warnings.append(
                     ((item, -1), {"code": "wrong_language", "item": item, "language": result.wrong_language}
@@ -102,15 +101,11 @@ def language_warnings(done: Sequence[Done], place: Sequence[tuple[int, int]]) ->
             item, line = place[lines[paragraph.paragraph]]
             name = language_name(paragraph.language)
             model = public_model_name(paragraph.model) if paragraph.model else None
-            done_with = (
-                f"translated by {model}"
-                if model
-                else f"copied, not translated: {hide_paths(paragraph.reason)}"
-            )
+            shown = replace(paragraph, paragraph=line)  # numbered within its item
             warnings.append(
                 ((item, line), {"code": "other_language", "item": item, "paragraph": line}
                  | {"language": paragraph.language, "name": name, "model": model, "copied": model is None}
-                 | {"message": f"paragraph {line + 1} is in {name}: {done_with}"})
+                 | {"message": shown.describe(model or "", hide_paths(paragraph.reason))})
             )  # fmt: skip
     return [warning for _, warning in sorted(warnings, key=lambda pair: pair[0])]
 
