@@ -23,6 +23,7 @@ from tarjama.inference.batching import even_runs
 from tarjama.inference.errors import InvalidInputError, ModelUnavailableError
 from tarjama.inference.generation import GenerationSettings
 from tarjama.inference.hub import ResolvedModel
+from tarjama.inference.malloc import give_back_freed_memory
 from tarjama.inference.settings import (
     DEFAULT_CT2_QUANTIZATION_CPU,
     DEFAULT_CT2_QUANTIZATION_CUDA,
@@ -331,6 +332,8 @@ class CTranslate2Backend:
                 for index, result in zip(share, results, strict=True):
                     found = result.result()
                     outputs[index] = self._hypotheses(found, tokens[index], bos, count, attention)
+                if cpu:  # the share's decoding state is freed: its pages go back (inference/malloc.py)
+                    give_back_freed_memory()
             return outputs
 
         return collect
