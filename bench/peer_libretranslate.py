@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -108,9 +108,11 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def post(url: str, text: str) -> tuple[float, str]:
+def post(client: httpx.Client, url: str, text: str) -> tuple[float, str]:
+    """Seconds for one ``/translate`` of ``text`` and its answer, on ``client``'s open connection (a new
+    ``httpx.Client`` per request would add its own ~50 ms set-up to every figure, both servers alike)."""
     started = time.perf_counter()
-    reply = httpx.post(f"{url}/translate", json={"q": text, "source": "ar", "target": "en"}, timeout=1800)
+    reply = client.post(f"{url}/translate", json={"q": text, "source": "ar", "target": "en"})
     seconds = time.perf_counter() - started
     if reply.status_code != 200:
         raise SystemExit(f"{url}: {reply.status_code} {reply.text[:300]}")
@@ -206,6 +208,21 @@ def measure(urls: dict[str, str], rounds: int, pieces: Any, speed: bool) -> dict
     """Every figure from both servers in turn; the order alternates from one round to the next."""
     figures: dict[str, dict[str, list[float]]] = {name: {} for name in urls}
     seed = SEED.read_text(encoding="utf-8")
+    with ExitStack() as stack:
+        sessions = {url: stack.enter_context(httpx.Client(timeout=1800)) for url in urls.values()}
+        _rounds(urls, rounds, pieces, speed, seed, figures, lambda url, text: post(sessions[url], url, text))
+    return figures
+
+
+def _rounds(
+    urls: dict[str, str],
+    rounds: int,
+    pieces: Any,
+    speed: bool,
+    seed: str,
+    figures: dict[str, dict[str, list[float]]],
+    send: Callable[[str, str], tuple[float, str]],
+) -> None:
 
     def note(name: str, what: str, value: float) -> None:
         figures[name].setdefault(what, []).append(value)
@@ -218,17 +235,17 @@ def measure(urls: dict[str, str], rounds: int, pieces: Any, speed: bool) -> dict
             note(name, what, run(urls[name]))
 
     for url in urls.values():  # warm: the model loaded, one sentence through
-        post(url, ntrex(1, 900)[0])
+        send(url, ntrex(1, 900)[0])
     for round_ in range(rounds):
         order = list(urls) if round_ % 2 == 0 else list(urls)[::-1]
         article = "\n\n".join(ntrex(8, 10 * round_))
         for name in order if speed else []:
-            seconds, text = post(urls[name], article)
+            seconds, text = send(urls[name], article)
             note(name, "uncached article, s", seconds)
             note(name, "uncached article, ms per output token", 1000 * seconds / max(1, out_tokens(text)))
         if round_ == 0:
             for name in order:
-                seconds, text = post(urls[name], seed)
+                seconds, text = send(urls[name], seed)
                 note(name, "seed article (cold), s", seconds)
                 note(
                     name,
@@ -238,14 +255,13 @@ def measure(urls: dict[str, str], rounds: int, pieces: Any, speed: bool) -> dict
         for count in (16, 64) if speed else ():
             sentences = ntrex(count, 200 + 100 * round_ + (0 if count == 16 else 20))
             both(f"{count} clients, req/s", lambda url, s=sentences: clients(url, s), order)  # type: ignore[misc]
-        both("repeated seed article, s", lambda url: post(url, seed)[0], order)
+        both("repeated seed article, s", lambda url: send(url, seed)[0], order)
 
         def after_other(url: str, r: int = round_) -> float:
-            post(url, ntrex(1, 800 + r)[0])
-            return post(url, seed)[0]
+            send(url, ntrex(1, 800 + r)[0])
+            return send(url, seed)[0]
 
         both("repeated seed after another request, s", after_other, order)
-    return figures
 
 
 def report(

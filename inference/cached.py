@@ -51,14 +51,14 @@ class CachedGenerator:
 
     def key(self, text: str, settings: GenerationSettings, *, task: str, source: str, target: str) -> str:
         """The cache key of one text under these settings."""
-        return cache_key(
-            task=task,
-            **self.model.identity,
-            settings=settings.as_key(),
-            source=source,
-            target=target,
-            text=text,
-        )
+        return self.keys([text], settings, task=task, source=source, target=target)[0]
+
+    def keys(
+        self, texts: Sequence[str], settings: GenerationSettings, *, task: str, source: str, target: str
+    ) -> list[str]:
+        """The cache keys of ``texts`` under these settings (what they share is gathered once)."""
+        common = {**self.model.identity, "settings": settings.as_key(), "source": source, "target": target}
+        return [cache_key(task=task, **common, text=text) for text in texts]
 
     def generate(
         self,
@@ -71,7 +71,7 @@ class CachedGenerator:
         progress: Progress | None = None,
     ) -> list[Generated]:
         """Outputs for ``texts`` in order; ``progress(done, total)`` after each batch."""
-        keys = [self.key(t, settings, task=task, source=source, target=target) for t in texts]
+        keys = self.keys(texts, settings, task=task, source=source, target=target)
         found = self.cache.get_many(keys) if self.cache is not None else {}
         hits = set(found)
         missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
@@ -89,9 +89,13 @@ class CachedGenerator:
             backend = self.model.load()
             parts_of = self._split(backend, missing, source, target)
             part_texts = list(dict.fromkeys(p for parts in parts_of.values() for p in parts))
-            part_keys = {
-                p: self.key(p, settings, task=task, source=source, target=target) for p in part_texts
-            }
+            part_keys = dict(
+                zip(
+                    part_texts,
+                    self.keys(part_texts, settings, task=task, source=source, target=target),
+                    strict=True,
+                )
+            )
             known = self._generate(
                 backend, part_texts, part_keys, settings, task, source, target, progress, set(keys)
             )

@@ -27,6 +27,9 @@ DEFAULT_CPU_QUALITY = "fast"
 LANGID_REFUSE_CONFIDENCE = 0.5  # source=auto: a language no model translates, this sure, is refused (400)
 LANGID_FLAG_CONFIDENCE = 0.9  # a text (or paragraph) this sure of another language than its source is flagged
 DEFAULT_CT2_SHARE_TOKENS = 1536  # CPU: source + output tokens of one CTranslate2 sub-batch (bench/README.md)
+# CPU: what one CTranslate2 sub-batch may hold while it decodes, in positions: beam x (source + output bound)
+# per source (each ~24 KB of attention state in a base model); bench/README.md, "Peak memory"
+DEFAULT_CT2_DECODE_TOKENS = 1536
 
 # --- models from the Hub ------------------------------------------------------------------------
 DEFAULT_DIRECTION = ("ar", "en")  # the service's own direction: /health is 503 while it cannot be served
@@ -100,6 +103,7 @@ ENV_CACHE_TTL = "TARJAMA_CACHE_TTL"
 ENV_MODELS_DIR = "TARJAMA_MODELS_DIR"
 ENV_THREADS = "TARJAMA_THREADS"
 ENV_CT2_SHARE_TOKENS = "TARJAMA_CT2_SHARE_TOKENS"
+ENV_CT2_DECODE_TOKENS = "TARJAMA_CT2_DECODE_TOKENS"
 
 
 def cache_location() -> str:
@@ -153,9 +157,19 @@ def default_threads() -> int:
 def ct2_share_tokens() -> int:
     """Source and output tokens of one CTranslate2 sub-batch on CPU: ``$TARJAMA_CT2_SHARE_TOKENS`` (the best
     measured here with ``bench.translate_speed --share-tokens``) or ``DEFAULT_CT2_SHARE_TOKENS``."""
-    env = os.environ.get(ENV_CT2_SHARE_TOKENS, "").strip()
+    return _positive_env(ENV_CT2_SHARE_TOKENS, DEFAULT_CT2_SHARE_TOKENS)
+
+
+def ct2_decode_tokens() -> int:
+    """Decoding positions (beam x (source + output bound) per source) one CTranslate2 sub-batch may hold
+    on CPU: ``$TARJAMA_CT2_DECODE_TOKENS`` or ``DEFAULT_CT2_DECODE_TOKENS``; it bounds peak memory."""
+    return _positive_env(ENV_CT2_DECODE_TOKENS, DEFAULT_CT2_DECODE_TOKENS)
+
+
+def _positive_env(name: str, default: int) -> int:
+    env = os.environ.get(name, "").strip()
     if not env:
-        return DEFAULT_CT2_SHARE_TOKENS
+        return default
     if not env.isdigit() or int(env) < 1:
-        raise InvalidInputError(f"{ENV_CT2_SHARE_TOKENS} must be a whole number above 0, not {env!r}")
+        raise InvalidInputError(f"{name} must be a whole number above 0, not {env!r}")
     return int(env)

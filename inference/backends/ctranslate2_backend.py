@@ -23,9 +23,11 @@ from tarjama.inference.batching import even_runs
 from tarjama.inference.errors import InvalidInputError, ModelUnavailableError
 from tarjama.inference.generation import GenerationSettings
 from tarjama.inference.hub import ResolvedModel
+from tarjama.inference.malloc import give_back_freed_memory
 from tarjama.inference.settings import (
     DEFAULT_CT2_QUANTIZATION_CPU,
     DEFAULT_CT2_QUANTIZATION_CUDA,
+    ct2_decode_tokens,
     ct2_share_tokens,
     default_threads,
     models_dir,
@@ -121,6 +123,9 @@ def work_shares(
     steps: int,
     workers: int,
     share_tokens: int | None = None,
+    decode_tokens: int | None = None,
+    *,
+    rows: int | None = None,
 ) -> list[list[int]]:
     """The indices of a batch of sources with ``lengths`` tokens, cut into sub-batches for the workers.
 
@@ -131,13 +136,21 @@ def work_shares(
     whatever the beam: a sub-batch of 16 sentences was the fastest greedy and with beam 4 alike, see
     bench/): CTranslate2's workers then take them from its queue as each finishes, so none idles while
     another works through an overlong share, and a sub-batch stays the size the CPU decodes fastest.
+
+    ``decode_tokens`` bounds memory: a source holds ``rows`` (its beam) hypotheses of up to ``steps``
+    tokens, each attending to the source, while it decodes, so there are at least enough shares for each
+    to hold about ``decode_tokens`` of ``rows`` x (source + ``steps``); a model that never ends a sentence
+    reaches that bound.
     """
     low = min(settings.min_new_tokens, steps)
     outputs = [min(max(n, low), steps) for n in lengths]
     costs = [n + settings.beam_size * out for n, out in zip(lengths, outputs, strict=True)]
     parts = workers
     if share_tokens:
-        parts = max(workers, -(-(sum(lengths) + sum(outputs)) // share_tokens))
+        parts = max(parts, -(-(sum(lengths) + sum(outputs)) // share_tokens))
+    if decode_tokens:
+        held = (rows or settings.beam_size) * (sum(lengths) + steps * len(lengths))
+        parts = max(parts, -(-held // decode_tokens))
     return even_runs(lengths, costs, parts)
 
 
@@ -173,6 +186,7 @@ class CTranslate2Backend:
             )
         self.threads = threads or default_threads()
         self.share_tokens = ct2_share_tokens()
+        self.decode_tokens = ct2_decode_tokens()
         try:
             self.tokenizer: PieceTokenizer = piece_tokenizer(self.spec, resolved.path)
             config, generation = _configs(resolved.path)
@@ -330,8 +344,16 @@ class CTranslate2Backend:
         }
         if count > 1 or attention:
             options.update(num_hypotheses=count, return_scores=True, return_attention=attention)
-        share_tokens = self.share_tokens if self.device == "cpu" else None
-        shares = work_shares([len(row) for row in tokens], settings, steps, self.workers, share_tokens)
+        cpu = self.device == "cpu"
+        shares = work_shares(
+            [len(row) for row in tokens],
+            settings,
+            steps,
+            self.workers,
+            self.share_tokens if cpu else None,
+            self.decode_tokens if cpu else None,
+            rows=options["beam_size"],
+        )
         shares.reverse()  # the longest first: the queue ends with the shortest, so the workers end together
         pending = [
             (
@@ -351,6 +373,8 @@ class CTranslate2Backend:
                 for index, result in zip(share, results, strict=True):
                     found = result.result()
                     outputs[index] = self._hypotheses(found, tokens[index], bos, count, attention)
+                if cpu:  # the share's decoding state is freed: its pages go back (inference/malloc.py)
+                    give_back_freed_memory()
             return outputs
 
         return collect
