@@ -20,7 +20,7 @@ from tarjama.inference import (
     pull_model,
 )
 from tarjama.inference.hub import ResolvedModel
-from tarjama.inference.settings import DEFAULT_BACKEND, DEFAULT_BEAM_SIZE, DEFAULT_DEVICE
+from tarjama.inference.settings import DEFAULT_BACKEND, DEFAULT_BEAM_SIZE, DEFAULT_CPU_QUALITY, DEFAULT_DEVICE
 from tarjama.inference.textio import read_text
 from tarjama.translate.routing import DIALECT_NAMES, QUALITIES, translation_languages
 
@@ -76,8 +76,8 @@ def add_routing_options(p: argparse.ArgumentParser) -> None:
     """``--quality`` and ``--dialect``: which model a direction goes to when ``--model`` is not given."""
     p.add_argument(
         "--quality", choices=QUALITIES,
-        help="ar↔en: best = opus-mt-tc-big (slower on a CPU), fast = OPUS-MT base (default: best on CUDA, "
-        "inference.settings.DEFAULT_CPU_QUALITY on a CPU)",
+        help=f"ar↔en: best = opus-mt-tc-big (slower on a CPU), fast = OPUS-MT base (default: best on CUDA, "
+        f"{DEFAULT_CPU_QUALITY} on a CPU)",
     )  # fmt: skip
     p.add_argument(
         "--dialect", choices=[*DIALECT_NAMES, "iraqi", "levantine", "egyptian"],

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from tarjama.inference.errors import InvalidInputError
+from tarjama.inference.settings import DEFAULT_CPU_QUALITY
 
 Task = Literal["translate", "summarize"]
 Family = Literal["marian", "nllb", "m2m100", "bart", "t5"]
@@ -65,7 +66,7 @@ MODELS: dict[str, ModelSpec] = {
             "translate",
             "marian",
             ("ar", "en"),
-            description="OPUS-MT Marian, 77M parameters (default ar→en)",
+            description="OPUS-MT Marian, 77M parameters (quality fast)",
         ),
         ModelSpec(
             "opus-mt-en-ar",
@@ -74,7 +75,7 @@ MODELS: dict[str, ModelSpec] = {
             "marian",
             ("en", "ar"),
             target_prefix=">>ara<<",
-            description="OPUS-MT Marian, 77M parameters (default en→ar)",
+            description="OPUS-MT Marian, 77M parameters (quality fast)",
         ),
         ModelSpec(
             "opus-mt-tc-big-ar-en",
@@ -82,7 +83,7 @@ MODELS: dict[str, ModelSpec] = {
             "translate",
             "marian",
             ("ar", "en"),
-            description="OPUS-MT transformer-big, 240M params",
+            description="OPUS-MT transformer-big, 240M parameters (quality best)",
         ),
         ModelSpec(
             "opus-mt-tc-big-en-ar",
@@ -91,7 +92,7 @@ MODELS: dict[str, ModelSpec] = {
             "marian",
             ("en", "ar"),
             target_prefix=">>arb<<",
-            description="OPUS-MT transformer-big, 240M params",
+            description="OPUS-MT transformer-big, 240M parameters (quality best)",
         ),
         ModelSpec(
             "nllb-200-distilled-600M",
@@ -153,10 +154,15 @@ MODELS: dict[str, ModelSpec] = {
     )
 }
 
-# Defaults, one per direction / language; the CLI and the UI read them from here.
+# ar↔en: the model of each quality; a request that chooses none gets "best" on CUDA and DEFAULT_CPU_QUALITY
+# on a CPU (translate.routing).
+QUALITY_MODELS: dict[tuple[str, str], dict[str, str]] = {
+    ("ar", "en"): {"best": "opus-mt-tc-big-ar-en", "fast": "opus-mt-ar-en"},
+    ("en", "ar"): {"best": "opus-mt-tc-big-en-ar", "fast": "opus-mt-en-ar"},
+}
+# Defaults, one per direction / language (ar↔en: a CPU's); the CLI and the UI read them from here.
 DEFAULT_TRANSLATION_MODELS: dict[tuple[str, str], str] = {
-    ("ar", "en"): "opus-mt-ar-en",
-    ("en", "ar"): "opus-mt-en-ar",
+    **{pair: models[DEFAULT_CPU_QUALITY] for pair, models in QUALITY_MODELS.items()},
     ("ckb", "en"): "nllb-200-distilled-1.3B",
     ("en", "ckb"): "nllb-200-distilled-1.3B",
 }
