@@ -74,10 +74,10 @@ def _add_translate(sub: argparse._SubParsersAction) -> None:
 
 def add_routing_options(p: argparse.ArgumentParser) -> None:
     """``--quality`` and ``--dialect``: which model a direction goes to when ``--model`` is not given."""
+    default = "best" if DEFAULT_CPU_QUALITY == "best" else f"best on CUDA, {DEFAULT_CPU_QUALITY} on a CPU"
     p.add_argument(
         "--quality", choices=QUALITIES,
-        help=f"ar↔en: best = opus-mt-tc-big (slower on a CPU), fast = OPUS-MT base (default: best on CUDA, "
-        f"{DEFAULT_CPU_QUALITY} on a CPU)",
+        help=f"ar↔en: best = opus-mt-tc-big (slower on a CPU), fast = OPUS-MT base (default: {default})",
     )  # fmt: skip
     p.add_argument(
         "--dialect", choices=[*DIALECT_NAMES, "iraqi", "levantine", "egyptian"],
@@ -182,7 +182,7 @@ def _add_models(sub: argparse._SubParsersAction) -> None:
 
 
 def _models_list(args: argparse.Namespace) -> int:
-    from tarjama.inference.registry import describe_directions
+    from tarjama.inference.registry import describe_directions, describe_model
     from tarjama.inference.state import model_state
 
     states = {name: model_state(name) for name in MODELS}
@@ -200,7 +200,7 @@ def _models_list(args: argparse.Namespace) -> int:
     for name, spec in MODELS.items():
         langs = describe_directions(spec) if spec.task == "translate" else ",".join(spec.languages)
         print(f"{name:<24} {spec.task:<10} {langs:<13} {spec.repo_id:<36} {states[name].describe()}")
-        print(f"{'':<24} {spec.description}")
+        print(f"{'':<24} {describe_model(spec)}")
     return 0
 
 

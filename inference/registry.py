@@ -112,7 +112,7 @@ MODELS: dict[str, ModelSpec] = {
             ("ar", "en"),
             max_input_tokens=512,
             lang_codes=NLLB_WIDE_CODES,
-            description="NLLB-200 distilled, 1.3B parameters; Sorani, Arabic dialects (default ckb↔en)",
+            description="NLLB-200 distilled, 1.3B parameters; Sorani, Arabic dialects",
         ),
         ModelSpec(
             "m2m100_418M",
@@ -169,6 +169,12 @@ DEFAULT_TRANSLATION_MODELS: dict[tuple[str, str], str] = {
 DEFAULT_SUMMARY_MODELS: dict[str, str] = {"en": "distilbart-cnn-12-6", "ar": "mt5-xlsum"}
 
 _MULTILINGUAL: tuple[Family, ...] = ("nllb", "m2m100")
+
+
+def describe_model(spec: ModelSpec) -> str:
+    """What the model is, and the directions it is the default for (on a CPU): ``..., default ar→en``."""
+    pairs = [f"{s}→{t}" for (s, t), name in DEFAULT_TRANSLATION_MODELS.items() if name == spec.name]
+    return f"{spec.description}; default {', '.join(pairs)}" if pairs else spec.description
 
 
 def get_spec(name: str) -> ModelSpec | None:
