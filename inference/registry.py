@@ -172,7 +172,7 @@ _MULTILINGUAL: tuple[Family, ...] = ("nllb", "m2m100")
 
 
 def describe_model(spec: ModelSpec) -> str:
-    """What the model is, and the directions it is the default for (on a CPU): ``..., default ar→en``."""
+    """What the model is, and the directions it is the default for (on a CPU): ``...; default ar→en``."""
     pairs = [f"{s}→{t}" for (s, t), name in DEFAULT_TRANSLATION_MODELS.items() if name == spec.name]
     return f"{spec.description}; default {', '.join(pairs)}" if pairs else spec.description
 
