@@ -20,7 +20,7 @@ from tarjama.inference import (
     pull_model,
 )
 from tarjama.inference.hub import ResolvedModel
-from tarjama.inference.settings import DEFAULT_BACKEND, DEFAULT_BEAM_SIZE, DEFAULT_DEVICE
+from tarjama.inference.settings import DEFAULT_BACKEND, DEFAULT_BEAM_SIZE, DEFAULT_CPU_QUALITY, DEFAULT_DEVICE
 from tarjama.inference.textio import read_text
 from tarjama.translate.routing import DIALECT_NAMES, QUALITIES, translation_languages
 
@@ -74,10 +74,10 @@ def _add_translate(sub: argparse._SubParsersAction) -> None:
 
 def add_routing_options(p: argparse.ArgumentParser) -> None:
     """``--quality`` and ``--dialect``: which model a direction goes to when ``--model`` is not given."""
+    default = "best" if DEFAULT_CPU_QUALITY == "best" else f"best on CUDA, {DEFAULT_CPU_QUALITY} on a CPU"
     p.add_argument(
         "--quality", choices=QUALITIES,
-        help="ar↔en: best = opus-mt-tc-big (slower on a CPU), fast = OPUS-MT base (default: best on CUDA, "
-        "inference.settings.DEFAULT_CPU_QUALITY on a CPU)",
+        help=f"ar↔en: best = opus-mt-tc-big (slower on a CPU), fast = OPUS-MT base (default: {default})",
     )  # fmt: skip
     p.add_argument(
         "--dialect", choices=[*DIALECT_NAMES, "iraqi", "levantine", "egyptian"],
@@ -185,7 +185,7 @@ def _add_models(sub: argparse._SubParsersAction) -> None:
 
 
 def _models_list(args: argparse.Namespace) -> int:
-    from tarjama.inference.registry import describe_directions
+    from tarjama.inference.registry import describe_directions, describe_model
     from tarjama.inference.state import model_state
 
     states = {name: model_state(name) for name in MODELS}
@@ -203,7 +203,7 @@ def _models_list(args: argparse.Namespace) -> int:
     for name, spec in MODELS.items():
         langs = describe_directions(spec) if spec.task == "translate" else ",".join(spec.languages)
         print(f"{name:<24} {spec.task:<10} {langs:<13} {spec.repo_id:<36} {states[name].describe()}")
-        print(f"{'':<24} {spec.description}")
+        print(f"{'':<24} {describe_model(spec)}")
     return 0
 
 

@@ -23,8 +23,8 @@ from pathlib import Path, PurePosixPath
 
 from tarjama.inference.errors import InvalidInputError, ModelUnavailableError
 from tarjama.inference.hub import FOLDER_FIX, folder_fingerprint, resolve_model
-from tarjama.inference.registry import MODELS, ModelSpec, get_spec
-from tarjama.inference.settings import MAX_IMPORT_BYTES, MAX_IMPORT_FILES
+from tarjama.inference.registry import DEFAULT_TRANSLATION_MODELS, MODELS, ModelSpec, get_spec
+from tarjama.inference.settings import DEFAULT_DIRECTION, MAX_IMPORT_BYTES, MAX_IMPORT_FILES
 
 ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip")
 _WEIGHTS = ("*.safetensors", "pytorch_model.bin", "pytorch_model-*.bin")
@@ -241,7 +241,8 @@ def _identify(name: str | None, source: Path, folder: Path) -> tuple[str, ModelS
                 return spec.repo_id, spec
     raise InvalidInputError(
         f"{source.name}: cannot tell which model this is; name it, e.g. "
-        "`tarjama models import SOURCE --as opus-mt-ar-en` (a registered name or a Hub id ORG/NAME)"
+        f"`tarjama models import SOURCE --as {DEFAULT_TRANSLATION_MODELS[DEFAULT_DIRECTION]}` (a registered "
+        "name or a Hub id ORG/NAME)"
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from tarjama.inference.errors import InvalidInputError
+from tarjama.inference.settings import DEFAULT_CPU_QUALITY
 
 Task = Literal["translate", "summarize"]
 Family = Literal["marian", "nllb", "m2m100", "bart", "t5"]
@@ -65,7 +66,7 @@ MODELS: dict[str, ModelSpec] = {
             "translate",
             "marian",
             ("ar", "en"),
-            description="OPUS-MT Marian, 77M parameters (default ar→en)",
+            description="OPUS-MT Marian, 77M parameters (quality fast)",
         ),
         ModelSpec(
             "opus-mt-en-ar",
@@ -74,7 +75,7 @@ MODELS: dict[str, ModelSpec] = {
             "marian",
             ("en", "ar"),
             target_prefix=">>ara<<",
-            description="OPUS-MT Marian, 77M parameters (default en→ar)",
+            description="OPUS-MT Marian, 77M parameters (quality fast)",
         ),
         ModelSpec(
             "opus-mt-tc-big-ar-en",
@@ -82,7 +83,7 @@ MODELS: dict[str, ModelSpec] = {
             "translate",
             "marian",
             ("ar", "en"),
-            description="OPUS-MT transformer-big, 240M params",
+            description="OPUS-MT transformer-big, 240M parameters (quality best)",
         ),
         ModelSpec(
             "opus-mt-tc-big-en-ar",
@@ -91,7 +92,7 @@ MODELS: dict[str, ModelSpec] = {
             "marian",
             ("en", "ar"),
             target_prefix=">>arb<<",
-            description="OPUS-MT transformer-big, 240M params",
+            description="OPUS-MT transformer-big, 240M parameters (quality best)",
         ),
         ModelSpec(
             "nllb-200-distilled-600M",
@@ -111,7 +112,7 @@ MODELS: dict[str, ModelSpec] = {
             ("ar", "en"),
             max_input_tokens=512,
             lang_codes=NLLB_WIDE_CODES,
-            description="NLLB-200 distilled, 1.3B parameters; Sorani, Arabic dialects (default ckb↔en)",
+            description="NLLB-200 distilled, 1.3B parameters; Sorani, Arabic dialects",
         ),
         ModelSpec(
             "m2m100_418M",
@@ -153,16 +154,27 @@ MODELS: dict[str, ModelSpec] = {
     )
 }
 
-# Defaults, one per direction / language; the CLI and the UI read them from here.
+# ar↔en: the model of each quality; a request that chooses none gets "best" on CUDA and DEFAULT_CPU_QUALITY
+# on a CPU (translate.routing).
+QUALITY_MODELS: dict[tuple[str, str], dict[str, str]] = {
+    ("ar", "en"): {"best": "opus-mt-tc-big-ar-en", "fast": "opus-mt-ar-en"},
+    ("en", "ar"): {"best": "opus-mt-tc-big-en-ar", "fast": "opus-mt-en-ar"},
+}
+# Defaults, one per direction / language (ar↔en: a CPU's); the CLI and the UI read them from here.
 DEFAULT_TRANSLATION_MODELS: dict[tuple[str, str], str] = {
-    ("ar", "en"): "opus-mt-ar-en",
-    ("en", "ar"): "opus-mt-en-ar",
+    **{pair: models[DEFAULT_CPU_QUALITY] for pair, models in QUALITY_MODELS.items()},
     ("ckb", "en"): "nllb-200-distilled-1.3B",
     ("en", "ckb"): "nllb-200-distilled-1.3B",
 }
 DEFAULT_SUMMARY_MODELS: dict[str, str] = {"en": "distilbart-cnn-12-6", "ar": "mt5-xlsum"}
 
 _MULTILINGUAL: tuple[Family, ...] = ("nllb", "m2m100")
+
+
+def describe_model(spec: ModelSpec) -> str:
+    """What the model is, and the directions it is the default for (on a CPU): ``...; default ar→en``."""
+    pairs = [f"{s}→{t}" for (s, t), name in DEFAULT_TRANSLATION_MODELS.items() if name == spec.name]
+    return f"{spec.description}; default {', '.join(pairs)}" if pairs else spec.description
 
 
 def get_spec(name: str) -> ModelSpec | None:

@@ -21,9 +21,9 @@ DEFAULT_DEVICE = "auto"  # auto | cpu | cuda
 DEFAULT_CT2_QUANTIZATION_CPU = "int8"  # CTranslate2 compute type (and conversion quantisation) on CPU
 DEFAULT_CT2_QUANTIZATION_CUDA = "int8_float16"  # ... and on CUDA
 # ar↔en model quality when a request does not choose: "best" = opus-mt-tc-big, "fast" = opus-mt base. On CUDA
-# always "best"; on a CPU this constant: tc-big measured 2.72-3.12x base on a shared machine (README,
-# Benchmarks), too close to the 3x line to switch every CPU user to it until a quiet machine confirms.
-DEFAULT_CPU_QUALITY = "fast"
+# always "best"; on a CPU this constant: "best" too, as tc-big costs less than 3x base's time there (README,
+# "tc-big on CPU"; `bench/tc_big_speed.py`).
+DEFAULT_CPU_QUALITY = "best"
 LANGID_REFUSE_CONFIDENCE = 0.5  # source=auto: a language no model translates, this sure, is refused (400)
 LANGID_FLAG_CONFIDENCE = 0.9  # a text (or paragraph) this sure of another language than its source is flagged
 DEFAULT_CT2_SHARE_TOKENS = 1536  # CPU: source + output tokens of one CTranslate2 sub-batch (bench/README.md)

@@ -188,12 +188,12 @@ def test_a_direction_the_servers_model_cannot_do_is_never_answered_in_the_wrong_
     assert named.json()["error"] == (  # the server's folder by its name, never its path
         f"model {memorised_ar_en.name} cannot translate en→ar: it translates ar→en only"
     )
-    for path in ("/translate", "/summarize"):  # no model named: the registry's en→ar default, not available
+    for path in ("/translate", "/summarize"):  # no model named: the en→ar default (tc-big), not available
         answer = client.post(
             path, json={"q": "The minister arrived. He spoke.", "source": "en", "target": "ar"}
         )
         assert answer.status_code == 503, answer.text
-        assert "opus-mt-en-ar" in answer.json()["error"]
+        assert "opus-mt-tc-big-en-ar" in answer.json()["error"]
 
 
 def test_start_up_lists_each_model_with_directions_and_local_state(

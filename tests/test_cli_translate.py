@@ -139,6 +139,17 @@ def test_models_list(capsys: pytest.CaptureFixture[str]) -> None:
     } <= names
 
 
+def test_models_list_marks_each_directions_default(capsys: pytest.CaptureFixture[str]) -> None:
+    """tc-big is the ar↔en default, on a CPU as on CUDA; OPUS-MT base is the `fast` choice."""
+    assert cli.main(["models", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    about = {lines[i].split()[0]: lines[i + 1] for i in range(0, len(lines), 2)}
+    assert about["opus-mt-tc-big-ar-en"].endswith("; default ar→en")
+    assert about["opus-mt-tc-big-en-ar"].endswith("; default en→ar")
+    assert about["nllb-200-distilled-1.3B"].endswith("; default ckb→en, en→ckb")
+    assert "default" not in about["opus-mt-ar-en"] + about["opus-mt-en-ar"]
+
+
 def break_config_list(folder: Path) -> None:
     (folder / "config.json").write_text("[1, 2]")
 

@@ -39,7 +39,7 @@ def test_a_healthy_server(memorised_ar_en: Path, memorised_pairs: list, tmp_path
         cache = {"state": "ok", "store": "sqlite", "reads": True, "writes": True, "reason": None}
         models = {
             "ar-en": {"model": memorised_ar_en.name, "state": "present"},
-            "en-ar": {"model": "opus-mt-en-ar", "state": "missing"},
+            "en-ar": {"model": "opus-mt-tc-big-en-ar", "state": "missing"},  # the default, quality best
         }
         expected = {"status": "ok", "cache": cache, "models": models, "models_loaded": [], "queue_depth": 0}
         assert answer.json() == {**expected, "version": __version__}

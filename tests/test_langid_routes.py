@@ -13,10 +13,9 @@ import httpx
 import pytest
 
 from tarjama.inference.errors import InvalidInputError
-from tarjama.inference.settings import DEFAULT_CPU_QUALITY
 from tarjama.summarize import Summarizer
 from tarjama.translate import CorpusTranslator, Translation, TranslationOptions, Translator
-from tarjama.translate.routing import QUALITY_MODELS, Route, UnsupportedLanguageError, check_dialect, route
+from tarjama.translate.routing import Route, UnsupportedLanguageError, check_dialect, route
 from tests.appserver import running_app
 from tests.hostile import gradio_call
 
@@ -42,7 +41,10 @@ URDU = "پاکستان کے وزیر اعظم نے آج اسلام آباد می
             Route("opus-mt-tc-big-ar-en", "ar"),
         ),  # best where the hardware allows
         ("en", "ar", None, None, "cuda", Route("opus-mt-tc-big-en-ar", "en")),
-        ("ar", "en", None, None, "cpu", Route(QUALITY_MODELS[("ar", "en")][DEFAULT_CPU_QUALITY], "ar")),
+        ("ar", "en", None, None, "cpu", Route("opus-mt-tc-big-ar-en", "ar")),  # tc-big < 3x base on a CPU
+        ("en", "ar", None, None, "cpu", Route("opus-mt-tc-big-en-ar", "en")),
+        ("ar", "en", "fast", None, "cpu", Route("opus-mt-ar-en", "ar")),
+        ("en", "ar", "fast", None, "cuda", Route("opus-mt-en-ar", "en")),
         ("ar", "en", None, "acm", "cpu", Route("nllb-200-distilled-1.3B", "acm")),
         ("ar", "en", "best", "apc", "cuda", Route("nllb-200-distilled-1.3B", "apc")),  # a dialect wins
         ("ar", "en", None, "arz", "cpu", Route("nllb-200-distilled-1.3B", "arz")),

@@ -126,7 +126,8 @@ def test_an_article_no_model_can_translate_is_an_error_and_the_rest_go_on(
         english for _, english in memorised_pairs[:3]
     ]
     [error] = [json.loads(line) for line in errors.splitlines()]
-    assert error["id"] == "en" and "opus-mt-en-ar" in error["reason"] and "not available" in error["reason"]
+    assert error["id"] == "en" and "not available" in error["reason"]
+    assert "opus-mt-tc-big-en-ar" in error["reason"]  # the en→ar default
 
 
 SPREADSHEET_HOSTILE = [  # (id, text): cells a spreadsheet would run as formulas, names that hide their end

@@ -90,7 +90,7 @@ def test_missing_model_is_named(article: Path, capsys: pytest.CaptureFixture[str
 
 @pytest.mark.parametrize(
     ("extra", "hint"),
-    [([], True), (["--translation-model", "opus-mt-tc-big-ar-en"], False)],
+    [([], True), (["--translation-model", "opus-mt-ar-en"], False)],
 )
 def test_a_missing_default_translation_model_points_at_the_option(
     article: Path, bart_en: Path, capsys: pytest.CaptureFixture[str], extra: list[str], hint: bool

@@ -26,4 +26,4 @@ def test_a_missing_crossing_model_points_at_translation_model(command: str, tmp_
         )
         args = ["summarize", "batch", str(batch), "-o", str(tmp_path / "out.jsonl"), "--to", "en"]
     line = one_line(run(*args))
-    assert "opus-mt-ar-en" in line and "--translation-model" in line
+    assert "opus-mt-tc-big-ar-en" in line and "--translation-model" in line  # the default, missing

@@ -12,7 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tarjama.inference.errors import InvalidInputError
-from tarjama.inference.registry import DEFAULT_TRANSLATION_MODELS, MODELS, default_translation_model, supports
+from tarjama.inference.registry import (
+    DEFAULT_TRANSLATION_MODELS,
+    MODELS,
+    QUALITY_MODELS,
+    default_translation_model,
+    supports,
+)
 from tarjama.inference.settings import DEFAULT_CPU_QUALITY
 from tarjama.translate.langid import Guess, language_name
 
@@ -33,10 +39,6 @@ __all__ = [
 ]
 
 QUALITIES = ("best", "fast")
-QUALITY_MODELS: dict[tuple[str, str], dict[str, str]] = {
-    ("ar", "en"): {"best": "opus-mt-tc-big-ar-en", "fast": "opus-mt-ar-en"},
-    ("en", "ar"): {"best": "opus-mt-tc-big-en-ar", "fast": "opus-mt-en-ar"},
-}
 DIALECT_MODEL = "nllb-200-distilled-1.3B"
 DIALECT_NAMES = {
     "msa": "Modern Standard Arabic",

@@ -13,7 +13,7 @@ from tarjama.eval.scores import SIGNIFICANCE_NOTE, Evaluation
 from tarjama.inference.cache import CacheStatus
 from tarjama.inference.hub import split_direction
 from tarjama.inference.jobs import JobReport
-from tarjama.inference.registry import ModelSpec, describe_directions
+from tarjama.inference.registry import ModelSpec, describe_directions, describe_model
 from tarjama.inference.state import ModelState
 from tarjama.summarize import Summary
 from tarjama.translate import Segment, Translation
@@ -111,7 +111,7 @@ def shorten(text: str, limit: int) -> str:
 def model_choice(name: str, spec: ModelSpec, state: ModelState) -> str:
     """A translation model as the dropdowns and the server's start-up list it: name, directions, what it
     is, and what of it is on this machine (``not downloaded``, ``downloaded, 312 MB, converted ...``)."""
-    return f"{model_label(name)} — {describe_directions(spec)}, {spec.description} ({state.describe()})"
+    return f"{model_label(name)} — {describe_directions(spec)}, {describe_model(spec)} ({state.describe()})"
 
 
 def direction_label(source: str, target: str) -> str:

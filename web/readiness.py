@@ -9,9 +9,10 @@ from typing import Literal
 
 from tarjama.inference.errors import ModelUnavailableError
 from tarjama.inference.hub import resolve_model, split_direction
-from tarjama.inference.registry import ModelSpec, default_translation_model, get_spec, supports
+from tarjama.inference.registry import ModelSpec, get_spec, supports
 from tarjama.inference.settings import DEFAULT_DIRECTION
 from tarjama.inference.state import model_state
+from tarjama.translate.routing import route
 from tarjama.web.security import public_model_name
 from tarjama.web.service import TarjamaService
 
@@ -27,7 +28,7 @@ def model_for_direction(service: TarjamaService, source: str, target: str) -> st
                 return name
         except ModelUnavailableError:
             continue  # a server model that cannot be had serves nothing; the default is asked for instead
-    return default_translation_model(source, target)
+    return route(source, target, device=service.pool.choice.device).model  # this device's default quality
 
 
 def _spec_here(service: TarjamaService, name: str) -> ModelSpec:

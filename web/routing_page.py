@@ -36,8 +36,8 @@ TRANSLATE_DIRECTION_CHOICES = (
     ("English → Central Kurdish (Sorani) (NLLB-200 1.3B)", "en-ckb"),
 )
 QUALITY_CHOICES = (  # the labels name no model: a model's own entry follows in the same list
-    ("Default, best quality: OPUS-MT transformer-big (slower on a CPU)", f"{QUALITY_PREFIX}best"),
-    ("Default, fast: OPUS-MT base", f"{QUALITY_PREFIX}fast"),
+    ("Best quality: OPUS-MT transformer-big (slower on a CPU)", f"{QUALITY_PREFIX}best"),
+    ("Fast: OPUS-MT base", f"{QUALITY_PREFIX}fast"),
 )
 
 __all__ = [
