@@ -67,7 +67,7 @@ MAX_ALTERNATIVES = 8  # other translations one /translate request may ask for (`
 
 # --- web UI and API (app.py, api.py) ----------------------------------------------------------------
 ANSWER_MEMO_ENTRIES = 256  # whole /translate answers kept for an identical repeat (web/memo.py); 0 = none
-ANSWER_MEMO_BYTES = 32 * 2**20  # ... and their bodies' bytes at most
+ANSWER_MEMO_BYTES = 16 * 2**20  # ... and about this many bytes (bodies and translations' texts) at most
 DEFAULT_HOST = "127.0.0.1"  # localhost only unless --host says otherwise
 DEFAULT_PORT = 7860
 MAX_REQUEST_CHARS = 100_000  # one page or API request (all texts of a list together)

@@ -13,8 +13,8 @@ up. It is kept only when it can be given again unchanged:
 - the translations it made are told again to the service's listeners (``/metrics``) on each repeat, as a
   repeat through the cache would.
 
-Bounded by entries and bytes (least recently used dropped first); the memo lives in the server's memory, so
-another server option is another process with its own.
+Bounded by entries and bytes (its bodies and translations' texts; least recently used dropped first). The
+memo lives in the server's memory, so another server option is another process with its own.
 """
 
 from __future__ import annotations
@@ -45,6 +45,12 @@ class Kept:
     fingerprint: frozenset[tuple[Any, ...]]
     body: bytes
     heard: tuple[Translation, ...]
+
+    @property
+    def size(self) -> int:
+        """About what it holds, in bytes: its body and the texts of its translations."""
+        texts = sum(len(s.source) + len(s.translation) for t in self.heard for s in t.segments)
+        return len(self.body) + 2 * texts
 
 
 class AnswerMemo:
@@ -115,13 +121,14 @@ class AnswerMemo:
         """The response for ``answer``, kept under ``key`` if it can be given again unchanged."""
         response = JSONResponse(answer)
         whole = all(result.stats.cached == result.stats.segments for result in heard)
-        if not whole or before != self.fingerprint() or len(response.body) > self.size:
+        kept = Kept(before, bytes(response.body), heard)
+        if not whole or before != self.fingerprint() or kept.size > self.size:
             return response
         with self._lock:
             if key in self._kept:
                 self._drop(key)
-            self._kept[key] = Kept(before, bytes(response.body), heard)
-            self._bytes += len(response.body)
+            self._kept[key] = kept
+            self._bytes += kept.size
             while len(self._kept) > self.entries or self._bytes > self.size:
                 self._drop(next(iter(self._kept)))
         return response
@@ -132,7 +139,7 @@ class AnswerMemo:
             made.append(result)
 
     def _drop(self, key: str) -> None:
-        self._bytes -= len(self._kept.pop(key).body)
+        self._bytes -= self._kept.pop(key).size
 
     def __len__(self) -> int:
         return len(self._kept)
