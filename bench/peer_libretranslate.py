@@ -6,16 +6,19 @@ Installs nothing: LibreTranslate must already be installed in a virtualenv of it
 /work/lt-venv && /work/lt-venv/bin/pip install libretranslate spacy``; a separate virtualenv keeps its own
 CTranslate2 and friends out of tarjama's). Offline throughout:
 
-- **Weights**: the stand-in (``base``: opus-mt-ar-en's dimensions, ``bench.speed_inputs``; ``memorised``: the
-  small model that ends its sentences) is converted to CTranslate2 int8 once; an Argos package is built from
-  that very folder (``model/``, ``sentencepiece.model`` = the source SentencePiece model, ``metadata.json``
-  and an empty Arabic spaCy pipeline for its sentence splitting, ``ARGOS_CHUNK_TYPE=SPACY``). A second
-  package (en→ar, the same files) is installed so that LibreTranslate finds two and does not fetch its
-  index at start.
+- **Weights**: the stand-in (``base``: opus-mt-ar-en's dimensions and its 62,834-row vocabulary, random
+  weights, ``bench.speed_inputs.prepare_model``; ``memorised``: the small model that ends its sentences) is
+  converted to CTranslate2 int8 once, and both servers load that very folder: an Argos package is built from
+  it (``model/``, ``sentencepiece.model`` = the source SentencePiece model, ``metadata.json`` and an empty
+  Arabic spaCy pipeline for its sentence splitting, ``ARGOS_CHUNK_TYPE=SPACY``). A second package (en→ar,
+  the same files) is installed so that LibreTranslate finds two and does not fetch its index at start.
 - **Settings**: beam 4 both; two single-threaded CTranslate2 workers both (tarjama ``TARJAMA_THREADS=2``,
   Argos ``ARGOS_INTER_THREADS=2 ARGOS_INTRA_THREADS=1``). A random ``base`` stand-in rarely ends a sentence,
-  so each decodes to its own length cap (tarjama 3 × source + 10 tokens, Argos CTranslate2's 256): the
-  article figures are also given per output token (target SentencePiece pieces of the returned text).
+  so each decodes to its length cap: Argos calls CTranslate2 with its default ``max_decoding_length`` of
+  256 tokens, so tarjama is given the same absolute cap (``--max-output-tokens``, default 256, sets
+  ``TARJAMA_MAX_OUTPUT_TOKENS``; 0 leaves tarjama's own 3 × source + 10) and both decode up to the same
+  length. The article figures are also given per output token (target SentencePiece pieces of the returned
+  text).
 - **Rounds**: each figure is taken from both servers in turn, within a round, the order alternating; the
   ratios are LibreTranslate's time over tarjama's (above 1: tarjama faster), median over rounds.
 """
@@ -154,6 +157,11 @@ def main(argv: list[str] | None = None) -> int:
         help="memory: only the seed article (cold, repeated) and peak RSS, for a model that never ends its "
         "sentences (the random base stand-in decodes to 256 tokens a sentence in LibreTranslate)",
     )  # fmt: skip
+    parser.add_argument(
+        "--max-output-tokens", type=int, default=256,
+        help="tarjama's TARJAMA_MAX_OUTPUT_TOKENS: Argos decodes up to CTranslate2's default 256 tokens a "
+        "sentence (%(default)s); 0 = tarjama's own bound (3 x source + 10)",
+    )  # fmt: skip
     parser.add_argument("--work", type=Path, default=REPO / ".standins" / "bench")
     args = parser.parse_args(argv)
     lt_python, lt_cli = args.lt_venv / "bin" / "python", args.lt_venv / "bin" / "libretranslate"
@@ -180,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             **server_env(tmp / "tarjama"),
             "TARJAMA_THREADS": "2",
             "TARJAMA_MODELS_DIR": str(tmp / "models"),
-        }
+        } | ({"TARJAMA_MAX_OUTPUT_TOKENS": str(args.max_output_tokens)} if args.max_output_tokens else {})
         (tmp / "tarjama").mkdir()
         lt_env = {
             **os.environ, "ARGOS_PACKAGES_DIR": str(tmp / "argos" / "packages"), "ARGOS_CHUNK_TYPE": "SPACY",
@@ -268,7 +276,10 @@ def report(
     figures: dict[str, dict[str, list[float]]], rss: dict[str, float], args: argparse.Namespace
 ) -> str:
     tj, lt = figures["tarjama"], figures["libretranslate"]
-    lines = [f"model: {args.model} stand-in, CTranslate2 int8, beam 4, 2 workers each; {args.rounds} rounds"]
+    cap = f"tarjama's output cap {args.max_output_tokens or '3 x source + 10'} tokens, Argos' 256"
+    lines = [
+        f"model: {args.model} stand-in, CTranslate2 int8, beam 4, 2 workers each; {cap}; {args.rounds} rounds"
+    ]
     lines.append(f"{'figure':<44} {'tarjama':>10} {'LibreTr.':>10} {'LT / tarjama':>13}")
     for what in tj:
         a, b = statistics.median(tj[what]), statistics.median(lt[what])

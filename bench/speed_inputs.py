@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,24 +33,16 @@ def sentences(count: int, max_tokens: int, tokenizer: Any) -> list[str]:
 
 
 def prepare_model(work: Path) -> Path:
-    """The real-dimension stand-in, built once into ``work`` (keyed like ``tests/standins`` builds) with no
-    forced EOS in its generation config."""
-    from tests.standins.cache import cache_key
-    from tests.standins.marian import build_marian_real_dims
+    """opus-mt-ar-en's stand-in: its dimensions and its 62,834-row vocabulary, random weights
+    (``tests/standins/tc_big.py``), built once into ``work/standins``, with no forced EOS in its generation
+    config."""
+    from tests.standins import build_cached
+    from tests.standins.tc_big import build_marian_filled
 
-    folder = work / f"marian-real-dims-{cache_key(build_marian_real_dims.__name__, {}, 'marian')}"
-    if (folder / "generation_config.json").is_file() and (folder / "model.safetensors").is_file():
-        return folder
-    work.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=".building-", dir=work))
-    try:
-        build_marian_real_dims(building)
-        config_file = building / "generation_config.json"
-        config = json.loads(config_file.read_text(encoding="utf-8"))
-        config.pop("forced_eos_token_id", None)
+    folder = build_cached(build_marian_filled, root=work / "standins", size="base")
+    config_file = folder / "generation_config.json"
+    config = json.loads(config_file.read_text(encoding="utf-8"))
+    if "forced_eos_token_id" in config:
+        config.pop("forced_eos_token_id")
         config_file.write_text(json.dumps(config, indent=2), encoding="utf-8")
-        if not folder.exists():
-            building.rename(folder)
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
     return folder

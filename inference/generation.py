@@ -13,6 +13,7 @@ from tarjama.inference.settings import (
     DEFAULT_MAX_LENGTH_RATIO,
     DEFAULT_NO_REPEAT_NGRAM_SIZE,
     DEFAULT_REPETITION_PENALTY,
+    max_output_tokens,
 )
 
 
@@ -23,7 +24,9 @@ class GenerationSettings:
     beam_size: int = DEFAULT_BEAM_SIZE
     max_length_ratio: float = DEFAULT_MAX_LENGTH_RATIO  # output tokens ≤ ratio × source tokens + slack
     length_slack: int = DEFAULT_LENGTH_SLACK
-    max_new_tokens: int | None = None  # an absolute cap, e.g. for summaries
+    max_new_tokens: int | None = (
+        None  # an absolute cap, e.g. for summaries; $TARJAMA_MAX_OUTPUT_TOKENS at most
+    )
     min_new_tokens: int = 0
     repetition_penalty: float = DEFAULT_REPETITION_PENALTY
     no_repeat_ngram_size: int = DEFAULT_NO_REPEAT_NGRAM_SIZE
@@ -36,6 +39,9 @@ class GenerationSettings:
             raise InvalidInputError("the length ratio must be positive and the slack not negative")
         if self.repetition_penalty <= 0:
             raise InvalidInputError("the repetition penalty must be positive")
+        if (cap := max_output_tokens()) is not None:  # the operator's cap, so in the cache key too
+            object.__setattr__(self, "max_new_tokens", min(cap, self.max_new_tokens or cap))
+            object.__setattr__(self, "min_new_tokens", min(self.min_new_tokens, self.max_new_tokens))
 
     def max_tokens_for(self, source_tokens: int, model_limit: int) -> int:
         """The output length bound for a source of ``source_tokens`` tokens."""

@@ -107,6 +107,12 @@ class ModelPool:
         with self._lock:
             return [ref.resolved.name for ref in self._refs.values() if ref.loading]
 
+    def fingerprint(self) -> frozenset[tuple[Any, ...]]:
+        """What each model reference in the pool is now (its key and resolved identity): a change means a
+        model was dropped, added or resolved again, so an answer kept from before may be stale."""
+        with self._lock:
+            return frozenset((*key, *ref.identity.values()) for key, ref in self._refs.items())
+
     def get(self, name: str, *, task: Task, revision: str | None = None) -> ModelRef:
         """A reference to ``name``; resolving it may raise ``ModelUnavailableError``."""
         key = (name, revision, task)

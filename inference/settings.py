@@ -66,6 +66,8 @@ GLOSSARY_HYPOTHESES = 8  # hypotheses searched for one that uses the glossary's 
 MAX_ALTERNATIVES = 8  # other translations one /translate request may ask for (`alternatives`)
 
 # --- web UI and API (app.py, api.py) ----------------------------------------------------------------
+ANSWER_MEMO_ENTRIES = 256  # whole /translate answers kept for an identical repeat (web/memo.py); 0 = none
+ANSWER_MEMO_BYTES = 16 * 2**20  # ... and about this many bytes (bodies and translations' texts) at most
 DEFAULT_HOST = "127.0.0.1"  # localhost only unless --host says otherwise
 DEFAULT_PORT = 7860
 MAX_REQUEST_CHARS = 100_000  # one page or API request (all texts of a list together)
@@ -104,6 +106,7 @@ ENV_MODELS_DIR = "TARJAMA_MODELS_DIR"
 ENV_THREADS = "TARJAMA_THREADS"
 ENV_CT2_SHARE_TOKENS = "TARJAMA_CT2_SHARE_TOKENS"
 ENV_CT2_DECODE_TOKENS = "TARJAMA_CT2_DECODE_TOKENS"
+ENV_MAX_OUTPUT_TOKENS = "TARJAMA_MAX_OUTPUT_TOKENS"
 
 
 def cache_location() -> str:
@@ -164,6 +167,12 @@ def ct2_decode_tokens() -> int:
     """Decoding positions (beam x (source + output bound) per source) one CTranslate2 sub-batch may hold
     on CPU: ``$TARJAMA_CT2_DECODE_TOKENS`` or ``DEFAULT_CT2_DECODE_TOKENS``; it bounds peak memory."""
     return _positive_env(ENV_CT2_DECODE_TOKENS, DEFAULT_CT2_DECODE_TOKENS)
+
+
+def max_output_tokens() -> int | None:
+    """The operator's cap on any one output, in tokens: ``$TARJAMA_MAX_OUTPUT_TOKENS`` (a guard against
+    runaway decoding, on top of each setting's own bound); ``None`` = no cap beyond those."""
+    return _positive_env(ENV_MAX_OUTPUT_TOKENS, 0) or None
 
 
 def _positive_env(name: str, default: int) -> int:

@@ -30,6 +30,7 @@ from tarjama.translate.routing import translatable
 from tarjama.translate.sources import choose_source
 from tarjama.web.languages import LANGUAGE_NAMES, Detection, check_language, detect, other_language
 from tarjama.web.limits import ApiAccess, ApiError, Gate, RateLimiter, load_api_keys
+from tarjama.web.memo import AnswerMemo
 from tarjama.web.security import client_address, hide_paths, public_model_name, unicode_problem
 from tarjama.web.service import Routing, TarjamaService
 
@@ -193,10 +194,14 @@ def glossary_param(params: Mapping[str, Any]) -> object:
     return value
 
 
-def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRouter:
+def create_router(
+    service: TarjamaService, gate: Gate | None = None, memo: AnswerMemo | None = None
+) -> APIRouter:
     """The API's routes on ``service``; include them in the app before Gradio is mounted at ``/``.
-    ``gate`` checks keys and limits (share it with every other way in)."""
+    ``gate`` checks keys and limits (share it with every other way in); ``memo`` keeps whole answers for an
+    identical repeat (:mod:`web.memo`; one of its own by default)."""
     gate = gate or Gate()
+    memo = memo if memo is not None else AnswerMemo(service)
     router = APIRouter(route_class=JsonErrorRoute, tags=["LibreTranslate-compatible API"])
 
     def admit(request: Request, params: Mapping[str, Any]) -> None:
@@ -224,8 +229,8 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
         found = await run_in_threadpool(detect, " ".join(texts))
         return found.candidate_dicts()
 
-    @router.post("/translate")
-    async def translate(request: Request) -> dict[str, Any]:
+    @router.post("/translate", response_model=None)
+    async def translate(request: Request) -> dict[str, Any] | Response:
         """Translate ``q`` (a string or a list) from ``source`` (``ar``, ``en`` or ``auto``) to ``target``."""
         params = await read_params(request)
         admit(request, params)
@@ -249,6 +254,16 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
         alternatives = _number_param(params, "alternatives", int)  # every parameter checked before model work
         glossary = service.glossary(glossary_param(params), text_param(params, "glossary_id", code=False))
         routing = Routing(text_param(params, "quality"), text_param(params, "dialect"))
+        key = None
+        if not alternatives and memo.usable():  # every parameter that changes the answer, parsed
+            digest = glossary.digest if glossary is not None else None
+            key = memo.key(
+                "/translate", q=texts, is_list=is_list, source=source, target=target, format=text_format,
+                model=model, quality=routing.quality, dialect=routing.dialect, glossary=digest,
+            )  # fmt: skip
+            if (kept := memo.get(key)) is not None:
+                return kept
+        before, heard = memo.fingerprint(), []
         detections, languages = (
             await run_in_threadpool(_detect_items, texts, target, is_list, text_format)
             if source == "auto"
@@ -260,15 +275,21 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
             group = [texts[i] for i in indices]
             if text_format == "html":
                 html = service.translate_html
-                done = [
-                    await run_in_threadpool(html, text, lang, target, model, routing, glossary)
-                    for text in group
-                ]
+                done = []
+                for text in group:
+                    one, made = await run_in_threadpool(
+                        memo.run, html, text, lang, target, model, routing, glossary
+                    )
+                    done.append(one)
+                    heard += made
             else:
                 if glossary is not None:
                     glossary.check_direction(lang, target)
                 translate = service.translate_texts
-                done, said = await run_in_threadpool(translate, group, lang, target, model, routing, glossary)
+                (done, said), made = await run_in_threadpool(
+                    memo.run, translate, group, lang, target, model, routing, glossary
+                )
+                heard += made
                 warnings += [warning | {"item": indices[warning["item"]]} for warning in said]
             for index, text in zip(indices, done, strict=True):
                 outputs[index] = text
@@ -286,7 +307,7 @@ def create_router(service: TarjamaService, gate: Gate | None = None) -> APIRoute
                 for text, lang in zip(texts, languages, strict=True)
             ]
             answer["alternatives"] = others if is_list else others[0]
-        return answer
+        return answer if key is None else memo.keep(key, answer, tuple(heard), before)
 
     @router.get("/glossaries")
     def glossaries() -> list[dict[str, Any]]:
