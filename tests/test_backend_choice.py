@@ -186,6 +186,17 @@ def test_sub_batches_are_cut_over_all_the_batches(
     assert calls == [2, 2, 2, 2, 2]  # batch by batch: 2, 2, 2, 1 and 2, 1
 
 
+def test_a_sentence_keeps_its_batch_output_bound(marian_ar_en: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cut together, each batch still decodes to its own bound (that of its longest source): a random
+    model, which rarely ends a sentence, gives the short batch what ``generate`` gives it alone."""
+    monkeypatch.setenv("TARJAMA_CT2_SHARE_TOKENS", "1")  # one sentence a sub-batch
+    backend = CTranslate2Backend(resolved(marian_ar_en), device="cpu", quantization="float32", threads=2)
+    settings = GenerationSettings(beam_size=1)
+    batches = [[" ".join(["ذهب الولد إلى المدرسة"] * 6)], ["مرحبا", "شكرا لك"]]
+    made = list(backend.generate_batches(iter(batches), settings, source="ar", target="en"))
+    assert made == [backend.generate(batch, settings, source="ar", target="en") for batch in batches]
+
+
 # --- conversions -----------------------------------------------------------------------------------
 def test_conversion_is_kept_keyed_and_reused(
     memorised_ar_en: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -292,23 +292,27 @@ class CTranslate2Backend:
     def generate_batches(
         self, batches: Iterable[Sequence[str]], settings: GenerationSettings, *, source: str, target: str
     ) -> Iterator[list[str]]:
-        """Outputs batch by batch, as one :meth:`generate` call on all the batches gives them (the output
-        bound is that of the longest source). The batches are handed to the workers together and cut into
-        sub-batches over all of them, as one ``translate_batch`` call with ``max_batch_size`` cuts its
-        input, so the workers stay busy to the end and no batch's tail decodes in a small sub-batch of its
-        own; each batch is given back once its sentences are decoded. Batches after one that cannot be
-        decoded are not read: those before it are decoded and given back, then its error is raised."""
+        """Outputs batch by batch, as :meth:`generate` gives them. The batches are handed to the workers
+        together and cut into sub-batches over all of them, as one ``translate_batch`` call with
+        ``max_batch_size`` cuts its input, so the workers stay busy to the end and no batch's tail decodes in
+        a small sub-batch of its own; each batch is given back once its sentences are decoded. A sentence
+        keeps its batch's output bound (a sub-batch that spans two batches decodes to the larger). Batches
+        after one that cannot be decoded are not read: those before it are decoded and given back, then its
+        error is raised."""
         sizes: list[int] = []
         tokens: list[list[str]] = []
+        bounds: list[int] = []
         failure: InvalidInputError | None = None
         for batch in batches:
             try:
-                tokens.extend(self._tokens(batch, source, target))
+                rows = self._tokens(batch, source, target)
             except InvalidInputError as exc:
                 failure = exc
                 break
+            tokens.extend(rows)
+            bounds.extend([self._steps(rows, settings)] * len(rows))
             sizes.append(len(batch))
-        decoded = self._submit(tokens, settings, target)
+        decoded = self._submit(tokens, bounds, settings, target)
         outputs: list[str | None] = [None] * len(tokens)
         start = 0
         for size in sizes:
@@ -344,34 +348,37 @@ class CTranslate2Backend:
     ) -> list[list[Hypothesis]]:
         outputs: list[list[Hypothesis]] = [[] for _ in texts]
         tokens = self._tokens(texts, source, target)
-        for index, found in self._submit(tokens, settings, target, count=count, attention=attention):
+        bounds = [self._steps(tokens, settings)] * len(tokens)
+        for index, found in self._submit(tokens, bounds, settings, target, count=count, attention=attention):
             outputs[index] = found
         return outputs
+
+    def _steps(self, tokens: Sequence[list[str]], settings: GenerationSettings) -> int:
+        """The output bound of a batch of sources: that of its longest, as transformers bounds a batch."""
+        longest = max((len(row) for row in tokens), default=0)
+        # transformers' forced EOS spends the last of max_new_tokens on </s>, which decodes to nothing;
+        # CT2 cannot force it, so it stops one token earlier and the texts agree.
+        return settings.max_tokens_for(longest, self.max_output_tokens) - int(self._forced_eos)
 
     def _submit(
         self,
         tokens: Sequence[list[str]],
+        bounds: Sequence[int],
         settings: GenerationSettings,
         target: str,
         *,
         count: int = 1,
         attention: bool = False,
     ) -> Iterator[tuple[int, list[Hypothesis]]]:
-        """Hand the sources ``tokens`` to the workers in sub-batches now; returns what waits for and decodes
-        the outputs (``count`` hypotheses of each, best first), with their indices, sub-batch by sub-batch."""
-        if not tokens:
-            return iter([])
-        longest = max(len(row) for row in tokens)
-        # transformers' forced EOS spends the last of max_new_tokens on </s>, which decodes to nothing;
-        # CT2 cannot force it, so it stops one token earlier and the texts agree.
-        steps = settings.max_tokens_for(longest, self.max_output_tokens) - int(self._forced_eos)
+        """Hand the sources ``tokens`` to the workers in sub-batches now, each decoding to the largest output
+        bound (``bounds``) of its sources; returns what waits for and decodes the outputs (``count``
+        hypotheses of each, best first), with their indices, sub-batch by sub-batch."""
+        steps = max(bounds, default=0)
         if steps < 1:
             return ((index, [Hypothesis("", 0.0)]) for index in range(len(tokens)))
         bos = self.tokenizer.start_token(target) or self._forced_bos
         options = {
             "beam_size": max(settings.beam_size, count),
-            "max_decoding_length": steps,
-            "min_decoding_length": min(settings.min_new_tokens, steps),
             "repetition_penalty": settings.repetition_penalty,
             "no_repeat_ngram_size": settings.no_repeat_ngram_size,
             "length_penalty": settings.length_penalty,
@@ -400,6 +407,8 @@ class CTranslate2Backend:
                 self.translator.translate_batch(
                     [tokens[i] for i in share],
                     target_prefix=[[bos] for _ in share] if bos else None,
+                    max_decoding_length=max(bounds[i] for i in share),
+                    min_decoding_length=min(settings.min_new_tokens, max(bounds[i] for i in share)),
                     **options,
                 ),
             )
