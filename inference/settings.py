@@ -26,7 +26,9 @@ DEFAULT_CT2_QUANTIZATION_CUDA = "int8_float16"  # ... and on CUDA
 DEFAULT_CPU_QUALITY = "best"
 LANGID_REFUSE_CONFIDENCE = 0.5  # source=auto: a language no model translates, this sure, is refused (400)
 LANGID_FLAG_CONFIDENCE = 0.9  # a text (or paragraph) this sure of another language than its source is flagged
-DEFAULT_CT2_SHARE_TOKENS = 1536  # CPU: source + output tokens of one CTranslate2 sub-batch (bench/README.md)
+# CPU: source + expected output tokens of one CTranslate2 sub-batch: 16 news sentences of ~36 tokens with 48
+# out, the fastest raw CTranslate2 layout (max_batch_size 16) and the same cut (bench/README.md)
+DEFAULT_CT2_SHARE_TOKENS = 1344
 # CPU: what one CTranslate2 sub-batch may hold while it decodes, in positions: beam x (source + output bound)
 # per source (each ~24 KB of attention state in a base model); bench/README.md, "Peak memory"
 DEFAULT_CT2_DECODE_TOKENS = 1536

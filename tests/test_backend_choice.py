@@ -77,7 +77,9 @@ def test_work_shares(
         ([10] * 8, 116, [[0, 1], [2, 3], [4, 5], [6, 7]]),  # 8 x (10 + 48) = 464 of work: 4 shares of 116
         ([10] * 8, 117, [[0, 1], [2, 3], [4, 5], [6, 7]]),  # ceil(464 / 117) = 4 as well
         ([10] * 8, 1, [[i] for i in range(8)]),  # never more shares than sources
-        ([40, 10, 10, 10, 10], 100, [[1, 2], [3, 4], [0]]),  # 88 + 4 x 58: the least cap for 4 cuts into 3
+        # 88 + 4 x 58 = 320 of work, 64 a source: runs of 2 from the longest, as max_batch_size 2 would cut
+        ([40, 10, 10, 10, 10], 128, [[1], [2, 3], [4, 0]]),
+        ([40, 10, 10, 10, 10], 127, [[1], [2], [3], [4], [0]]),  # under 2 x 64: one source a run
     ],
 )
 def test_work_shares_within_a_budget(
@@ -155,6 +157,44 @@ def test_sub_batches_queue_for_the_workers_longest_first(
     assert len(calls) > 2
     longest = [max(len(row) for row in call) for call in calls]
     assert longest == sorted(longest, reverse=True)
+
+
+def test_sub_batches_are_cut_over_all_the_batches(
+    memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``generate_batches`` cuts its batches together, as one ``max_batch_size`` call would: runs of two
+    sources from the longest across the batch boundary, not a short run left at the end of each batch."""
+    pairs = memorised_pairs[:10]
+    probe = CTranslate2Backend(resolved(memorised_ar_en), device="cpu", quantization="float32", threads=2)
+    lengths = probe.token_lengths([a for a, _ in pairs], source="ar", target="en")
+    order = sorted(range(len(pairs)), key=lambda i: -lengths[i])
+    work = 2 * sum(lengths)  # each source and its expected output, as long as the source
+    monkeypatch.setenv("TARJAMA_CT2_SHARE_TOKENS", str(-(-2 * work // len(pairs))))  # two sources a run
+    backend = CTranslate2Backend(resolved(memorised_ar_en), device="cpu", quantization="float32", threads=2)
+    calls: list[int] = []
+    real = backend.translator
+
+    class Recording:
+        def translate_batch(self, source: list[list[str]], **options: Any) -> Any:
+            calls.append(len(source))
+            return real.translate_batch(source, **options)
+
+    monkeypatch.setattr(backend, "translator", Recording())
+    batches = [[pairs[i][0] for i in order[:7]], [pairs[i][0] for i in order[7:]]]
+    made = list(backend.generate_batches(iter(batches), GenerationSettings(), source="ar", target="en"))
+    assert made == [[pairs[i][1] for i in order[:7]], [pairs[i][1] for i in order[7:]]]
+    assert calls == [2, 2, 2, 2, 2]  # batch by batch: 2, 2, 2, 1 and 2, 1
+
+
+def test_a_sentence_keeps_its_batch_output_bound(marian_ar_en: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cut together, each batch still decodes to its own bound (that of its longest source): a random
+    model, which rarely ends a sentence, gives the short batch what ``generate`` gives it alone."""
+    monkeypatch.setenv("TARJAMA_CT2_SHARE_TOKENS", "1")  # one sentence a sub-batch
+    backend = CTranslate2Backend(resolved(marian_ar_en), device="cpu", quantization="float32", threads=2)
+    settings = GenerationSettings(beam_size=1)
+    batches = [[" ".join(["ذهب الولد إلى المدرسة"] * 6)], ["مرحبا", "شكرا لك"]]
+    made = list(backend.generate_batches(iter(batches), settings, source="ar", target="en"))
+    assert made == [backend.generate(batch, settings, source="ar", target="en") for batch in batches]
 
 
 # --- conversions -----------------------------------------------------------------------------------

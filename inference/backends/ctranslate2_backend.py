@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -129,29 +129,34 @@ def work_shares(
 ) -> list[list[int]]:
     """The indices of a batch of sources with ``lengths`` tokens, cut into sub-batches for the workers.
 
-    Each sub-batch holds sources of neighbouring lengths (little padding) and about the same work: a
-    source costs its length (encoder, cross-attention) plus ``beam_size`` times its expected output, its
-    own length bounded by the decoding limits (the decoder). There is one sub-batch per worker, or more
-    when the batch holds over ``share_tokens`` source and output tokens per sub-batch (counted once
-    whatever the beam: a sub-batch of 16 sentences was the fastest greedy and with beam 4 alike, see
-    bench/): CTranslate2's workers then take them from its queue as each finishes, so none idles while
-    another works through an overlong share, and a sub-batch stays the size the CPU decodes fastest.
+    A source costs its length (encoder, cross-attention) plus ``beam_size`` times its expected output, its
+    own length bounded by the decoding limits (the decoder). A batch within the budgets below is cut into one
+    sub-batch per worker, in length order, of about the same cost, so the workers finish together. A larger
+    batch is cut as CTranslate2's own ``max_batch_size`` cuts one call: sorted longest first into runs of
+    equal count, each of about ``share_tokens`` source and output tokens (counted once whatever the beam;
+    16 sentences of a news text was the fastest sub-batch greedy and with beam 4 alike, see bench/), the
+    shortest run last; CTranslate2's workers take them from its queue as each finishes, so none idles.
 
     ``decode_tokens`` bounds memory: a source holds ``rows`` (its beam) hypotheses of up to ``steps``
-    tokens, each attending to the source, while it decodes, so there are at least enough shares for each
-    to hold about ``decode_tokens`` of ``rows`` x (source + ``steps``); a model that never ends a sentence
-    reaches that bound.
+    tokens, each attending to the source, while it decodes, so the runs are short enough for each to hold
+    about ``decode_tokens`` of ``rows`` x (source + ``steps``) on average; a model that never ends a
+    sentence reaches that bound. Runs are returned shortest first.
     """
     low = min(settings.min_new_tokens, steps)
     outputs = [min(max(n, low), steps) for n in lengths]
     costs = [n + settings.beam_size * out for n, out in zip(lengths, outputs, strict=True)]
-    parts = workers
+    count = len(lengths)
+    size = count
     if share_tokens:
-        parts = max(parts, -(-(sum(lengths) + sum(outputs)) // share_tokens))
+        size = min(size, share_tokens * count // max(1, sum(lengths) + sum(outputs)))
     if decode_tokens:
-        held = (rows or settings.beam_size) * (sum(lengths) + steps * len(lengths))
-        parts = max(parts, -(-held // decode_tokens))
-    return even_runs(lengths, costs, parts)
+        held = (rows or settings.beam_size) * (sum(lengths) + steps * count)
+        size = min(size, decode_tokens * count // max(1, held))
+    if size * workers >= count:
+        return even_runs(lengths, costs, workers)
+    order = sorted(range(count), key=lambda i: (lengths[i], i))
+    step = max(1, size)
+    return [order[max(0, end - step) : end] for end in range(count, 0, -step)][::-1]
 
 
 class CTranslate2Backend:
@@ -227,7 +232,7 @@ class CTranslate2Backend:
         self, texts: Sequence[str], settings: GenerationSettings, *, source: str, target: str
     ) -> list[str]:
         """Decode ``texts`` with ``settings``, each worker on its share; outputs in input order."""
-        return [best[0].text for best in self._submit(texts, settings, source, target)()]
+        return [best[0].text for best in self._decode(texts, settings, source, target)]
 
     def generate_hypotheses(
         self,
@@ -241,7 +246,7 @@ class CTranslate2Backend:
     ) -> list[list[Hypothesis]]:
         """Up to ``count`` outputs of each text, best first; CTranslate2's ``num_hypotheses`` and
         ``return_attention`` (the alignment head of the last decoder layer)."""
-        return self._submit(texts, settings, source, target, count=count, attention=attention)()
+        return self._decode(texts, settings, source, target, count=count, attention=attention)
 
     def align(
         self, texts: Sequence[str], outputs: Sequence[str], *, source: str, target: str
@@ -287,23 +292,51 @@ class CTranslate2Backend:
     def generate_batches(
         self, batches: Iterable[Sequence[str]], settings: GenerationSettings, *, source: str, target: str
     ) -> Iterator[list[str]]:
-        """Outputs batch by batch, as :meth:`generate` gives them. The next batch is handed to the workers
-        before the current one is collected, so a worker done with its share starts on the next batch."""
-        pending: Callable[[], list[list[Hypothesis]]] | None = None
+        """Outputs batch by batch, as :meth:`generate` gives them. The batches are handed to the workers
+        together and cut into sub-batches over all of them, as one ``translate_batch`` call with
+        ``max_batch_size`` cuts its input, so the workers stay busy to the end and no batch's tail decodes in
+        a small sub-batch of its own; each batch is given back once its sentences are decoded. A sentence
+        keeps its batch's output bound (a sub-batch that spans two batches decodes to the larger). Batches
+        after one that cannot be decoded are not read: those before it are decoded and given back, then its
+        error is raised."""
+        sizes: list[int] = []
+        tokens: list[list[str]] = []
+        bounds: list[int] = []
+        failure: InvalidInputError | None = None
         for batch in batches:
             try:
-                submitted = self._submit(batch, settings, source, target)
-            except InvalidInputError:
-                if pending is not None:  # what is already decoded is handed back before the error
-                    yield [best[0].text for best in pending()]
-                raise
-            if pending is not None:
-                yield [best[0].text for best in pending()]
-            pending = submitted
-        if pending is not None:
-            yield [best[0].text for best in pending()]
+                rows = self._tokens(batch, source, target)
+            except InvalidInputError as exc:
+                failure = exc
+                break
+            tokens.extend(rows)
+            bounds.extend([self._steps(rows, settings)] * len(rows))
+            sizes.append(len(batch))
+        decoded = self._submit(tokens, bounds, settings, target)
+        outputs: list[str | None] = [None] * len(tokens)
+        start = 0
+        for size in sizes:
+            while any(out is None for out in outputs[start : start + size]):
+                index, found = next(decoded)
+                outputs[index] = found[0].text
+            yield [out or "" for out in outputs[start : start + size]]
+            start += size
+        if failure is not None:
+            raise failure
 
-    def _submit(
+    def _tokens(self, texts: Sequence[str], source: str, target: str) -> list[list[str]]:
+        """The source tokens of ``texts``; an error if one is over the model's input limit."""
+        if not texts:
+            return []
+        tokens = self.tokenizer.tokens(texts, source=source, target=target)
+        longest = max(len(row) for row in tokens)
+        if longest > self.max_input_tokens:
+            raise InvalidInputError(
+                f"a text of {longest} tokens is over {self.model_id}'s input limit of {self.max_input_tokens}"
+            )
+        return tokens
+
+    def _decode(
         self,
         texts: Sequence[str],
         settings: GenerationSettings,
@@ -312,27 +345,40 @@ class CTranslate2Backend:
         *,
         count: int = 1,
         attention: bool = False,
-    ) -> Callable[[], list[list[Hypothesis]]]:
-        """Hand ``texts`` to the workers in shares; returns what waits for and decodes the outputs (``count``
-        hypotheses of each, best first)."""
-        if not texts:
-            return lambda: []
-        tokens = self.tokenizer.tokens(texts, source=source, target=target)
-        longest = max(len(row) for row in tokens)
-        if longest > self.max_input_tokens:
-            raise InvalidInputError(
-                f"a text of {longest} tokens is over {self.model_id}'s input limit of {self.max_input_tokens}"
-            )
+    ) -> list[list[Hypothesis]]:
+        outputs: list[list[Hypothesis]] = [[] for _ in texts]
+        tokens = self._tokens(texts, source, target)
+        bounds = [self._steps(tokens, settings)] * len(tokens)
+        for index, found in self._submit(tokens, bounds, settings, target, count=count, attention=attention):
+            outputs[index] = found
+        return outputs
+
+    def _steps(self, tokens: Sequence[list[str]], settings: GenerationSettings) -> int:
+        """The output bound of a batch of sources: that of its longest, as transformers bounds a batch."""
+        longest = max((len(row) for row in tokens), default=0)
         # transformers' forced EOS spends the last of max_new_tokens on </s>, which decodes to nothing;
         # CT2 cannot force it, so it stops one token earlier and the texts agree.
-        steps = settings.max_tokens_for(longest, self.max_output_tokens) - int(self._forced_eos)
+        return settings.max_tokens_for(longest, self.max_output_tokens) - int(self._forced_eos)
+
+    def _submit(
+        self,
+        tokens: Sequence[list[str]],
+        bounds: Sequence[int],
+        settings: GenerationSettings,
+        target: str,
+        *,
+        count: int = 1,
+        attention: bool = False,
+    ) -> Iterator[tuple[int, list[Hypothesis]]]:
+        """Hand the sources ``tokens`` to the workers in sub-batches now, each decoding to the largest output
+        bound (``bounds``) of its sources; returns what waits for and decodes the outputs (``count``
+        hypotheses of each, best first), with their indices, sub-batch by sub-batch."""
+        steps = max(bounds, default=0)
         if steps < 1:
-            return lambda: [[Hypothesis("", 0.0)] for _ in texts]
+            return ((index, [Hypothesis("", 0.0)]) for index in range(len(tokens)))
         bos = self.tokenizer.start_token(target) or self._forced_bos
         options = {
             "beam_size": max(settings.beam_size, count),
-            "max_decoding_length": steps,
-            "min_decoding_length": min(settings.min_new_tokens, steps),
             "repetition_penalty": settings.repetition_penalty,
             "no_repeat_ngram_size": settings.no_repeat_ngram_size,
             "length_penalty": settings.length_penalty,
@@ -361,23 +407,22 @@ class CTranslate2Backend:
                 self.translator.translate_batch(
                     [tokens[i] for i in share],
                     target_prefix=[[bos] for _ in share] if bos else None,
+                    max_decoding_length=max(bounds[i] for i in share),
+                    min_decoding_length=min(settings.min_new_tokens, max(bounds[i] for i in share)),
                     **options,
                 ),
             )
             for share in shares
         ]
 
-        def collect() -> list[list[Hypothesis]]:
-            outputs: list[list[Hypothesis]] = [[] for _ in texts]
+        def collect() -> Iterator[tuple[int, list[Hypothesis]]]:
             for share, results in pending:
                 for index, result in zip(share, results, strict=True):
-                    found = result.result()
-                    outputs[index] = self._hypotheses(found, tokens[index], bos, count, attention)
+                    yield index, self._hypotheses(result.result(), tokens[index], bos, count, attention)
                 if cpu:  # the share's decoding state is freed: its pages go back (inference/malloc.py)
                     give_back_freed_memory()
-            return outputs
 
-        return collect
+        return collect()
 
     def _hypotheses(
         self, result: Any, source: list[str], start: str | None, count: int, attention: bool
