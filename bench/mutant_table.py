@@ -134,8 +134,8 @@ MUTANTS = [
     Mutant(
         "cache key forgets the target language",
         "inference/cached.py",
-        "            target=target,\n            text=text,",
-        "            text=text,",
+        '"source": source, "target": target}',
+        '"source": source}',
         ("tests/test_cache_key.py",),
     ),
     Mutant(
@@ -177,8 +177,8 @@ MUTANTS = [
     Mutant(
         "a phrase must repeat four times to be flagged",
         "translate/guards.py",
-        "trigrams.count(t) >= 3",
-        "trigrams.count(t) > 3",
+        "any(count >= 3 for count in trigrams.values())",
+        "any(count > 3 for count in trigrams.values())",
         ("tests/test_guards.py",),
     ),
     # --- summarize ---------------------------------------------------------------------------------------
