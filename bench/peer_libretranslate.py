@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     import sentencepiece
 
-    from tarjama.inference.backends.ctranslate2_backend import converted_model
+    from tarjama.inference.backends.ct2_models import converted_model
     from tarjama.inference.hub import resolve_model
 
     model = stand_in(args.model, args.work.resolve())

@@ -155,7 +155,8 @@ def run_raw_ct2(job: Job) -> dict[str, Any]:
     import ctranslate2
     from transformers import AutoTokenizer
 
-    from tarjama.inference.backends.ctranslate2_backend import converted_model, thread_split
+    from tarjama.inference.backends.ct2_models import converted_model
+    from tarjama.inference.backends.ctranslate2_backend import thread_split
     from tarjama.inference.hub import resolve_model
 
     tokenizer = AutoTokenizer.from_pretrained(job.model_dir)
@@ -346,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     from transformers import AutoTokenizer
 
     from tarjama.inference.backends import resolve_threads
-    from tarjama.inference.backends.ctranslate2_backend import converted_model
+    from tarjama.inference.backends.ct2_models import converted_model
     from tarjama.inference.hub import resolve_model
 
     args.threads = resolve_threads(args.threads or None)

@@ -252,7 +252,7 @@ def _convert_for_serving(resolved: ResolvedModel) -> None:
     """Convert a pulled model for CTranslate2 now (in a process of its own) when this machine would serve
     it with CTranslate2, so no server or command converts it on first use."""
     from tarjama.inference.backends import choose_backend
-    from tarjama.inference.backends.ctranslate2_backend import converted_model
+    from tarjama.inference.backends.ct2_models import converted_model
 
     choice = choose_backend(DEFAULT_BACKEND, DEFAULT_DEVICE)
     if choice.name != "ctranslate2":

@@ -21,9 +21,16 @@ from tarjama.inference import (
     ModelUnavailableError,
     SentenceCache,
 )
-from tarjama.inference.backends import BackendChoice, choose_backend, load_backend, resolve_threads
+from tarjama.inference.backends import (
+    BackendChoice,
+    choose_backend,
+    ct2_models,
+    load_backend,
+    resolve_threads,
+)
 from tarjama.inference.backends import ctranslate2_backend as ct2_module
-from tarjama.inference.backends.ctranslate2_backend import CTranslate2Backend, conversion_key, converted_model
+from tarjama.inference.backends.ct2_models import conversion_key, converted_model
+from tarjama.inference.backends.ctranslate2_backend import CTranslate2Backend
 from tarjama.inference.cached import CachedGenerator
 from tarjama.inference.hub import ResolvedModel, resolve_model
 from tarjama.inference.pool import ModelRef
@@ -213,7 +220,7 @@ def test_conversion_is_kept_keyed_and_reused(
     def no_conversion(*args: Any) -> None:
         raise AssertionError("converted again")
 
-    monkeypatch.setattr(ct2_module, "_convert", no_conversion)
+    monkeypatch.setattr(ct2_models, "_convert", no_conversion)
     assert converted_model(model, "int8", root=root) == first
     backend = CTranslate2Backend(model, device="cpu", quantization="int8", models_root=root)
     assert backend.path == first
@@ -256,7 +263,7 @@ def test_conversion_runs_in_another_process(memorised_ar_en: Path, tmp_path: Pat
     """The converter (transformers, torch, the original weights) never runs in the asking process."""
     probe = (
         "import json, sys; from pathlib import Path; "
-        "from inference.backends.ctranslate2_backend import converted_model; "
+        "from inference.backends.ct2_models import converted_model; "
         "from inference.hub import resolve_model; "
         "model = resolve_model(sys.argv[1], task='translate'); "
         "path = converted_model(model, 'int8', root=Path(sys.argv[2])); "

@@ -14,7 +14,8 @@ from transformers import AutoConfig, AutoTokenizer
 
 from tarjama.inference import GenerationSettings, InvalidInputError
 from tarjama.inference.backends.base import forced_bos_token
-from tarjama.inference.backends.ctranslate2_backend import CTranslate2Backend, converted_model
+from tarjama.inference.backends.ct2_models import converted_model
+from tarjama.inference.backends.ctranslate2_backend import CTranslate2Backend
 from tarjama.inference.backends.transformers_backend import TransformersBackend
 from tarjama.inference.hub import ResolvedModel, resolve_model
 from tarjama.translate import Translator

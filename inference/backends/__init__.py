@@ -41,7 +41,7 @@ def ctranslate2_available(device: str = "cpu") -> bool:
         return False
     if device == "cpu":  # CTranslate2 always runs on the CPU; importing it to ask costs an all-cached run
         return True
-    from tarjama.inference.backends.ctranslate2_backend import supported_quantizations
+    from tarjama.inference.backends.ct2_models import supported_quantizations
 
     return bool(supported_quantizations(device))
 
@@ -67,7 +67,7 @@ def choose_backend(backend: str, device: str, quantization: str | None = None) -
         raise InvalidInputError(f"the ctranslate2 backend is not installed or cannot use {device} here")
     if quantization is None and device == "cpu":
         return BackendChoice("ctranslate2", device, DEFAULT_CT2_QUANTIZATION_CPU)  # int8 runs on every CPU
-    from tarjama.inference.backends.ctranslate2_backend import default_quantization, supported_quantizations
+    from tarjama.inference.backends.ct2_models import default_quantization, supported_quantizations
 
     quantization = quantization or default_quantization(device)
     supported = supported_quantizations(device)
