@@ -15,7 +15,7 @@ TEXT_OUT = (".md", ".srt", ".vtt", ".html", ".htm", ".xhtml")  # formats that ma
 
 def is_document(path: str) -> bool:
     """Whether ``path`` names a document format other than plain text."""
-    from tarjama.translate.documents import FORMATS
+    from tarjama.translate.filetypes import FORMATS
 
     suffix = Path(path).suffix.lower()
     return suffix in FORMATS and suffix != ".txt"

