@@ -4,7 +4,8 @@
                                           [--backend transformers]
 
 A real ``app.py`` is started for each code path (this working tree, and with ``--old-commit`` that commit's
-tree, unpacked with ``git archive`` into a temporary folder) on a free local port with a fresh cache. Work is
+tree, unpacked with ``git archive`` into a temporary folder) on a free local port with a fresh cache, with
+the default threads (every core, as users run it). Work is
 equal everywhere: every sentence has the same number of source tokens and the stand-in (the tiny random
 Marian of ``tests/standins``, end-of-sentence suppressed) always writes the same number of output tokens, so
 batching does not change the work per sentence. For each N: one request with N new sentences (``q`` a
@@ -77,6 +78,7 @@ def serving(code: Path, model: Path, tmp: Path, args: list[str]) -> Iterator[str
     """``app.py`` of the tree ``code`` on a free port until the block ends; yields its base URL."""
     port = free_port()
     env = server_env(tmp) | {"PYTHONPATH": str(code)}
+    env.pop("TARJAMA_THREADS")  # the tests' one thread: served as users run it, on every core
     with (tmp / "server.log").open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "app.py", "--port", str(port), "--mt-model", str(model), *args],
