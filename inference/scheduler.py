@@ -5,12 +5,7 @@ A request's uncached sentences join the lane of their model, settings and direct
 busy lane collects for ``window`` seconds, then cuts batches by token budget as
 :func:`inference.batching.batches_by_tokens` does, taking one sentence from each waiting request in turn, so
 a long article never starves a one-sentence request. Each request gets its outputs back batch by batch in
-its own thread. At most ``concurrency`` lanes run model calls at once, whichever models they serve.
-
-A backend whose workers take sub-batches from one queue (CTranslate2 on a CPU: ``parallel_calls`` > 1) gets
-its next batch as soon as one of its calls is done with the workers' share, not when every call is: up to
-``parallel_calls`` calls of a lane run at once, within the lane's one slot, so sentences that arrive while
-the workers decode start on the first worker that frees instead of waiting for the whole call.
+its own thread. At most ``concurrency`` model calls run at once, whichever lanes they come from.
 """
 
 from __future__ import annotations
@@ -67,8 +62,6 @@ class _LaneKey:
 class _Lane:
     backend: Seq2SeqBackend
     waiting: deque[_Request] = field(default_factory=deque)  # requests with pending sentences, in turn
-    in_flight: int = 0  # model calls running; the lane holds one of the scheduler's slots while any does
-    failure: BaseException | None = None  # a call's listener failed: the lane closes
 
 
 class BatchScheduler:
@@ -89,40 +82,16 @@ class BatchScheduler:
             raise ValueError("window must not be negative")
         self.window = window
         self.listeners = list(listeners)
+        self._slots = threading.BoundedSemaphore(max(1, concurrency))
         self._lanes: dict[_LaneKey, _Lane] = {}
         self._lock = threading.Lock()
-        self._changed = threading.Condition(self._lock)  # a request joined, a call ended or a slot came free
-        self._free_slots = max(1, concurrency)
-        self._turns: deque[int] = deque()  # who waits for a slot, first come first served
-        self._turn_numbers = itertools.count()
         self._ids = itertools.count(1)
 
     @contextmanager
     def slot(self) -> Iterator[None]:
         """Hold one of the ``concurrency`` model slots, for model work that does not go through a lane."""
-        self._take_slot()
-        try:
+        with self._slots:
             yield
-        finally:
-            with self._changed:
-                self._give_slot()
-
-    def _take_slot(self) -> None:
-        """Wait for a slot, in turn; while anyone waits, no lane starts another call within the slot it
-        holds."""
-        with self._changed:
-            turn = next(self._turn_numbers)
-            self._turns.append(turn)
-            while self._turns[0] != turn or not self._free_slots:
-                self._changed.wait()
-            self._turns.popleft()
-            self._free_slots -= 1
-            self._changed.notify_all()
-
-    def _give_slot(self) -> None:
-        """Hand a slot back; the caller holds the lock."""
-        self._free_slots += 1
-        self._changed.notify_all()
 
     def queue_depth(self) -> int:
         """Sentences waiting for a model call, all lanes together."""
@@ -158,7 +127,6 @@ class BatchScheduler:
             if lane is None:
                 lane = self._lanes[key] = _Lane(backend)
             lane.waiting.append(request)
-            self._changed.notify_all()
         if start:
             threading.Thread(target=self._work, args=(key, lane), daemon=True, name="tarjama-batch").start()
         remaining = len(texts)
@@ -175,64 +143,22 @@ class BatchScheduler:
                 request.pending.clear()
 
     def _work(self, key: _LaneKey, lane: _Lane) -> None:
-        """One lane's worker: batches until no request waits and no call runs, then the lane is closed."""
+        """One lane's worker: batches until no request waits, then the lane is closed."""
         time.sleep(self.window)
-        calls = max(1, lane.backend.parallel_calls)
         try:
-            while (batch := self._next(key, lane, calls)) is not None:
-                if calls == 1:
-                    self._run(key, lane, batch)
-                else:
-                    threading.Thread(
-                        target=self._run, args=(key, lane, batch), daemon=True, name="tarjama-call"
-                    ).start()
+            while True:
+                with self._lock:
+                    batch = self._cut(lane, key.max_tokens)
+                    if not batch:
+                        del self._lanes[key]
+                        return
+                self._call(key, lane.backend, batch)
         except BaseException as exc:  # a failing listener: no request may wait on a lane with no worker
             with self._lock:
                 self._lanes.pop(key, None)
                 for request in lane.waiting:
                     request.results.put(exc)
             raise
-
-    def _next(self, key: _LaneKey, lane: _Lane, calls: int) -> list[tuple[_Request, int, str, int]] | None:
-        """The lane's next batch, once it may start a call (a slot taken when it holds none); None when the
-        lane has closed."""
-        while True:
-            with self._changed:
-                if lane.failure is not None:
-                    raise lane.failure
-                if lane.in_flight == 0:
-                    if not any(r.pending and not r.cancelled for r in lane.waiting):
-                        del self._lanes[key]
-                        return None
-                elif lane.in_flight < calls and not self._turns:
-                    if batch := self._cut(lane, key.max_tokens):
-                        lane.in_flight += 1
-                        return batch
-                    self._changed.wait()
-                    continue
-                else:
-                    self._changed.wait()
-                    continue
-            self._take_slot()  # no call runs: the lane holds no slot
-            with self._changed:
-                if batch := self._cut(lane, key.max_tokens):
-                    lane.in_flight += 1
-                    return batch
-                self._give_slot()
-
-    def _run(self, key: _LaneKey, lane: _Lane, batch: list[tuple[_Request, int, str, int]]) -> None:
-        """One call of the lane; its slot goes back when the lane's last running call ends."""
-        try:
-            self._call(key, lane.backend, batch)
-        except BaseException as exc:
-            with self._lock:
-                lane.failure = exc
-        finally:
-            with self._changed:
-                lane.in_flight -= 1
-                if not lane.in_flight:
-                    self._give_slot()
-                self._changed.notify_all()
 
     def _cut(self, lane: _Lane, max_tokens: int) -> list[tuple[_Request, int, str, int]]:
         """The next batch: one sentence from each waiting request in turn while the padded size fits."""
@@ -260,15 +186,17 @@ class BatchScheduler:
         self, key: _LaneKey, backend: Seq2SeqBackend, batch: list[tuple[_Request, int, str, int]]
     ) -> None:
         """Run one batch and hand each request its part, or the error."""
-        started = time.monotonic()
-        try:
-            outputs = backend.generate(
-                [text for _, _, text, _ in batch], key.settings, source=key.source, target=key.target
-            )
-        except Exception as exc:  # handed to every request in the batch, raised in its thread
-            self._fail(batch, exc)
-            return
-        seconds = time.monotonic() - started
+        dequeued = time.monotonic()
+        with self._slots:
+            started = time.monotonic()
+            try:
+                outputs = backend.generate(
+                    [text for _, _, text, _ in batch], key.settings, source=key.source, target=key.target
+                )
+            except Exception as exc:  # handed to every request in the batch, raised in its thread
+                self._fail(batch, exc)
+                return
+            seconds = time.monotonic() - started
         parts: dict[int, tuple[_Request, list[int], list[str]]] = {}
         for (request, index, _, _), output in zip(batch, outputs, strict=True):
             part = parts.setdefault(request.id, (request, [], []))
@@ -280,7 +208,7 @@ class BatchScheduler:
             model=backend.model_id,
             requests=tuple(request.id for request, _, _, _ in batch),
             tokens=len(batch) * max(max(1, length) for _, _, _, length in batch),
-            waited=tuple(started - request.queued for request, _, _, _ in batch),
+            waited=tuple(dequeued - request.queued for request, _, _, _ in batch),
             seconds=seconds,
         )
         for listener in self.listeners:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -226,83 +225,3 @@ def test_every_batch_keeps_to_the_token_budget_and_fills_it(
         assert event.tokens == len(batch) * max(batch)
         assert event.tokens <= budget or len(batch) == 1, (event.tokens, budget)
     assert sorted(i for indices, _ in done for i in indices) == list(range(len(texts)))
-
-
-def settle(condition: Callable[[], object], seconds: float = 20.0) -> bool:
-    """Whether ``condition`` holds within ``seconds``, polled."""
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.001)
-    return bool(condition())
-
-
-@pytest.fixture(scope="module")
-def two_worker_ct2(marian_ar_en: Path) -> Seq2SeqBackend:
-    pool = ModelPool(backend="ctranslate2", device="cpu", threads=2)
-    return pool.get(str(marian_ar_en), task="translate").load()
-
-
-def test_a_sentence_arriving_while_a_call_decodes_starts_on_the_free_worker(
-    two_worker_ct2: Seq2SeqBackend,
-) -> None:
-    assert two_worker_ct2.parallel_calls == 2
-    second_started = threading.Event()
-    events: list[BatchEvent] = []
-
-    def listen(event: BatchEvent) -> None:
-        events.append(event)
-        if len(events) == 1:  # the first call stays in flight until the second has run
-            second_started.wait(20)
-        else:
-            second_started.set()
-
-    scheduler = BatchScheduler(window=0.0, listeners=[listen])
-    first, later = corpus_lines("ar")[:2]
-
-    def ask(text: str) -> None:
-        list(scheduler.run(two_worker_ct2, [text], [1], QUICK, source="ar", target="en"))
-
-    one = threading.Thread(target=ask, args=(first,))
-    one.start()
-    assert settle(lambda: scheduler._lanes and not scheduler.queue_depth()), "the first call did not start"
-    two = threading.Thread(target=ask, args=(later,))
-    two.start()
-    finished = second_started.wait(20)
-    one.join(60)
-    two.join(60)
-    assert finished, "the second sentence waited for the first call to end, though a worker was free"
-    assert [len(event.requests) for event in events] == [1, 1]
-
-
-def test_a_lane_waiting_for_a_slot_goes_before_another_call_of_the_busy_lane(
-    two_worker_ct2: Seq2SeqBackend,
-) -> None:
-    events: list[BatchEvent] = []
-    release = threading.Event()
-
-    def listen(event: BatchEvent) -> None:
-        events.append(event)
-        if len(events) == 1:
-            release.wait(20)
-
-    scheduler = BatchScheduler(window=0.0, concurrency=1, listeners=[listen])
-    greedy, beam = QUICK, GenerationSettings(beam_size=2, max_length_ratio=1.0, length_slack=0)
-    lines = corpus_lines("ar")[:3]
-
-    def ask(text: str, settings: GenerationSettings) -> None:
-        list(scheduler.run(two_worker_ct2, [text], [1], settings, source="ar", target="en"))
-
-    threads = [threading.Thread(target=ask, args=(lines[0], greedy))]
-    threads[0].start()
-    assert settle(lambda: scheduler._lanes and not scheduler.queue_depth()), "the first call did not start"
-    threads.append(threading.Thread(target=ask, args=(lines[1], beam)))  # another lane: waits for the slot
-    threads[-1].start()
-    assert settle(lambda: scheduler._turns), "the second lane did not ask for a slot"
-    threads.append(threading.Thread(target=ask, args=(lines[2], greedy)))  # the busy lane's next sentence
-    threads[-1].start()
-    settle(lambda: scheduler.queue_depth() == 2, 2.0)  # broken code has started it already
-    release.set()
-    for thread in threads:
-        thread.join(60)
-    requests = [event.requests[0] for event in events]
-    assert len(events) == 3 and requests[1] == 2, f"calls ran in the order of requests {requests}"

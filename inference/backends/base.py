@@ -40,9 +40,6 @@ class Seq2SeqBackend(Protocol):
     device: str
     max_input_tokens: int
     spec: ModelSpec
-    # model calls worth running at once: CTranslate2's CPU workers take sub-batches from one queue, so a call
-    # may start while another decodes (inference/scheduler.py); 1 where a call uses the whole device
-    parallel_calls: int
 
     def token_lengths(self, texts: Sequence[str], *, source: str, target: str | None = None) -> list[int]:
         """Source length in tokens (special and language tokens included) of each text."""

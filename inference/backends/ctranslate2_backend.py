@@ -125,7 +125,6 @@ class CTranslate2Backend:
             ) from exc
         self.path = converted_model(resolved, self.quantization, root=models_root)
         self.workers, intra_threads = thread_split(self.device, self.threads)
-        self.parallel_calls = self.workers
         self.translator: Any = ctranslate2.Translator(
             str(self.path),
             device=self.device,

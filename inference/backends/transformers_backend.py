@@ -22,7 +22,6 @@ class TransformersBackend(HFTokenized):
     """A model loaded with ``AutoModelForSeq2SeqLM``; one instance per model, device and dtype."""
 
     name = "transformers"
-    parallel_calls = 1  # one call at a time uses every thread torch has
 
     def __init__(self, resolved: ResolvedModel, *, device: str = "auto") -> None:
         import torch
