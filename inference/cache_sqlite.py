@@ -78,7 +78,9 @@ def _disk_full(path: Path) -> bool:
 
 
 class SqliteStore:
-    """Key → output in one SQLite file. One connection per thread; SQLite's locking serialises processes.
+    """Key → output in one SQLite file. One connection per thread; a lock serialises this process's writers,
+    SQLite's locking serialises processes (its busy handler sleeps milliseconds at a time: a burst of
+    concurrent requests' writes would queue there).
 
     Open it with :meth:`open`: a file that can be read but not written (a read-only file or folder, a full
     disk) opens for reading only, with :attr:`read_only` saying why.
@@ -96,6 +98,13 @@ class SqliteStore:
             self._target = path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
             self._uri = True
         self._local = threading.local()
+        self._writer = threading.Lock()
+
+    @contextmanager
+    def _writing(self, db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+        """A write transaction, one thread of this process at a time, errors as :class:`CacheError`."""
+        with self._writer, self._guard(), _transaction(db):
+            yield db
 
     @classmethod
     def open(cls, path: Path) -> SqliteStore:
@@ -154,7 +163,7 @@ class SqliteStore:
 
     def _migrate(self) -> None:
         db = self._connect()
-        with self._guard(), _transaction(db):
+        with self._writing(db):
             db.execute(
                 "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied REAL NOT NULL)"
             )
@@ -183,13 +192,13 @@ class SqliteStore:
         if not rows:
             return
         db = self._connect()
-        with self._guard(), _transaction(db):
+        with self._writing(db):
             db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
 
     def count(self, hits: int, misses: int) -> None:
         """Add to the hit and miss counters."""
         db = self._connect()
-        with self._guard(), _transaction(db):
+        with self._writing(db):
             db.execute("UPDATE counters SET value = value + ? WHERE name = 'hits'", (hits,))
             db.execute("UPDATE counters SET value = value + ? WHERE name = 'misses'", (misses,))
 
@@ -208,10 +217,10 @@ class SqliteStore:
     def clear(self) -> int:
         """Delete every entry and reset the counters; returns how many entries were removed."""
         db = self._connect()
-        with self._guard():
-            with _transaction(db):
-                removed = db.execute("DELETE FROM entries").rowcount
-                db.execute("UPDATE counters SET value = 0")
+        with self._writing(db):
+            removed = db.execute("DELETE FROM entries").rowcount
+            db.execute("UPDATE counters SET value = 0")
+        with self._writer, self._guard():
             db.execute("VACUUM")
         return removed
 

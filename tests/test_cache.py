@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,33 @@ def test_safe_across_threads(tmp_path: Path) -> None:
 
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(work, range(4))) == [30] * 4
+
+
+def test_writers_of_one_process_never_wait_in_sqlites_busy_handler(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A burst of requests' writes queues on the store's lock, not in SQLite's busy handler (which sleeps
+    milliseconds at a time): with no busy timeout at all, none of them is refused."""
+    from tarjama.inference import cache_sqlite
+
+    monkeypatch.setattr(cache_sqlite, "BUSY_SECONDS", 0)
+    store = open_store(str(tmp_path / "c.sqlite3"))
+    gate = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def write(worker: int) -> None:
+        gate.wait()
+        try:
+            for n in range(40):
+                store.put_many([CacheEntry(f"{worker}-{n}", "out", "translate", "m")])
+                store.count(1, 0)
+        except CacheError as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert store.stats().entries == 8 * 40
