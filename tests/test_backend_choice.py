@@ -8,6 +8,7 @@ import random
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +159,30 @@ def test_a_call_gives_its_freed_memory_back_once_decoded(
         outputs = [out for batch in made for out in batch]
     assert outputs == [e for _, e in memorised_pairs]
     assert len(calls) > 2 and trims == [len(texts)]  # once, every result collected
+
+
+def test_one_trim_at_a_time(memorised_ar_en: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A call that ends while the last call's trim still runs starts no other: a busy server does not pile
+    trims up (each walks every heap)."""
+    backend = CTranslate2Backend(resolved(memorised_ar_en), device="cpu", quantization="float32", threads=2)
+    running = threading.Event()
+    trims: list[threading.Thread] = []
+
+    def start() -> threading.Thread:
+        trims.append(threading.Thread(target=running.wait, daemon=True))
+        trims[-1].start()
+        return trims[-1]
+
+    monkeypatch.setattr(ct2_module, "give_back_freed_memory_soon", start)
+    settings = GenerationSettings(beam_size=1)
+    for _ in range(2):
+        backend.generate(["مرحبا"], settings, source="ar", target="en")
+    assert len(trims) == 1
+    running.set()
+    trims[0].join()
+    backend.generate(["مرحبا"], settings, source="ar", target="en")
+    assert len(trims) == 2
+    running.set()
 
 
 def test_freed_memory_is_given_back_beside_the_caller() -> None:

@@ -346,7 +346,8 @@ class CTranslate2Backend:
             for share, results in pending:
                 for index, result in zip(share, results, strict=True):
                     yield index, self._hypotheses(result.result(), tokens[index], bos, count, attention)
-            if cpu:  # the call's decoding state is freed: its pages go back, beside the caller's own work
+            if cpu and (self.trimming is None or not self.trimming.is_alive()):  # one trim at a time
+                # the call's decoding state is freed: its pages go back, beside the caller's own work
                 self.trimming = give_back_freed_memory_soon()  # (inference/malloc.py)
 
         return collect()
