@@ -13,6 +13,7 @@ from tarjama.inference.pool import ModelRef
 from tarjama.inference.settings import DEFAULT_MAX_BATCH_TOKENS
 
 Progress = Callable[[int, int], None]
+BatchHook = Callable[[list[str], list[str]], None]  # on_batch(texts, outputs): a batch just generated
 # splitter(text, max_tokens, length) -> parts whose " ".join is text, each within max_tokens if possible
 Splitter = Callable[[str, int, Callable[[str], int]], list[str]]
 
@@ -69,8 +70,11 @@ class CachedGenerator:
         source: str,
         target: str,
         progress: Progress | None = None,
+        on_batch: BatchHook | None = None,
     ) -> list[Generated]:
-        """Outputs for ``texts`` in order; ``progress(done, total)`` after each batch."""
+        """Outputs for ``texts`` in order; ``progress(done, total)`` after each batch, and ``on_batch(texts,
+        outputs)`` with the texts it generated (texts or, for a text over the input limit, its parts), so
+        that a caller can work on them while the next batches decode."""
         keys = self.keys(texts, settings, task=task, source=source, target=target)
         found = self.cache.get_many(keys) if self.cache is not None else {}
         hits = set(found)
@@ -97,7 +101,7 @@ class CachedGenerator:
                 )
             )
             known = self._generate(
-                backend, part_texts, part_keys, settings, task, source, target, progress, set(keys)
+                backend, part_texts, part_keys, settings, task, source, target, progress, set(keys), on_batch
             )
             joined = [
                 CacheEntry(k, " ".join(known[part_keys[p]] for p in parts), task, self.model.resolved.name)
@@ -140,6 +144,7 @@ class CachedGenerator:
         target: str,
         progress: Progress | None,
         looked_up: set[str],
+        on_batch: BatchHook | None = None,
     ) -> dict[str, str]:
         new_keys = [k for k in keys.values() if k not in looked_up]  # split parts not yet looked up
         known = self.cache.get_many(new_keys) if self.cache is not None and new_keys else {}
@@ -169,6 +174,8 @@ class CachedGenerator:
                 for i, out in zip(batch, outputs, strict=True)
             ]
             self._store(entries, known)
+            if on_batch is not None:
+                on_batch([todo[i] for i in batch], list(outputs))
             done += len(batch)
             if progress is not None:
                 progress(done, len(todo))

@@ -98,3 +98,37 @@ def test_sentencepiece_tokens_are_marian_tokenizers(
         tokens = rng.choices(vocabulary, k=rng.randint(0, 30))
         decoded = reference.decode(reference.convert_tokens_to_ids(tokens), skip_special_tokens=True).strip()
         assert pieces.text(tokens, None) == decoded, tokens
+
+
+def test_each_source_is_tokenised_once_per_call(
+    memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]]
+) -> None:
+    """A call measures its sources (the splitter, the token budget) before it decodes them: SentencePiece
+    reads each once, and the tokens handed back are the caller's own to change."""
+    from tarjama.inference import ModelPool
+    from tarjama.translate import Translator
+
+    translator = Translator(
+        str(memorised_ar_en), pool=ModelPool(backend="ctranslate2", device="cpu", threads=2), use_cache=False
+    )
+    pieces = translator.pool.get(str(memorised_ar_en), task="translate").load().tokenizer
+    assert isinstance(pieces, MarianPieces)
+    encoded: list[str] = []
+    real = pieces._spm
+
+    class Counting:
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+        def encode(self, text: str, **options: object) -> object:
+            encoded.append(text)
+            return real.encode(text, **options)
+
+    pieces._spm = Counting()
+    texts = [a for a, _ in memorised_pairs]
+    done = translator.translate("\n".join(texts), source="ar", target="en")
+    assert [s.translation for s in done.segments] == [e for _, e in memorised_pairs]
+    assert sorted(encoded) == sorted(texts)
+    first = pieces.tokens(texts[:1], source="ar", target="en")
+    first[0].append("x")
+    assert pieces.tokens(texts[:1], source="ar", target="en") != first

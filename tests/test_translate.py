@@ -14,7 +14,7 @@ from tarjama.inference import (
     SentenceCache,
 )
 from tarjama.inference.settings import MAX_INPUT_CHARS
-from tarjama.translate import Translator, split_long
+from tarjama.translate import Translator, guards, split_long
 
 FURNITURE_TOP = "• Thursday, 23 January 2025\nlogo\n\n"
 FURNITURE_END = "\n\n \n\nTop"
@@ -102,6 +102,23 @@ def test_interrupted_job_keeps_what_was_translated(memorised_ar_en: Path, memori
     rerun = small.translate(text, beam_size=1)
     assert rerun.stats.cached == kept
     assert paragraphs(rerun.text) == [e for _, e in memorised_pairs]
+
+
+def test_each_batch_is_checked_while_the_next_ones_decode(memorised_ar_en: Path, memorised_pairs) -> None:
+    """The guards check a batch's outputs as soon as it is made (``guards.check`` keeps them), so the
+    checks of the text's last batch are all that is left once decoding ends."""
+    text = "\n".join(a for a, _ in memorised_pairs)
+    guards.check.cache_clear()
+    checked: list[tuple[int, int]] = []
+
+    def note(done: int, total: int) -> None:
+        checked.append((done, guards.check.cache_info().currsize))
+
+    small = Translator(str(memorised_ar_en), max_batch_tokens=64, use_cache=False)
+    result = small.translate(text, beam_size=1, progress=note)
+    assert paragraphs(result.text) == [e for _, e in memorised_pairs]
+    assert len(checked) > 2 and all(done == size for done, size in checked)
+    assert guards.check.cache_info().hits == len(memorised_pairs)  # the final pass found them all checked
 
 
 def test_long_sentence_is_split_not_truncated(memorised_ar_en: Path, memorised_pairs) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import partial
 from typing import Any
 
 from tarjama.inference.cache import SentenceCache
@@ -216,6 +217,7 @@ class Translator:
             source=plan.source,
             target=plan.target,
             progress=progress,
+            on_batch=partial(guards.check_early, script_language(plan.source)),  # while the rest decodes
         )
         outputs: list[Generated] = [Generated("", False)] * len(plan.sentences)
         extra: list[tuple[str, ...]] = [()] * len(plan.sentences)

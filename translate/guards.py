@@ -89,3 +89,11 @@ def check(source: str, output: str, *, source_lang: str) -> tuple[str, ...]:
     if is_repetitive(output):
         flags.append(REPETITION)
     return tuple(flags)
+
+
+def check_early(source_lang: str, sources: list[str], outputs: list[str]) -> None:
+    """:func:`check` each translated segment of a batch that has words, as soon as the batch is made: the
+    flags are kept, so the checks of a text's last batch are all that is left once its decoding ends."""
+    for source, output in zip(sources, outputs, strict=True):
+        if has_words(source, source_lang):
+            check(source, output, source_lang=source_lang)

@@ -7,6 +7,7 @@ agree token for token where the weights agree (float32, or int8 on a model with 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from tarjama.inference.batching import even_runs
 from tarjama.inference.errors import InvalidInputError, ModelUnavailableError
 from tarjama.inference.generation import GenerationSettings
 from tarjama.inference.hub import ResolvedModel
-from tarjama.inference.malloc import give_back_freed_memory
+from tarjama.inference.malloc import give_back_freed_memory_soon
 from tarjama.inference.settings import (
     ct2_decode_tokens,
     ct2_share_tokens,
@@ -116,6 +117,7 @@ class CTranslate2Backend:
         self.threads = threads or default_threads()
         self.share_tokens = ct2_share_tokens()
         self.decode_tokens = ct2_decode_tokens()
+        self.trimming: threading.Thread | None = None  # the last call's heap trim (inference/malloc.py)
         try:
             self.tokenizer: PieceTokenizer = piece_tokenizer(self.spec, resolved.path)
             config, generation = _configs(resolved.path)
@@ -245,6 +247,7 @@ class CTranslate2Backend:
                 outputs[index] = found[0].text
             yield [out or "" for out in outputs[start : start + size]]
             start += size
+        next(decoded, None)  # the sub-batches are all collected: what follows them runs
         if failure is not None:
             raise failure
 
@@ -343,8 +346,9 @@ class CTranslate2Backend:
             for share, results in pending:
                 for index, result in zip(share, results, strict=True):
                     yield index, self._hypotheses(result.result(), tokens[index], bos, count, attention)
-                if cpu:  # the share's decoding state is freed: its pages go back (inference/malloc.py)
-                    give_back_freed_memory()
+            if cpu and (self.trimming is None or not self.trimming.is_alive()):  # one trim at a time
+                # the call's decoding state is freed: its pages go back, beside the caller's own work
+                self.trimming = give_back_freed_memory_soon()  # (inference/malloc.py)
 
         return collect()
 

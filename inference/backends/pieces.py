@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -20,6 +21,8 @@ from tarjama.inference.registry import ModelSpec
 
 SPIECE_UNDERLINE = "\u2581"
 _MARIAN_FILES = ("source.spm", "target.spm", "vocab.json")
+_MEMO_ENTRIES = 1024  # the last sources tokenised, each up to _MEMO_CHARS characters, are not tokenised again
+_MEMO_CHARS = 2000
 
 
 class PieceTokenizer(Protocol):
@@ -79,11 +82,20 @@ class MarianPieces:
         self.specials = frozenset({self.unk, self.eos, self.pad})
         longest_first = sorted(self.specials, key=len, reverse=True)
         self._split = re.compile("(" + "|".join(re.escape(token) for token in longest_first) + ")")
+        # a call measures its sources (splitting, batching) before it decodes them: each is tokenised once
+        self._memo = lru_cache(maxsize=_MEMO_ENTRIES)(self._source_tokens)
 
     def tokens(self, texts: Sequence[str], *, source: str, target: str | None) -> list[list[str]]:
         """Each text's tokens: a target-language token first where the model needs one, ``</s>`` last."""
         prefix = marian_prefix(self.spec, self.vocab, target) if target else ""
-        return [self._encode(f"{prefix} {text}" if prefix else text, self._spm) for text in texts]
+        marked = (f"{prefix} {text}" if prefix else text for text in texts)
+        return [
+            list(self._memo(text) if len(text) <= _MEMO_CHARS else self._source_tokens(text))
+            for text in marked
+        ]
+
+    def _source_tokens(self, text: str) -> tuple[str, ...]:
+        return tuple(self._encode(text, self._spm))
 
     def _encode(self, text: str, spm: Any) -> list[str]:
         pieces: list[str] = []
