@@ -123,18 +123,14 @@ def post(client: httpx.Client, url: str, text: str) -> tuple[float, str]:
 
 
 def clients(url: str, texts: list[str]) -> float:
-    """Requests per second of ``len(texts)`` clients at once, one sentence each."""
+    """Requests per second of ``len(texts)`` clients at once, one sentence each, sent as
+    :func:`bench.serve_speed.translate` sends them (a load generator light on the servers' two cores)."""
+    from bench.serve_speed import translate
 
     async def run() -> float:
-        limits = httpx.Limits(max_connections=len(texts))
-        async with httpx.AsyncClient(timeout=1800, limits=limits) as client:
-            body = [{"q": t, "source": "ar", "target": "en"} for t in texts]
-            started = time.perf_counter()
-            replies = await asyncio.gather(*(client.post(f"{url}/translate", json=b) for b in body))
-            seconds = time.perf_counter() - started
-        if any(r.status_code != 200 for r in replies):
-            raise SystemExit(f"{url}: a client got {[r.status_code for r in replies]}")
-        return len(texts) / seconds
+        started = time.perf_counter()
+        await asyncio.gather(*(translate(httpx.URL(url), text) for text in texts))
+        return len(texts) / (time.perf_counter() - started)
 
     return asyncio.run(run())
 
