@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import random
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,6 @@ from tarjama.inference.backends import ctranslate2_backend as ct2_module
 from tarjama.inference.backends.ctranslate2_backend import CTranslate2Backend
 from tarjama.inference.cached import CachedGenerator
 from tarjama.inference.hub import ResolvedModel, resolve_model
-from tarjama.inference.malloc import give_back_freed_memory_soon
 from tarjama.inference.pool import ModelRef
 from tarjama.inference.settings import ENV_THREADS, default_threads
 from tarjama.translate import Translator
@@ -111,79 +109,6 @@ def test_work_shares_within_a_decoding_memory_budget(
     """The decoding budget counts each hypothesis of the beam, up to the output bound, with its source."""
     settings = GenerationSettings(beam_size=beam, min_new_tokens=48)
     assert ct2_module.work_shares(lengths, settings, 48, 2, None, decode_tokens, rows=rows) == expected
-
-
-@pytest.mark.parametrize("call", ["generate", "generate_batches"])
-def test_a_call_gives_its_freed_memory_back_once_decoded(
-    memorised_ar_en: Path, memorised_pairs: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch, call: str
-) -> None:
-    """Once every sub-batch of a call is decoded the C heaps are trimmed, once per call (not per sub-batch,
-    whose trims the workers paid for in page faults): a server's memory then follows what decoding holds
-    instead of what the allocator kept (bench/README.md, "Peak memory")."""
-    monkeypatch.setenv("TARJAMA_CT2_SHARE_TOKENS", "60")
-    backend = CTranslate2Backend(resolved(memorised_ar_en), device="cpu", quantization="float32", threads=2)
-    calls: list[int] = []
-    collected: list[int] = []
-    real = backend.translator
-    trims: list[int] = []
-
-    class Collected:
-        def __init__(self, found: Any) -> None:
-            self.found = found
-
-        def result(self) -> Any:
-            collected.append(1)
-            return self.found.result()
-
-    class Recording:
-        def translate_batch(self, source: list[list[str]], **options: Any) -> Any:
-            calls.append(len(source))
-            return [Collected(found) for found in real.translate_batch(source, **options)]
-
-    monkeypatch.setattr(backend, "translator", Recording())
-    monkeypatch.setattr(ct2_module, "give_back_freed_memory_soon", lambda: trims.append(len(collected)))
-    texts = [a for a, _ in memorised_pairs]
-    settings = GenerationSettings(beam_size=1)
-    if call == "generate":
-        outputs = backend.generate(texts, settings, source="ar", target="en")
-    else:
-        halves = [texts[: len(texts) // 2], texts[len(texts) // 2 :]]
-        made = backend.generate_batches(iter(halves), settings, source="ar", target="en")
-        outputs = [out for batch in made for out in batch]
-    assert outputs == [e for _, e in memorised_pairs]
-    assert len(calls) > 2 and trims == [len(texts)]  # once, every result collected
-
-
-def test_one_trim_at_a_time(memorised_ar_en: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A call that ends while the last call's trim still runs starts no other: a busy server does not pile
-    trims up (each walks every heap)."""
-    backend = CTranslate2Backend(resolved(memorised_ar_en), device="cpu", quantization="float32", threads=2)
-    running = threading.Event()
-    trims: list[threading.Thread] = []
-
-    def start() -> threading.Thread:
-        trims.append(threading.Thread(target=running.wait, daemon=True))
-        trims[-1].start()
-        return trims[-1]
-
-    monkeypatch.setattr(ct2_module, "give_back_freed_memory_soon", start)
-    settings = GenerationSettings(beam_size=1)
-    for _ in range(2):
-        backend.generate(["مرحبا"], settings, source="ar", target="en")
-    assert len(trims) == 1
-    running.set()
-    trims[0].join()
-    backend.generate(["مرحبا"], settings, source="ar", target="en")
-    assert len(trims) == 2
-    running.set()
-
-
-def test_freed_memory_is_given_back_beside_the_caller() -> None:
-    """The trim runs in a thread of its own (glibc here), which ends once the pages are back."""
-    thread = give_back_freed_memory_soon()
-    assert thread is not None and thread.daemon
-    thread.join(timeout=60)
-    assert not thread.is_alive()
 
 
 def test_sub_batches_queue_for_the_workers_longest_first(
