@@ -26,15 +26,11 @@ from tarjama.inference.backends import (
 from tarjama.inference.backends import ctranslate2_backend as ct2_module
 from tarjama.inference.backends.ctranslate2_backend import CTranslate2Backend
 from tarjama.inference.cached import CachedGenerator
-from tarjama.inference.hub import ResolvedModel, resolve_model
 from tarjama.inference.pool import ModelRef
 from tarjama.inference.settings import ENV_THREADS, default_threads
 from tarjama.translate import Translator
+from tests.backends import resolved
 from tests.spies import record_batches
-
-
-def resolved(folder: Path, task: str = "translate") -> ResolvedModel:
-    return resolve_model(str(folder), task=task)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -17,13 +17,9 @@ from tarjama.inference.backends.base import forced_bos_token
 from tarjama.inference.backends.ct2_models import converted_model
 from tarjama.inference.backends.ctranslate2_backend import CTranslate2Backend
 from tarjama.inference.backends.transformers_backend import TransformersBackend
-from tarjama.inference.hub import ResolvedModel, resolve_model
 from tarjama.translate import Translator
+from tests.backends import resolved
 from tests.standins import corpus_lines
-
-
-def resolved(folder: Path, task: str = "translate") -> ResolvedModel:
-    return resolve_model(str(folder), task=task)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")

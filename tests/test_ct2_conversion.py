@@ -16,12 +16,8 @@ from tarjama.inference import ModelUnavailableError
 from tarjama.inference.backends import ct2_models
 from tarjama.inference.backends.ct2_models import conversion_key, converted_model
 from tarjama.inference.backends.ctranslate2_backend import CTranslate2Backend
-from tarjama.inference.hub import ResolvedModel, resolve_model
 from tests.appserver import ROOT
-
-
-def resolved(folder: Path) -> ResolvedModel:
-    return resolve_model(str(folder), task="translate")
+from tests.backends import resolved
 
 
 def test_conversion_is_kept_keyed_and_reused(

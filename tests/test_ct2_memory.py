@@ -12,12 +12,8 @@ import pytest
 from tarjama.inference import GenerationSettings
 from tarjama.inference.backends import ctranslate2_backend as ct2_module
 from tarjama.inference.backends.ctranslate2_backend import CTranslate2Backend
-from tarjama.inference.hub import ResolvedModel, resolve_model
 from tarjama.inference.malloc import give_back_freed_memory_soon
-
-
-def resolved(folder: Path) -> ResolvedModel:
-    return resolve_model(str(folder), task="translate")
+from tests.backends import resolved
 
 
 @pytest.mark.parametrize("call", ["generate", "generate_batches"])
